@@ -1,0 +1,95 @@
+# edge.snowball: set-up, demo and tests. Everything lands under .venv*/ .build/ .cache/ (git-ignored).
+#   make demo   fetch unlock codes from the local Snowball API emulator with the ready playbook
+#   make test   unit, sanity, integration, lint (what CI runs)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON       ?= python3
+VENV         := .venv
+VENV_LOWEST  := .venv-lowest
+BUILD        := .build
+CACHE        := .cache
+COLLECTIONS  := $(CURDIR)/$(BUILD)/collections
+# amazon.aws is not on PyPI by itself: it ships inside the `ansible` package (Galaxy is out of reach).
+ANSIBLE_PKG  := ansible==12.3.0
+AMAZON_AWS   := $(COLLECTIONS)/ansible_collections/amazon/aws/MANIFEST.json
+VERSION      := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL      := $(BUILD)/edge-snowball-$(VERSION).tar.gz
+SOURCES      := $(shell git ls-files -co --exclude-standard -- galaxy.yml meta plugins roles playbooks README.md LICENSE changelogs docs 2>/dev/null)
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup demo test units units-lowest sanity integration integration-lowest lint clean
+
+help:
+	@echo "make demo   - unlock codes from the local Snowball API emulator, censored"
+	@echo "make test   - unit, sanity, integration and lint tests"
+	@echo "make clean  - remove venvs, build output and caches"
+
+# ---------------------------------------------------------------- set-up
+$(VENV)/.done: requirements.txt tests/requirements.txt tests/constraints-newest.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements.txt -r tests/requirements.txt -c tests/constraints-newest.txt 'ansible-core>=2.17'
+	touch $@
+
+$(VENV_LOWEST)/.done: requirements.txt tests/requirements.txt tests/constraints-lowest.txt
+	$(PYTHON) -m venv $(VENV_LOWEST)
+	$(VENV_LOWEST)/bin/pip install -q -r requirements.txt 'cbor2>=5.4' 'pytest>=8' -c tests/constraints-lowest.txt ansible-core
+	touch $@
+
+$(AMAZON_AWS): | $(VENV)/.done
+	mkdir -p $(CACHE)/wheels $(BUILD)/unpacked
+	$(VENV)/bin/pip download -q --no-deps '$(ANSIBLE_PKG)' -d $(CACHE)/wheels
+	rm -rf $(BUILD)/unpacked/ansible_collections
+	unzip -q -o $(CACHE)/wheels/ansible-*.whl 'ansible_collections/amazon/aws/*' -d $(BUILD)/unpacked
+	$(VENV)/bin/ansible-galaxy collection install --offline --force -p $(COLLECTIONS) $(BUILD)/unpacked/ansible_collections/amazon/aws
+
+# The integration tests and the demo use the built and installed collection, as a user would.
+$(TARBALL): $(SOURCES) | $(VENV)/.done
+	mkdir -p $(BUILD)
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path $(BUILD) .
+
+$(BUILD)/.installed: $(TARBALL) $(AMAZON_AWS)
+	$(VENV)/bin/ansible-galaxy collection install --offline --force -p $(COLLECTIONS) $(TARBALL)
+	touch $@
+
+setup: $(BUILD)/.installed
+
+# ---------------------------------------------------------------- demo
+demo: setup
+	cd playbooks && PYTHONPATH=$(CURDIR)/tests ANSIBLE_CONFIG=$(CURDIR)/playbooks/ansible.cfg \
+	  $(CURDIR)/$(VENV)/bin/python -m emulator run -- \
+	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i demo_inventory.yml demo.yml
+
+# ---------------------------------------------------------------- tests
+test: units sanity integration lint units-lowest integration-lowest
+	@echo "make test: all suites passed"
+
+units: setup
+	$(VENV)/bin/python -m pytest -n 2 tests/unit -q
+
+units-lowest: $(VENV_LOWEST)/.done setup
+	$(VENV_LOWEST)/bin/python -m pytest tests/unit -q -p no:cacheprovider
+
+sanity: setup
+	$(VENV)/bin/python tests/tools/sanity.py --venv $(VENV)
+
+integration: setup
+	$(VENV)/bin/python -m pytest tests/integration -q -n 2
+
+integration-lowest: $(VENV_LOWEST)/.done setup
+	$(VENV_LOWEST)/bin/python -m pytest tests/integration -q -p no:cacheprovider
+
+lint: setup
+	$(VENV)/bin/ruff check plugins tests
+	$(VENV)/bin/ruff format --check plugins tests
+	$(VENV)/bin/antsibull-changelog lint
+	$(VENV)/bin/ansible-lint --offline --profile production
+
+clean:
+	rm -rf $(VENV) $(VENV_LOWEST) $(BUILD) $(CACHE) tests/output

@@ -1,0 +1,32 @@
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Action plugin for edge.snowball.job_unlock_code: censors results that carry a code.
+
+A module cannot censor its own result (ansible-core strips a ``_ansible_no_log``
+key returned by a module). The action plugin runs on the controller after the
+module returns, so it can: every result holding ``unlock_code`` is marked
+``_ansible_no_log``, exactly as if the task had ``no_log: true``. Failures hold
+no code and stay readable.
+"""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+        result = merge_hash(result, self._execute_module(task_vars=task_vars))
+        if "unlock_code" in result:
+            result["_ansible_no_log"] = True
+        self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result

@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+name: unlock_code
+version_added: 1.0.0
+short_description: Get the unlock codes of AWS Snowball jobs on the controller
+description:
+  - Returns the unlock code of each job id given, in the same order, by calling the Snowball
+    job-management API C(GetJobUnlockCode) from the controller.
+  - Every job id is checked against the rule AWS documents before any network call; one bad id
+    fails the lookup before any request is made.
+  - Several ids are fetched concurrently (O(concurrency)); an id given twice costs one call.
+  - This lookup never logs or displays a code, at any verbosity, and keeps no copy of it anywhere.
+    Ansible cannot censor the value of a lookup by itself, so use it where the value is not shown,
+    for example in a C(set_fact) task with C(no_log=true), or directly as a module option that is
+    itself C(no_log) (such as O(edge.snowball.device_unlock#module:unlock_code)).
+  - Lookups do not see C(module_defaults); pass connection options as keyword arguments, or use the
+    usual C(AWS_*) environment variables.
+author:
+  - edge.snowball contributors
+options:
+  _terms:
+    description: One or more Snowball job ids (C(JID) or C(MID) followed by a lower-case UUID).
+    required: true
+    type: list
+    elements: str
+  check_state:
+    description:
+      - Call C(DescribeJob) first for each job and fail with a clear message when the job is not
+        C(WithCustomer) or its credentials have expired (360 days after creation).
+      - Needs the IAM action C(snowball:DescribeJob) as well.
+    type: bool
+    default: true
+  concurrency:
+    description:
+      - How many jobs to ask AWS about at the same time. The client's connection pool is sized to match.
+    type: int
+    default: 10
+notes:
+  - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when
+    O(check_state=true).
+  - Throttling is retried with jittered backoff; the order of the codes always follows the order of the ids.
+seealso:
+  - module: edge.snowball.job_unlock_code
+extends_documentation_fragment:
+  - amazon.aws.boto3
+  - amazon.aws.common.plugins
+  - amazon.aws.region.plugins
+"""
+
+EXAMPLES = r"""
+- name: Keep the code in a fact that is never shown
+  ansible.builtin.set_fact:
+    snowball_unlock_code: "{{ lookup('edge.snowball.unlock_code', snowball_job_id, region='us-west-2') }}"
+  no_log: true
+
+- name: Codes for every host of the play in one call, run once on the controller
+  ansible.builtin.set_fact:
+    snowball_codes: "{{ dict(ids | zip(query('edge.snowball.unlock_code', *ids, region='us-west-2'))) }}"
+  vars:
+    ids: "{{ ansible_play_hosts | map('extract', hostvars, 'snowball_job_id') | unique }}"
+  run_once: true
+  no_log: true
+"""
+
+RETURN = r"""
+_raw:
+  description: The unlock codes, one per job id, in the order the ids were given.
+  type: list
+  elements: str
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+try:
+    import botocore.config
+except ImportError:
+    pass  # Handled by AWSLookupBase
+
+from ansible.errors import AnsibleLookupError
+
+from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
+
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import validate_job_id
+
+
+class LookupModule(AWSLookupBase):
+    def _fail(self, message):
+        # "from None": the chained exception could only add noise, never help.
+        raise AnsibleLookupError(message) from None
+
+    def run(self, terms, variables=None, **kwargs):
+        job_ids = []
+        for term in terms:
+            job_ids.extend(term if isinstance(term, list) else [term])
+        if not job_ids:
+            self._fail("edge.snowball.unlock_code needs at least one job id")
+        # Refuse every bad id before any network call, and before the SDK is even needed.
+        for job_id in job_ids:
+            reason = validate_job_id(job_id)
+            if reason is not None:
+                self._fail(reason)
+
+        super().run(terms, variables, **kwargs)
+        concurrency = self.get_option("concurrency")
+        if concurrency < 1:
+            self._fail(f"concurrency must be at least 1, got {concurrency}")
+
+        unique_ids = list(dict.fromkeys(job_ids))
+        workers = min(concurrency, len(unique_ids))
+        client = self.client(
+            "snowball",
+            retry_decorator=retry_decorator(),
+            config=botocore.config.Config(max_pool_connections=max(10, workers)),
+        )
+        jobs = SnowballJobs(client, region=self.region, endpoint=self.get_option("endpoint_url"))
+        check_state = self.get_option("check_state")
+
+        def fetch(job_id):
+            try:
+                if check_state:
+                    jobs.check_job(job_id)
+                return jobs.unlock_code(job_id), None
+            except SnowballError as e:
+                return None, e.message
+
+        if workers == 1:
+            answers = [fetch(job_id) for job_id in unique_ids]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snowball-unlock-code") as pool:
+                answers = list(pool.map(fetch, unique_ids))
+
+        codes = {}
+        for job_id, (code, error) in zip(unique_ids, answers):
+            if error is not None:
+                self._fail(error)
+            codes[job_id] = code
+        return [codes[job_id] for job_id in job_ids]

@@ -1,0 +1,178 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: job_unlock_code
+version_added: 1.0.0
+short_description: Get the unlock code of an AWS Snowball job, without ever showing it
+description:
+  - Calls the Snowball job-management API C(GetJobUnlockCode) for one job and returns the 29-character
+    unlock code that, together with the job's manifest, unlocks the Snowball Edge device.
+  - The whole result is censored (as if the task had C(no_log)) whenever it carries a code, even
+    when the task does not set C(no_log), so the code never shows in task output at any verbosity
+    or in C(ANSIBLE_LOG_PATH). Register the result and pass RV(unlock_code) to the task that needs it.
+  - Failures are not censored; their messages never contain a code.
+  - O(job_id) is checked against the rule AWS documents before any network call.
+  - With O(check_state=true) (the default) the module first calls C(DescribeJob) and fails with the
+    job's real state when it is not C(WithCustomer), or when the job is older than 360 days.
+  - The module only reads, so it runs unchanged in check mode and always reports C(changed=false).
+  - AWS advises never to keep the unlock code in the same place as the manifest. This module never
+    writes the code anywhere.
+author:
+  - edge.snowball contributors
+options:
+  job_id:
+    description:
+      - The id of the Snowball job, for example C(JID123e4567-e89b-12d3-a456-426655440000).
+      - Exactly 39 characters, C(JID) or C(MID) followed by a UUID in lower-case hexadecimal.
+    type: str
+    required: true
+  check_state:
+    description:
+      - Call C(DescribeJob) first and fail with a clear message when the job is not C(WithCustomer)
+        or its credentials have expired (360 days after the job was created).
+      - Needs the IAM action C(snowball:DescribeJob) as well.
+    type: bool
+    default: true
+  wait:
+    description:
+      - When the job has not reached C(WithCustomer) yet (for example the device is still
+        C(InTransitToCustomer)), wait for it instead of failing.
+      - Only used with O(check_state=true).
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds to wait for C(WithCustomer) when O(wait=true).
+    type: int
+    default: 600
+  wait_interval:
+    description:
+      - Seconds between two C(DescribeJob) calls while waiting.
+    type: int
+    default: 15
+notes:
+  - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when
+    O(check_state=true).
+  - Throttling (C(ThrottlingException)) is retried with jittered backoff before the task fails.
+  - Use O(ignore:aws_config) to change botocore's time-outs, for example
+    C(aws_config: {read_timeout: 10, connect_timeout: 5}).
+seealso:
+  - plugin: edge.snowball.unlock_code
+    plugin_type: lookup
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+# Note: These examples do not set authentication details, see the AWS Guide for details.
+
+- name: Get the unlock code of a job (censored in all output)
+  edge.snowball.job_unlock_code:
+    job_id: JID123e4567-e89b-12d3-a456-426655440000
+  register: snowball_job
+
+- name: Wait up to an hour for the device to arrive, then get its code
+  edge.snowball.job_unlock_code:
+    job_id: JID123e4567-e89b-12d3-a456-426655440000
+    wait: true
+    wait_timeout: 3600
+  register: snowball_job
+
+- name: The same for every AWS module of the play, through the action group
+  module_defaults:
+    group/edge.snowball.aws:
+      region: us-west-2
+  block:
+    - name: Get the code
+      edge.snowball.job_unlock_code:
+        job_id: JID123e4567-e89b-12d3-a456-426655440000
+      register: snowball_job
+"""
+
+RETURN = r"""
+unlock_code:
+  description:
+    - The unlock code of the job. The result that holds it is always censored in output; use it
+      only as an input to another task.
+  returned: success
+  type: str
+  sample: "xxxxx-xxxxx-xxxxx-xxxxx-xxxxx"
+job_id:
+  description: The job id the code belongs to.
+  returned: success
+  type: str
+  sample: JID123e4567-e89b-12d3-a456-426655440000
+job_state:
+  description: The state of the job reported by C(DescribeJob).
+  returned: when O(check_state=true)
+  type: str
+  sample: WithCustomer
+expires_at:
+  description: When the job's credentials expire (creation date plus 360 days), ISO 8601, UTC.
+  returned: when O(check_state=true)
+  type: str
+  sample: "2027-11-20T09:30:00+00:00"
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
+
+
+def run(module, jobs, job_id):
+    params = module.params
+    result = {"changed": False, "job_id": job_id}
+    if params["check_state"]:
+        state = jobs.check_job(
+            job_id,
+            wait=params["wait"],
+            wait_timeout=params["wait_timeout"],
+            poll_interval=params["wait_interval"],
+        )
+        result["job_state"] = state["job_state"]
+        result["expires_at"] = state["expires_at"].isoformat() if state["expires_at"] else None
+    result["unlock_code"] = jobs.unlock_code(job_id)
+    return result
+
+
+def main():
+    argument_spec = dict(
+        job_id=dict(type="str", required=True),
+        check_state=dict(type="bool", default=True),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=600),
+        wait_interval=dict(type="int", default=15),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+
+    failure = None
+    try:
+        job_id = require_valid_job_id(params["job_id"])
+        if params["wait_timeout"] < 0:
+            raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
+        if params["wait_interval"] < 1:
+            raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
+        client = module.client("snowball", retry_decorator=retry_decorator())
+        jobs = SnowballJobs(client, region=module.region, endpoint=params.get("endpoint_url"))
+        result = run(module, jobs, job_id)
+    except SnowballError as e:
+        failure = e
+    if failure is not None:
+        # Outside the except block, so that no traceback is attached to the result.
+        module.fail_json(**failure.as_result())
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

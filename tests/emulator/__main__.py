@@ -1,0 +1,81 @@
+"""Command line of the Snowball emulator.
+
+  python -m emulator serve [--port N] [--url-file F]
+      serve in the foreground, print the URL, stop cleanly on Ctrl-C / SIGTERM.
+  python -m emulator run [options] -- COMMAND [ARGS...]
+      start the emulator, run COMMAND with its URL and credentials in the
+      environment, stop the emulator, exit with COMMAND's status. Nothing is
+      left running.
+
+Run with ``PYTHONPATH=tests`` from the repository root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+from .api import CREDENTIALS
+from .api import DEFAULT_ACCESS_KEY
+from .api import EmulatorServer
+from .jobs import default_jobs
+
+
+def _environment(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SNOWBALL_EMULATOR_URL=url,
+        AWS_ENDPOINT_URL_SNOWBALL=url,
+        AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=CREDENTIALS[DEFAULT_ACCESS_KEY][0],
+        AWS_REGION=os.environ.get("AWS_REGION", "us-east-1"),
+        AWS_DEFAULT_REGION=os.environ.get("AWS_REGION", "us-east-1"),
+    )
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        env.pop(name, None)
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
+    parser.add_argument("--extra-jobs", type=int, default=0, help="add N WithCustomer jobs named fleet1..fleetN")
+    parser.add_argument("--url-file", help="also write the URL to this file")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("command", choices=("serve", "run"))
+    parser.add_argument("argv", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+
+    server = EmulatorServer(args.host, args.port, jobs=default_jobs(extra=args.extra_jobs), latency=args.latency, verbose=args.verbose)
+    server.start()
+    if args.url_file:
+        with open(args.url_file, "w", encoding="utf-8") as handle:
+            handle.write(server.url + "\n")
+    try:
+        if args.command == "serve":
+            print(server.url, flush=True)
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                stop.wait()
+            except KeyboardInterrupt:
+                pass
+            return 0
+        command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+        if not command:
+            parser.error("run needs a command after --")
+        return subprocess.call(command, env=_environment(server.url))
+    finally:
+        server.stop()
+        if args.url_file and os.path.exists(args.url_file):
+            os.unlink(args.url_file)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.loader import lookup_loader
+
+from ansible_collections.edge.snowball.plugins.lookup.unlock_code import LookupModule
+from unit.helpers import VALID_JOB_ID
+from unit.helpers import job_metadata
+from unit.helpers import stubbed_client
+from unit.helpers import wrapping
+
+OTHER_ID = "MID123e4567-e89b-12d3-a456-426655440001"
+CODE_A = "aaaaa-" * 4 + "aaaaa"
+CODE_B = "bbbbb-" * 4 + "bbbbb"
+CONNECTION = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
+
+
+@pytest.fixture
+def lookup():
+    # Loaded as in a playbook, so its options come from its DOCUMENTATION.
+    plugin = lookup_loader.get("edge.snowball.unlock_code")
+    assert isinstance(plugin, LookupModule)
+    return plugin
+
+
+@pytest.fixture
+def stub(lookup):
+    client, stubber = stubbed_client()
+    with mock.patch.object(type(lookup), "client", side_effect=wrapping(client)) as factory, stubber:
+        stubber.factory = factory
+        yield stubber
+    stubber.assert_no_pending_responses()
+
+
+def test_returns_one_code_per_id_in_order_and_asks_once_per_id(lookup, stub):
+    stub.add_response("get_job_unlock_code", {"UnlockCode": CODE_A}, {"JobId": VALID_JOB_ID})
+    stub.add_response("get_job_unlock_code", {"UnlockCode": CODE_B}, {"JobId": OTHER_ID})
+    codes = lookup.run([VALID_JOB_ID, OTHER_ID, VALID_JOB_ID], {}, check_state=False, concurrency=1, **CONNECTION)
+    assert codes == [CODE_A, CODE_B, CODE_A]
+
+
+def test_check_state_describes_each_job_first(lookup, stub):
+    stub.add_response("describe_job", job_metadata(), {"JobId": VALID_JOB_ID})
+    stub.add_response("get_job_unlock_code", {"UnlockCode": CODE_A}, {"JobId": VALID_JOB_ID})
+    assert lookup.run([VALID_JOB_ID], {}, **CONNECTION) == [CODE_A]
+
+
+def test_one_bad_id_fails_before_any_call(lookup, stub):
+    with pytest.raises(AnsibleLookupError, match="must start with JID or MID"):
+        lookup.run([VALID_JOB_ID, "XID" + VALID_JOB_ID[3:]], {}, **CONNECTION)
+    stub.factory.assert_not_called()
+
+
+def test_aws_errors_raise_lookup_errors_without_chaining(lookup, stub):
+    stub.add_client_error("get_job_unlock_code", service_error_code="InvalidResourceException", service_message="nope")
+    with pytest.raises(AnsibleLookupError, match="was not found") as info:
+        lookup.run([VALID_JOB_ID], {}, check_state=False, **CONNECTION)
+    assert info.value.__cause__ is None
+
+
+def test_needs_at_least_one_id(lookup):
+    with pytest.raises(AnsibleLookupError, match="at least one job id"):
+        lookup.run([], {}, **CONNECTION)

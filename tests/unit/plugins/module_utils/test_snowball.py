@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+
+import pytest
+from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectTimeoutError
+from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import NoCredentialsError
+from botocore.exceptions import NoRegionError
+from botocore.exceptions import ReadTimeoutError
+from botocore.parsers import ResponseParserError
+
+from ansible_collections.edge.snowball.plugins.module_utils import snowball
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import validate_job_id
+from unit.helpers import FAKE_CODE
+from unit.helpers import VALID_JOB_ID
+from unit.helpers import assert_no_code
+from unit.helpers import job_metadata
+from unit.helpers import stubbed_client
+
+GOOD = VALID_JOB_ID
+
+
+@pytest.mark.parametrize(
+    "value",
+    [GOOD, "MID123e4567-e89b-12d3-a456-426655440000", "JID00000000-0000-0000-0000-000000000000", "JIDffffffff-ffff-ffff-ffff-ffffffffffff"],
+)
+def test_accepts_valid_job_ids(value):
+    assert validate_job_id(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "required, got null"),
+        (12345, "must be a string, got int"),
+        ([GOOD], "must be a string, got list"),
+        ("", "job_id is empty"),
+        (" " + GOOD[1:], "leading or trailing whitespace"),
+        (GOOD + "\n", "leading or trailing whitespace"),
+        (GOOD[:-1], "must be 39 characters, got 38"),
+        (GOOD + "0", "must be 39 characters, got 40"),
+        ("KID" + GOOD[3:], "must start with JID or MID, got 'KID'"),
+        ("jid" + GOOD[3:], "must start with JID or MID, got 'jid'"),
+        ("CID" + GOOD[3:], "must start with JID or MID"),
+        (GOOD[:3] + "123E4567" + GOOD[11:], "upper-case 'E' at position 7"),
+        (GOOD[:11] + "_" + GOOD[12:], "must have '-' at position 12"),
+        (GOOD[:11] + "\u2010" + GOOD[12:], "U+2010"),
+        (GOOD[:4] + "\uff12" + GOOD[5:], "U+FF12"),
+        (GOOD[:4] + "g" + GOOD[5:], "'g' at position 5, which is not a lower-case hexadecimal digit"),
+        (GOOD[:20] + "\n" + GOOD[21:], "at position 21"),
+        (GOOD[:38] + "\x00", "'\\x00' (U+0000) at position 39"),
+        ("JID;rm -rf /;" + "0" * 26, "';' at position 4"),
+        ("JID../../../../etc/passwd" + "0" * 14, "at position 4"),
+        ("JID" + "0" * 36, "must have '-' at position 12"),
+    ],
+)
+def test_rejects_bad_job_ids_with_the_rule_that_failed(value, expected):
+    reason = validate_job_id(value)
+    assert reason is not None
+    assert expected in reason
+    assert "\n" not in reason
+
+
+def test_rejection_of_a_huge_value_is_short_and_one_line():
+    reason = validate_job_id("J" * 1_000_000)
+    assert "1000000" in reason
+    assert len(reason) < 300
+
+
+def test_valid_id_followed_by_nul_is_refused():
+    assert "40" in validate_job_id(GOOD + "\x00")
+
+
+@pytest.mark.parametrize("state", sorted(snowball.STATE_MEANINGS))
+def test_every_state_has_an_explanation(state):
+    assert snowball.explain_state(state).startswith(state + ": ")
+
+
+def test_unknown_state_is_reported_not_guessed():
+    assert "does not know" in snowball.explain_state("Teleporting")
+
+
+def test_expiry_is_creation_plus_360_days():
+    created = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    assert snowball.expires_at(created) == datetime.datetime(2026, 12, 27, tzinfo=datetime.timezone.utc)
+
+
+# -- the AWS calls, with botocore's Stubber --------------------------------
+
+
+def test_unlock_code_returns_the_code_from_aws():
+    client, stub = stubbed_client()
+    stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": GOOD})
+    with stub:
+        assert SnowballJobs(client, retrying=False).unlock_code(GOOD) == FAKE_CODE
+    stub.assert_no_pending_responses()
+
+
+def test_an_unexpected_code_shape_is_accepted():
+    client, stub = stubbed_client()
+    stub.add_response("get_job_unlock_code", {"UnlockCode": "x" * 64}, {"JobId": GOOD})
+    with stub:
+        assert SnowballJobs(client, retrying=False).unlock_code(GOOD) == "x" * 64
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [
+        ("InvalidJobStateException", 400, "only available while the job is WithCustomer"),
+        ("InvalidResourceException", 400, "was not found in region us-east-1"),
+        ("AccessDeniedException", 400, "Allow the IAM action snowball:GetJobUnlockCode"),
+        ("UnrecognizedClientException", 400, "did not accept the credentials"),
+        ("InvalidSignatureException", 400, "did not accept the credentials"),
+        ("ExpiredTokenException", 400, "have expired"),
+        ("ThrottlingException", 400, "kept throttling"),
+        ("InternalFailure", 500, "failed with HTTP 500"),
+        ("ServiceUnavailableException", 503, "failed with HTTP 503"),
+        ("SomethingNew", 400, "GetJobUnlockCode failed for job"),
+    ],
+)
+def test_client_errors_become_actionable_messages(code, status, expected):
+    client, stub = stubbed_client()
+    stub.add_client_error("get_job_unlock_code", service_error_code=code, service_message="aws text", http_status_code=status)
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, region="us-east-1", retrying=False).unlock_code(GOOD)
+    assert expected in info.value.message
+    assert GOOD in info.value.message
+    assert info.value.__cause__ is None and info.value.__context__ is None
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), "could not connect"),
+        (ConnectTimeoutError(endpoint_url="http://127.0.0.1:9"), "timed out"),
+        (ReadTimeoutError(endpoint_url="http://127.0.0.1:9"), "timed out"),
+        (NoCredentialsError(), "no AWS credentials"),
+        (NoRegionError(), "no AWS region"),
+    ],
+)
+def test_botocore_errors_become_actionable_messages(error, expected):
+    message = snowball.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
+    assert expected in message
+
+
+def test_parser_error_never_repeats_the_body():
+    error = ResponseParserError(f"Unable to parse response: b'{{\"UnlockCode\": \"{FAKE_CODE}'")
+    message = snowball.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
+    assert "not a Snowball API response" in message
+    assert_no_code(message)
+
+
+def test_to_snowball_error_refuses_other_exceptions():
+    with pytest.raises(TypeError):
+        snowball.to_snowball_error(ValueError("x"), "GetJobUnlockCode", GOOD)
+
+
+def test_check_job_passes_a_job_with_the_customer():
+    client, stub = stubbed_client()
+    stub.add_response("describe_job", job_metadata(), {"JobId": GOOD})
+    with stub:
+        state = SnowballJobs(client, retrying=False).check_job(GOOD)
+    assert state["job_state"] == "WithCustomer"
+    assert state["expires_at"] > datetime.datetime.now(datetime.timezone.utc)
+
+
+def test_check_job_reports_the_real_state():
+    client, stub = stubbed_client()
+    stub.add_response("describe_job", job_metadata(state="InTransitToCustomer"), {"JobId": GOOD})
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, retrying=False).check_job(GOOD)
+    assert "InTransitToCustomer: the device has not arrived yet" in info.value.message
+
+
+def test_check_job_refuses_a_job_older_than_360_days():
+    client, stub = stubbed_client()
+    stub.add_response("describe_job", job_metadata(age_days=361), {"JobId": GOOD})
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, retrying=False).check_job(GOOD)
+    assert "expired" in info.value.message and "360 days" in info.value.message
+
+
+def test_check_job_waits_until_the_device_arrives():
+    client, stub = stubbed_client()
+    stub.add_response("describe_job", job_metadata(state="InTransitToCustomer"), {"JobId": GOOD})
+    stub.add_response("describe_job", job_metadata(state="WithCustomer"), {"JobId": GOOD})
+    sleeps = []
+    with stub:
+        jobs = SnowballJobs(client, retrying=False, sleep=sleeps.append, clock=lambda: 0.0)
+        assert jobs.check_job(GOOD, wait=True, wait_timeout=60, poll_interval=5)["job_state"] == "WithCustomer"
+    assert sleeps == [5]
+
+
+def test_check_job_wait_times_out_with_the_last_state():
+    client, stub = stubbed_client()
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    for _ in range(3):
+        stub.add_response("describe_job", job_metadata(state="PreparingShipment"), {"JobId": GOOD})
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, retrying=False, sleep=sleep, clock=lambda: now[0]).check_job(GOOD, wait=True, wait_timeout=10, poll_interval=5)
+    assert "timed out after 10s" in info.value.message and "PreparingShipment" in info.value.message
+
+
+def test_check_job_does_not_wait_for_a_job_that_went_back_to_aws():
+    client, stub = stubbed_client()
+    stub.add_response("describe_job", job_metadata(state="Complete"), {"JobId": GOOD})
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, retrying=False, sleep=pytest.fail).check_job(GOOD, wait=True)
+    assert "Complete" in info.value.message
+
+
+def test_botocore_debug_log_never_shows_the_response_body():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("botocore")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        client, stub = stubbed_client()
+        # The Stubber skips the HTTP layer, so log the way botocore.parsers does from inside the call.
+        def log_body(**kwargs):
+            logging.getLogger("botocore.parsers").debug("Response body:\n%r", FAKE_CODE.encode())
+
+        client.meta.events.register("before-parameter-build.snowball.GetJobUnlockCode", log_body)
+        stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": GOOD})
+        with stub:
+            SnowballJobs(client, retrying=False).unlock_code(GOOD)
+        logging.getLogger("botocore.parsers").debug("Response body:\n%r", b"outside")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    text = stream.getvalue()
+    assert "withheld by edge.snowball" in text
+    assert "outside" in text, "the filter must only be active during our own calls"
+    assert_no_code(text)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.edge.snowball.plugins.modules import job_unlock_code
+from unit.helpers import FAKE_CODE
+from unit.helpers import VALID_JOB_ID
+from unit.helpers import assert_no_code
+from unit.helpers import job_metadata
+from unit.helpers import run_module
+from unit.helpers import stubbed_client
+from unit.helpers import wrapping
+
+BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
+
+
+@pytest.fixture
+def stub():
+    client, stubber = stubbed_client()
+    with mock.patch.object(AnsibleAWSModule, "client", side_effect=wrapping(client)) as factory, stubber:
+        stubber.factory = factory
+        yield stubber
+    stubber.assert_no_pending_responses()
+
+
+def test_returns_code_state_and_expiry(stub):
+    stub.add_response("describe_job", job_metadata(age_days=10), {"JobId": VALID_JOB_ID})
+    stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": VALID_JOB_ID})
+    result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID))
+    assert not result.failed
+    assert result.result["unlock_code"] == FAKE_CODE
+    assert result.result["changed"] is False
+    assert result.result["job_state"] == "WithCustomer"
+    assert result.result["expires_at"].endswith("+00:00")
+
+
+def test_check_state_false_skips_describe_job(stub):
+    stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": VALID_JOB_ID})
+    result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, check_state=False))
+    assert result.result["unlock_code"] == FAKE_CODE
+    assert "job_state" not in result.result
+
+
+def test_rejects_uppercase_hex_before_calling_aws(stub):
+    result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID.upper().replace("JID", "JID", 1)))
+    assert result.failed
+    assert "upper-case" in result.result["msg"]
+    stub.factory.assert_not_called()
+
+
+def test_wrong_state_fails_with_the_state_and_never_asks_for_the_code(stub):
+    stub.add_response("describe_job", job_metadata(state="InTransitToCustomer"), {"JobId": VALID_JOB_ID})
+    result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID))
+    assert result.failed
+    assert "InTransitToCustomer" in result.result["msg"]
+    assert result.result["error_code"] == "JobNotWithCustomer"
+    assert "exception" not in result.result
+
+
+def test_aws_error_is_a_readable_failure_without_traceback(stub):
+    stub.add_client_error("get_job_unlock_code", service_error_code="AccessDeniedException", service_message="no")
+    result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, check_state=False))
+    assert result.failed
+    assert "snowball:GetJobUnlockCode" in result.result["msg"]
+    assert "exception" not in result.result
+    assert_no_code(result.result)
+
+
+@pytest.mark.parametrize(("option", "value", "expected"), [("wait_timeout", -1, "wait_timeout"), ("wait_interval", 0, "wait_interval")])
+def test_rejects_bad_wait_options_before_calling_aws(stub, option, value, expected):
+    result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, **{option: value}))
+    assert result.failed and expected in result.result["msg"]
+    stub.factory.assert_not_called()
