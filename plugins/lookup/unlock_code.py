@@ -39,6 +39,12 @@ options:
       - How many jobs to ask AWS about at the same time. The client's connection pool is sized to match.
     type: int
     default: 10
+  retries:
+    description:
+      - How many times a throttled or failed (HTTP 5xx) call is retried with jittered backoff, on top
+        of botocore's own retries. V(0) leaves only botocore's retries.
+    type: int
+    default: 6
 notes:
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when
     O(check_state=true).
@@ -111,12 +117,15 @@ class LookupModule(AWSLookupBase):
         concurrency = self.get_option("concurrency")
         if concurrency < 1:
             self._fail(f"concurrency must be at least 1, got {concurrency}")
+        retries = self.get_option("retries")
+        if retries < 0:
+            self._fail(f"retries must be 0 or more, got {retries}")
 
         unique_ids = list(dict.fromkeys(job_ids))
         workers = min(concurrency, len(unique_ids))
         client = self.client(
             "snowball",
-            retry_decorator=retry_decorator(),
+            retry_decorator=retry_decorator(retries),
             config=botocore.config.Config(max_pool_connections=max(10, workers)),
         )
         jobs = SnowballJobs(client, region=self.region, endpoint=self.get_option("endpoint_url"))

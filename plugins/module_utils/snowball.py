@@ -282,7 +282,7 @@ def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint
         # botocore's own message quotes the raw body, which may hold a code: never repeat it.
         text = (
             f"{target} answered {action} for job {job_id} with a body that is not a Snowball API"
-            " response (a proxy error page?). The body is not shown because it may hold a secret;"
+            " response (a proxy error page, or an answer cut off on the way?). The body is not shown because it may hold a secret;"
             " check endpoint_url and any proxy between you and AWS."
         )
     elif isinstance(error, bex.ParamValidationError):
@@ -389,6 +389,15 @@ class SnowballJobs:
                 return method(**params, **self._retry_kwargs)
             except (BotoCoreError, ClientError, ResponseParserError) as e:
                 failure = to_snowball_error(e, action, job_id, self.region, self.endpoint)
+            except (AttributeError, TypeError, ValueError, KeyError, IndexError) as e:
+                # botocore's parsers fail this way on some garbled bodies (for example a CBOR
+                # body cut short). str(e) may quote the body, so only the type is reported.
+                failure = SnowballError(
+                    f"{self.endpoint or 'the Snowball endpoint'} answered {action} for job {job_id} with a body"
+                    f" botocore could not read ({type(e).__name__}); the body is not shown because it may hold a"
+                    " secret. Check endpoint_url and any proxy between you and AWS, then retry.",
+                    error_code="UnreadableResponse",
+                )
         # Raised outside the except block: no chained traceback that could carry a body.
         raise failure
 
@@ -437,7 +446,9 @@ class SnowballJobs:
         code = response.get("UnlockCode")
         if not isinstance(code, str) or not code:
             raise SnowballError(
-                f"GetJobUnlockCode for job {job_id} returned no unlock code. Retry; if it persists, contact AWS Support.",
+                f"{self.endpoint or 'the Snowball endpoint'} answered GetJobUnlockCode for job {job_id} without an"
+                " unlock code, so this is not a Snowball API response (a proxy error page, or an answer cut off"
+                " on the way?). Check endpoint_url and any proxy, then retry; if it persists, contact AWS Support.",
                 error_code="EmptyUnlockCode",
             )
         return code
@@ -459,15 +470,20 @@ def _snake(action: str) -> str:
     return "".join(out)
 
 
-def retry_decorator():
+DEFAULT_RETRIES = 6
+
+
+def retry_decorator(retries: int = DEFAULT_RETRIES):
     """amazon.aws's jittered backoff, also on Snowball's ThrottlingException.
 
     ``AWSRetry.jittered_backoff()`` alone does not retry ``ThrottlingException``;
-    botocore's own retries give up after a few attempts.
+    botocore's own retries give up after a few attempts. ``retries`` is on top
+    of botocore's own attempts; 0 leaves only botocore's.
     """
     from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-    return AWSRetry.jittered_backoff(retries=8, delay=1, max_delay=20, catch_extra_error_codes=list(THROTTLING_CODES))
+    # AWSRetry counts attempts, not retries (and retries=0 would mean "forever").
+    return AWSRetry.jittered_backoff(retries=retries + 1, delay=1, max_delay=20, catch_extra_error_codes=list(THROTTLING_CODES))
 
 
 def require_valid_job_id(value: Any) -> str:

@@ -55,6 +55,12 @@ options:
       - Seconds between two C(DescribeJob) calls while waiting.
     type: int
     default: 15
+  retries:
+    description:
+      - How many times a throttled (C(ThrottlingException)) or failed (HTTP 5xx) call is retried with
+        jittered backoff, on top of botocore's own retries. V(0) leaves only botocore's retries.
+    type: int
+    default: 6
 notes:
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when
     O(check_state=true).
@@ -152,6 +158,7 @@ def main():
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
         wait_interval=dict(type="int", default=15),
+        retries=dict(type="int", default=6),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -163,7 +170,9 @@ def main():
             raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
         if params["wait_interval"] < 1:
             raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
-        client = module.client("snowball", retry_decorator=retry_decorator())
+        if params["retries"] < 0:
+            raise SnowballError(f"retries must be 0 or more, got {params['retries']}")
+        client = module.client("snowball", retry_decorator=retry_decorator(params["retries"]))
         jobs = SnowballJobs(client, region=module.region, endpoint=params.get("endpoint_url"))
         result = run(module, jobs, job_id)
     except SnowballError as e:

@@ -64,7 +64,7 @@ class ApiError(Exception):
 class Fault:
     """One injected fault: which operation, what, how many times, how often."""
 
-    KINDS = ("throttle", "server_error", "drop", "html", "malformed", "latency", "denied", "manifest_cut")
+    KINDS = ("throttle", "server_error", "drop", "cut", "html", "malformed", "latency", "denied", "manifest_cut")
 
     def __init__(self, kind: str, operation: str = "*", times: int | None = None, every: int = 1, delay: float = 0.0, status: int = 500):
         if kind not in self.KINDS:
@@ -110,7 +110,6 @@ class EmulatorState:
         with self.lock:
             self.faults.clear()
             self.requests.clear()
-            self.protocols.clear()
             self.rejected.clear()
 
     def fault_for(self, operation: str) -> Fault | None:
@@ -289,11 +288,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault and fault.kind == "malformed":
             return self._send(200, payload[: max(1, len(payload) // 2)], self._content_type(protocol), self._protocol_headers(protocol))
         if fault and fault.kind == "drop":
+            # The connection dies before a status line: what a crashed proxy or a reset looks like.
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return None
+        if fault and fault.kind == "cut":
+            # A status line and part of the body, then the connection dies.
             self.send_response(200)
             self.send_header("Content-Type", self._content_type(protocol))
             self.send_header("Content-Length", str(len(payload) + 100))
             self.end_headers()
-            self.wfile.write(b"\x00" * 3)
+            self.wfile.write(payload[:3])
             self.wfile.flush()
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -494,6 +499,14 @@ class EmulatorServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.state = EmulatorState(jobs if jobs is not None else default_jobs(), latency=latency)
         self.verbose = verbose
         self._thread: threading.Thread | None = None
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (time-out tests) is not an emulator failure.
+        import sys
+
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:

@@ -244,3 +244,17 @@ def test_botocore_debug_log_never_shows_the_response_body():
     assert "withheld by edge.snowball" in text
     assert "outside" in text, "the filter must only be active during our own calls"
     assert_no_code(text)
+
+
+@pytest.mark.parametrize(("retries", "calls"), [(0, 1), (2, 3)])
+def test_retries_counts_retries_after_the_first_attempt(retries, calls, monkeypatch):
+    from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    client, stub = stubbed_client()
+    for _ in range(calls):
+        stub.add_client_error("get_job_unlock_code", service_error_code="ThrottlingException", http_status_code=400)
+    wrapped = RetryingBotoClientWrapper(client, snowball.retry_decorator(retries))
+    with stub, pytest.raises(SnowballError, match="kept throttling"):
+        SnowballJobs(wrapped).unlock_code(GOOD)
+    stub.assert_no_pending_responses()

@@ -1,0 +1,119 @@
+"""Runs integration targets through ansible-playbook against the Snowball API emulator.
+
+Each target under ``targets/`` is a role (ansible-test layout). The harness starts a fresh
+emulator, runs the target with ``-vvvv`` and ``ANSIBLE_LOG_PATH`` through the *installed*
+collection, and fails if any unlock code the emulator knows shows up in stdout, stderr or
+the log file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from emulator.api import CREDENTIALS
+from emulator.api import DEFAULT_ACCESS_KEY
+from emulator.api import EmulatorServer
+from emulator.jobs import UNKNOWN_JOB_ID
+from emulator.protocols import botocore_supports_cbor
+from emulator.protocols import cbor_model_path
+from integration.leakscan import find_leaks
+from integration.leakscan import redact
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+BIN = pathlib.Path(sys.executable).parent
+COLLECTIONS = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or str(REPO / ".build" / "collections")
+
+
+@dataclasses.dataclass
+class Run:
+    rc: int
+    stdout: str = dataclasses.field(repr=False)
+    stderr: str = dataclasses.field(repr=False)
+    log: str = dataclasses.field(repr=False)
+    codes: list[str] = dataclasses.field(repr=False)
+
+    def leaks(self) -> list[str]:
+        leaks = []
+        for name in ("stdout", "stderr", "log"):
+            leaks.extend(f"{name} {where}" for where in find_leaks(getattr(self, name), self.codes))
+        return leaks
+
+    def tail(self, lines: int = 60) -> str:
+        out = self.stdout.splitlines()
+        marks = [i for i, line in enumerate(out) if "Task failed" in line or '"assertion":' in line or line.startswith("fatal:")]
+        context = [line for i in marks[-6:] for line in out[max(0, i - 2) : i + 4]]
+        text = "\n".join(context + ["--- last lines ---"] + out[-lines:]) + "\n--- stderr ---\n" + self.stderr[-4000:]
+        return redact(text, self.codes)
+
+
+def emulator_vars(server: EmulatorServer) -> dict:
+    jobs = json.load(urllib.request.urlopen(server.url + "/_emulator/jobs"))
+    keys = {policy: {"access_key": akid, "secret_key": secret} for akid, (secret, policy) in CREDENTIALS.items()}
+    return {
+        "emulator_url": server.url,
+        "emulator_jobs": jobs["jobs"],
+        "emulator_cluster_ids": jobs["cluster_ids"],
+        "emulator_unknown_job_id": UNKNOWN_JOB_ID,
+        "emulator_keys": keys,
+        "aws_region": "us-east-1",
+        "aws_access_key": DEFAULT_ACCESS_KEY,
+        "aws_secret_key": CREDENTIALS[DEFAULT_ACCESS_KEY][0],
+    }
+
+
+def run_playbook(playbook: pathlib.Path, server: EmulatorServer, tmp_path: pathlib.Path, protocol: str = "json", extra_env: dict | None = None, verbosity: str = "-vvvv") -> Run:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    log = tmp_path / "ansible.log"
+    varfile = tmp_path / "emulator_vars.json"
+    varfile.write_text(json.dumps(emulator_vars(server)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        HOME=str(home),
+        ANSIBLE_LOG_PATH=str(log),
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+        ANSIBLE_ROLES_PATH=str(HERE / "targets"),
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_FORCE_COLOR="0",
+        ANSIBLE_RETRY_FILES_ENABLED="0",
+        ANSIBLE_PIPELINING="1",
+        PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    if protocol == "cbor":
+        env["AWS_DATA_PATH"] = str(cbor_model_path(tmp_path))
+    env.update(extra_env or {})
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
+    proc = subprocess.run(
+        [str(BIN / "ansible-playbook"), verbosity, "-i", str(inventory), "-e", f"@{varfile}", str(playbook)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr, log.read_text() if log.exists() else "", server.secrets())
+
+
+@pytest.fixture
+def emulator():
+    with EmulatorServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["json", "cbor"])
+def protocol(request):
+    if request.param == "cbor" and not botocore_supports_cbor():
+        pytest.skip("this botocore has no Smithy RPC v2 CBOR support")
+    return request.param
