@@ -251,6 +251,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/" and headers.get("x-amz-target", "").startswith(SERVICE + "."):
             protocol, operation = "json", headers["x-amz-target"].split(".", 1)[1]
         else:
+            with self.server.state.lock:
+                self.server.state.requests["NotSnowball"] += 1
             return self._send_json(404, {"__type": "UnknownOperationException", "message": f"not a Snowball request: POST {path}"})
         self._api(protocol, operation, headers, path, body)
 
