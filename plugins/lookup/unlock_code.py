@@ -1,5 +1,3 @@
-# -*- coding: utf-8 -*-
-
 # Copyright (c) 2026 edge.snowball contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -20,7 +18,7 @@ description:
   - Lookups do not see C(module_defaults); pass connection options as keyword arguments, or use the
     usual C(AWS_*) environment variables.
 author:
-  - edge.snowball contributors
+  - edge.snowball maintainers (@edge-snowball)
 options:
   _terms:
     description: One or more Snowball job ids (C(JID) or C(MID) followed by a lower-case UUID).

@@ -1,5 +1,3 @@
-# -*- coding: utf-8 -*-
-
 # Copyright (c) 2026 edge.snowball contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -194,7 +192,7 @@ _EXPIRED_CODES = frozenset(("ExpiredTokenException", "ExpiredToken", "RequestExp
 _DENIED_CODES = frozenset(("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"))
 
 
-def _client_error_message(error: "ClientError", action: str, job_id: str, region: Optional[str]) -> SnowballError:
+def _client_error_message(error: ClientError, action: str, job_id: str, region: Optional[str]) -> SnowballError:
     err = error.response.get("Error", {}) or {}
     code = str(err.get("Code") or "")
     aws_message = str(err.get("Message") or "").strip()
@@ -235,7 +233,11 @@ def _client_error_message(error: "ClientError", action: str, job_id: str, region
             f"the Snowball API kept throttling {action} for job {job_id} ({code}) after retrying with"
             " backoff. Retry later, or lower forks / the lookup's concurrency."
         )
-    elif (isinstance(status, int) and status >= 500) or code in ("InternalFailure", "InternalError", "ServiceUnavailable"):
+    elif (isinstance(status, int) and status >= 500) or code in (
+        "InternalFailure",
+        "InternalError",
+        "ServiceUnavailable",
+    ):
         text = (
             f"the Snowball API failed with HTTP {status} ({code or 'no error code'}) on {action} for job"
             f" {job_id}, after retries. This is on the AWS side: retry later."
@@ -331,10 +333,10 @@ _REDACTOR_USERS = 0
 _REDACTED_LOGGERS = ("botocore.parsers",)
 
 
-class redact_response_bodies:
+class RedactResponseBodies:
     """Context manager: botocore debug logs never show response bodies inside it."""
 
-    def __enter__(self) -> "redact_response_bodies":
+    def __enter__(self) -> RedactResponseBodies:
         global _REDACTOR_USERS
         with _REDACTOR_LOCK:
             if _REDACTOR_USERS == 0:
@@ -384,7 +386,7 @@ class SnowballJobs:
     def _call(self, action: str, job_id: str, **params: Any) -> Dict[str, Any]:
         method = getattr(self.client, _snake(action))
         failure: Optional[SnowballError] = None
-        with redact_response_bodies():
+        with RedactResponseBodies():
             try:
                 return method(**params, **self._retry_kwargs)
             except (BotoCoreError, ClientError, ResponseParserError) as e:
@@ -405,7 +407,9 @@ class SnowballJobs:
         response = self._call("DescribeJob", job_id, JobId=job_id)
         return response.get("JobMetadata") or {}
 
-    def check_job(self, job_id: str, wait: bool = False, wait_timeout: float = 600, poll_interval: float = 15) -> Dict[str, Any]:
+    def check_job(
+        self, job_id: str, wait: bool = False, wait_timeout: float = 600, poll_interval: float = 15
+    ) -> Dict[str, Any]:
         """DescribeJob; fail unless the job is WithCustomer and within 360 days.
 
         Returns ``{"job_state": ..., "expires_at": datetime}``.
@@ -457,7 +461,9 @@ class SnowballJobs:
         response = self._call("GetJobManifest", job_id, JobId=job_id)
         uri = response.get("ManifestURI")
         if not isinstance(uri, str) or not uri:
-            raise SnowballError(f"GetJobManifest for job {job_id} returned no manifest URI.", error_code="EmptyManifestURI")
+            raise SnowballError(
+                f"GetJobManifest for job {job_id} returned no manifest URI.", error_code="EmptyManifestURI"
+            )
         return uri
 
 
@@ -483,7 +489,9 @@ def retry_decorator(retries: int = DEFAULT_RETRIES):
     from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
     # AWSRetry counts attempts, not retries (and retries=0 would mean "forever").
-    return AWSRetry.jittered_backoff(retries=retries + 1, delay=1, max_delay=20, catch_extra_error_codes=list(THROTTLING_CODES))
+    return AWSRetry.jittered_backoff(
+        retries=retries + 1, delay=1, max_delay=20, catch_extra_error_codes=list(THROTTLING_CODES)
+    )
 
 
 def require_valid_job_id(value: Any) -> str:

@@ -1,5 +1,4 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 
 # Copyright (c) 2026 edge.snowball contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -23,7 +22,7 @@ description:
   - AWS advises never to keep the unlock code in the same place as the manifest. This module never
     writes the code anywhere.
 author:
-  - edge.snowball contributors
+  - edge.snowball maintainers (@edge-snowball)
 options:
   job_id:
     description:
@@ -65,8 +64,8 @@ notes:
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when
     O(check_state=true).
   - Throttling (C(ThrottlingException)) is retried with jittered backoff before the task fails.
-  - Use O(ignore:aws_config) to change botocore's time-outs, for example
-    C(aws_config: {read_timeout: 10, connect_timeout: 5}).
+  - "Use O(aws_config) to change botocore's time-outs and retries, for example
+    C(aws_config: {read_timeout: 10, connect_timeout: 5})."
 seealso:
   - plugin: edge.snowball.unlock_code
     plugin_type: lookup

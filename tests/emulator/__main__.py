@@ -41,7 +41,9 @@ def _environment(url: str) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
@@ -52,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("argv", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
 
-    server = EmulatorServer(args.host, args.port, jobs=default_jobs(extra=args.extra_jobs), latency=args.latency, verbose=args.verbose)
+    server = EmulatorServer(
+        args.host, args.port, jobs=default_jobs(extra=args.extra_jobs), latency=args.latency, verbose=args.verbose
+    )
     server.start()
     if args.url_file:
         with open(args.url_file, "w", encoding="utf-8") as handle:

@@ -66,7 +66,15 @@ class Fault:
 
     KINDS = ("throttle", "server_error", "drop", "cut", "html", "malformed", "latency", "denied", "manifest_cut")
 
-    def __init__(self, kind: str, operation: str = "*", times: int | None = None, every: int = 1, delay: float = 0.0, status: int = 500):
+    def __init__(
+        self,
+        kind: str,
+        operation: str = "*",
+        times: int | None = None,
+        every: int = 1,
+        delay: float = 0.0,
+        status: int = 500,
+    ):
         if kind not in self.KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(self.KINDS)}")
         self.kind = kind
@@ -90,7 +98,13 @@ class Fault:
         return True
 
     def public(self) -> dict:
-        return {"kind": self.kind, "operation": self.operation, "times": self.times, "every": self.every, "fired": self.fired}
+        return {
+            "kind": self.kind,
+            "operation": self.operation,
+            "times": self.times,
+            "every": self.every,
+            "fired": self.fired,
+        }
 
 
 class EmulatorState:
@@ -124,7 +138,7 @@ class EmulatorState:
         with self.lock:
             due = [item for item in self.scheduled if item[0] <= now]
             self.scheduled = [item for item in self.scheduled if item[0] > now]
-            for _, name, state in due:
+            for _when, name, state in due:
                 self.by_name[name].state = state
 
     def stats(self) -> dict:
@@ -155,7 +169,7 @@ def _verify_signature(headers: dict[str, str], method: str, path: str, body: byt
     akid = match["akid"]
     if akid not in CREDENTIALS:
         raise ApiError(400, "UnrecognizedClientException", "The security token included in the request is invalid.")
-    secret, _ = CREDENTIALS[akid]
+    secret = CREDENTIALS[akid][0]
     signed = match["signed"].split(";")
     request = AWSRequest(method=method, url=f"http://{headers.get('host', 'localhost')}{path}", data=body)
     for name in signed:
@@ -163,7 +177,9 @@ def _verify_signature(headers: dict[str, str], method: str, path: str, body: byt
             raise ApiError(400, "IncompleteSignatureException", f"Signed header {name} is missing")
         request.headers[name] = headers[name]
     request.context["timestamp"] = headers.get("x-amz-date", "")
-    signer = SigV4Auth(Credentials(akid, secret, headers.get("x-amz-security-token")), match["service"], match["region"])
+    signer = SigV4Auth(
+        Credentials(akid, secret, headers.get("x-amz-security-token")), match["service"], match["region"]
+    )
     signer.headers_to_sign = lambda req: _signed_headers(req, signed)  # type: ignore[method-assign]
     canonical = signer.canonical_request(request)
     expected = signer.signature(signer.string_to_sign(request, canonical), request)
@@ -188,7 +204,7 @@ def _signed_headers(request: Any, names: list[str]) -> Any:
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "SnowballEmulator/1.0"
-    server: "EmulatorServer"
+    server: EmulatorServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         if self.server.verbose:
@@ -253,7 +269,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             with self.server.state.lock:
                 self.server.state.requests["NotSnowball"] += 1
-            return self._send_json(404, {"__type": "UnknownOperationException", "message": f"not a Snowball request: POST {path}"})
+            return self._send_json(
+                404, {"__type": "UnknownOperationException", "message": f"not a Snowball request: POST {path}"}
+            )
         self._api(protocol, operation, headers, path, body)
 
     # -- the Snowball API --------------------------------------------------
@@ -288,7 +306,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault and fault.kind == "html":
             return self._send(200, b"<html><body><h1>502 Bad Gateway</h1>proxy error</body></html>", "text/html")
         if fault and fault.kind == "malformed":
-            return self._send(200, payload[: max(1, len(payload) // 2)], self._content_type(protocol), self._protocol_headers(protocol))
+            return self._send(
+                200,
+                payload[: max(1, len(payload) // 2)],
+                self._content_type(protocol),
+                self._protocol_headers(protocol),
+            )
         if fault and fault.kind == "drop":
             # The connection dies before a status line: what a crashed proxy or a reset looks like.
             self.close_connection = True
@@ -339,7 +362,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._send(error.status, body, self._content_type(protocol), self._protocol_headers(protocol))
 
     def _authorize(self, akid: str, operation: str) -> None:
-        _, policy = CREDENTIALS[akid]
+        policy = CREDENTIALS[akid][1]
         if policy == "expired":
             raise ApiError(400, "ExpiredTokenException", "The security token included in the request is expired")
         if policy == "deny" or (policy == "deny-describe" and operation == "DescribeJob"):
@@ -352,7 +375,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _job(self, params: dict) -> Job:
         job_id = params.get("JobId")
         if not isinstance(job_id, str) or not re.fullmatch(r"(M|J)ID[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", job_id):
-            raise ApiError(400, "ValidationException", "1 validation error detected: Value at 'jobId' failed to satisfy constraint")
+            raise ApiError(
+                400, "ValidationException", "1 validation error detected: Value at 'jobId' failed to satisfy constraint"
+            )
         job = self.server.state.jobs.get(job_id)
         if job is None:
             raise ApiError(
@@ -364,7 +389,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _require_with_customer(self, job: Job, what: str) -> None:
         if job.state != "WithCustomer":
-            raise ApiError(400, "InvalidJobStateException", f"The {what} is not available for a job in state {job.state}.")
+            raise ApiError(
+                400, "InvalidJobStateException", f"The {what} is not available for a job in state {job.state}."
+            )
         if datetime.datetime.now(datetime.timezone.utc) - job.created > datetime.timedelta(days=360):
             raise ApiError(400, "InvalidJobStateException", f"The {what} for this job has expired.")
 
@@ -385,7 +412,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return {"ManifestURI": f"{self.server.url}/_emulator/manifests/{job.job_id}/{token}"}
         if operation == "ListClusterJobs":
             cluster_id = params.get("ClusterId")
-            members = [job for job in self.server.state.jobs.values() if job.cluster_id and job.cluster_id == cluster_id]
+            members = [
+                job for job in self.server.state.jobs.values() if job.cluster_id and job.cluster_id == cluster_id
+            ]
             if not members:
                 raise ApiError(400, "InvalidResourceException", "The specified cluster can't be found.")
             return {"JobListEntries": [_list_entry(job, i == 0) for i, job in enumerate(members)]}
@@ -398,7 +427,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with state.lock:
             entry = state.manifest_tokens.get(token)
         if entry is None or entry[0] != job_id or entry[1] < time.monotonic():
-            return self._send(403, b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", "application/xml")
+            return self._send(
+                403,
+                b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
+                "application/xml",
+            )
         job = state.jobs[job_id]
         fault = state.fault_for("ManifestDownload")
         if fault and fault.kind == "manifest_cut":
@@ -496,7 +529,14 @@ class EmulatorServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, jobs: list[Job] | None = None, latency: float = 0.0, verbose: bool = False):
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        jobs: list[Job] | None = None,
+        latency: float = 0.0,
+        verbose: bool = False,
+    ):
         super().__init__((host, port), Handler)
         self.state = EmulatorState(jobs if jobs is not None else default_jobs(), latency=latency)
         self.verbose = verbose
@@ -515,7 +555,7 @@ class EmulatorServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "EmulatorServer":
+    def start(self) -> EmulatorServer:
         self._thread = threading.Thread(target=self.serve_forever, name="snowball-emulator", daemon=True)
         self._thread.start()
         return self
@@ -526,7 +566,7 @@ class EmulatorServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "EmulatorServer":
+    def __enter__(self) -> EmulatorServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

@@ -25,7 +25,7 @@ def job_id_for(name: str, prefix: str = "JID") -> str:
 
 def new_unlock_code() -> str:
     """25 alphanumerics in 5 groups, as AWS hands them out (29 characters)."""
-    return "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(5)) for _ in range(5))
+    return "-".join("".join(secrets.choice(_CODE_ALPHABET) for _char in range(5)) for _group in range(5))
 
 
 def sha256(text: str) -> str:

@@ -49,7 +49,11 @@ class Run:
 
     def tail(self, lines: int = 60) -> str:
         out = self.stdout.splitlines()
-        marks = [i for i, line in enumerate(out) if "Task failed" in line or '"assertion":' in line or line.startswith("fatal:")]
+        marks = [
+            i
+            for i, line in enumerate(out)
+            if "Task failed" in line or '"assertion":' in line or line.startswith("fatal:")
+        ]
         context = [line for i in marks[-6:] for line in out[max(0, i - 2) : i + 4]]
         text = "\n".join(context + ["--- last lines ---"] + out[-lines:]) + "\n--- stderr ---\n" + self.stderr[-4000:]
         return redact(text, self.codes)
@@ -70,7 +74,14 @@ def emulator_vars(server: EmulatorServer) -> dict:
     }
 
 
-def run_playbook(playbook: pathlib.Path, server: EmulatorServer, tmp_path: pathlib.Path, protocol: str = "json", extra_env: dict | None = None, verbosity: str = "-vvvv") -> Run:
+def run_playbook(
+    playbook: pathlib.Path,
+    server: EmulatorServer,
+    tmp_path: pathlib.Path,
+    protocol: str = "json",
+    extra_env: dict | None = None,
+    verbosity: str = "-vvvv",
+) -> Run:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     log = tmp_path / "ansible.log"
@@ -102,6 +113,7 @@ def run_playbook(playbook: pathlib.Path, server: EmulatorServer, tmp_path: pathl
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr, log.read_text() if log.exists() else "", server.secrets())
 

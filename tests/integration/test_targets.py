@@ -8,7 +8,9 @@ import pytest
 
 from integration.conftest import run_playbook
 
-TARGETS = sorted(p.name for p in (pathlib.Path(__file__).parent / "targets").iterdir() if (p / "tasks" / "main.yml").is_file())
+TARGETS = sorted(
+    p.name for p in (pathlib.Path(__file__).parent / "targets").iterdir() if (p / "tasks" / "main.yml").is_file()
+)
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -54,7 +54,9 @@ def prepare_bootstrap(python: pathlib.Path) -> None:
     wheel = next(wheels.glob(f"pip-{version}-*.whl"), None)
     if wheel is None:
         wheels.mkdir(parents=True, exist_ok=True)
-        subprocess.run([str(python), "-m", "pip", "download", "-q", "--no-deps", f"pip=={version}", "-d", str(wheels)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "download", "-q", "--no-deps", f"pip=={version}", "-d", str(wheels)], check=True
+        )
         wheel = next(wheels.glob(f"pip-{version}-*.whl"))
     cache.mkdir(parents=True, exist_ok=True)
     script.write_text(BOOTSTRAP.format(wheel=str(wheel)))
@@ -89,7 +91,12 @@ def main() -> int:
     root = BUILD / "sanity" / "ansible_collections"
     target = root / "edge" / "snowball"
     copy_tree(target)
-    amazon = pathlib.Path(os.environ.get("ANSIBLE_COLLECTIONS_PATH", BUILD / "collections")) / "ansible_collections" / "amazon" / "aws"
+    amazon = (
+        pathlib.Path(os.environ.get("ANSIBLE_COLLECTIONS_PATH", BUILD / "collections"))
+        / "ansible_collections"
+        / "amazon"
+        / "aws"
+    )
     link = root / "amazon" / "aws"
     link.parent.mkdir(parents=True, exist_ok=True)
     if link.is_symlink() or link.exists():

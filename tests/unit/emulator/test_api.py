@@ -68,7 +68,11 @@ def test_describe_job_has_state_and_creation_date(server, protocol, monkeypatch,
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("in_transit", "InvalidJobStateException"), ("expired", "InvalidJobStateException"), (None, "InvalidResourceException")],
+    [
+        ("in_transit", "InvalidJobStateException"),
+        ("expired", "InvalidJobStateException"),
+        (None, "InvalidResourceException"),
+    ],
 )
 def test_errors_are_modelled_as_aws_sends_them(server, protocol, monkeypatch, tmp_path, name, code):
     c = client(server, protocol, monkeypatch, tmp_path)

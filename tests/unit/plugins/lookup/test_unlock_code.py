@@ -30,9 +30,10 @@ def lookup():
 @pytest.fixture
 def stub(lookup):
     client, stubber = stubbed_client()
-    with mock.patch.object(type(lookup), "client", side_effect=wrapping(client)) as factory, stubber:
-        stubber.factory = factory
-        yield stubber
+    with mock.patch.object(type(lookup), "client", side_effect=wrapping(client)) as factory:
+        with stubber:
+            stubber.factory = factory
+            yield stubber
     stubber.assert_no_pending_responses()
 
 

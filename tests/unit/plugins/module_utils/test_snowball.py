@@ -5,7 +5,6 @@ import io
 import logging
 
 import pytest
-from botocore.exceptions import ClientError
 from botocore.exceptions import ConnectTimeoutError
 from botocore.exceptions import EndpointConnectionError
 from botocore.exceptions import NoCredentialsError
@@ -28,7 +27,12 @@ GOOD = VALID_JOB_ID
 
 @pytest.mark.parametrize(
     "value",
-    [GOOD, "MID123e4567-e89b-12d3-a456-426655440000", "JID00000000-0000-0000-0000-000000000000", "JIDffffffff-ffff-ffff-ffff-ffffffffffff"],
+    [
+        GOOD,
+        "MID123e4567-e89b-12d3-a456-426655440000",
+        "JID00000000-0000-0000-0000-000000000000",
+        "JIDffffffff-ffff-ffff-ffff-ffffffffffff",
+    ],
 )
 def test_accepts_valid_job_ids(value):
     assert validate_job_id(value) is None
@@ -126,7 +130,9 @@ def test_an_unexpected_code_shape_is_accepted():
 )
 def test_client_errors_become_actionable_messages(code, status, expected):
     client, stub = stubbed_client()
-    stub.add_client_error("get_job_unlock_code", service_error_code=code, service_message="aws text", http_status_code=status)
+    stub.add_client_error(
+        "get_job_unlock_code", service_error_code=code, service_message="aws text", http_status_code=status
+    )
     with stub, pytest.raises(SnowballError) as info:
         SnowballJobs(client, region="us-east-1", retrying=False).unlock_code(GOOD)
     assert expected in info.value.message
@@ -150,7 +156,7 @@ def test_botocore_errors_become_actionable_messages(error, expected):
 
 
 def test_parser_error_never_repeats_the_body():
-    error = ResponseParserError(f"Unable to parse response: b'{{\"UnlockCode\": \"{FAKE_CODE}'")
+    error = ResponseParserError(f'Unable to parse response: b\'{{"UnlockCode": "{FAKE_CODE}\'')
     message = snowball.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
     assert "not a Snowball API response" in message
     assert_no_code(message)
@@ -204,10 +210,12 @@ def test_check_job_wait_times_out_with_the_last_state():
     def sleep(seconds):
         now[0] += seconds
 
-    for _ in range(3):
+    for _attempt in range(3):
         stub.add_response("describe_job", job_metadata(state="PreparingShipment"), {"JobId": GOOD})
     with stub, pytest.raises(SnowballError) as info:
-        SnowballJobs(client, retrying=False, sleep=sleep, clock=lambda: now[0]).check_job(GOOD, wait=True, wait_timeout=10, poll_interval=5)
+        SnowballJobs(client, retrying=False, sleep=sleep, clock=lambda: now[0]).check_job(
+            GOOD, wait=True, wait_timeout=10, poll_interval=5
+        )
     assert "timed out after 10s" in info.value.message and "PreparingShipment" in info.value.message
 
 
@@ -228,6 +236,7 @@ def test_botocore_debug_log_never_shows_the_response_body():
     logger.setLevel(logging.DEBUG)
     try:
         client, stub = stubbed_client()
+
         # The Stubber skips the HTTP layer, so log the way botocore.parsers does from inside the call.
         def log_body(**kwargs):
             logging.getLogger("botocore.parsers").debug("Response body:\n%r", FAKE_CODE.encode())
@@ -252,7 +261,7 @@ def test_retries_counts_retries_after_the_first_attempt(retries, calls, monkeypa
 
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     client, stub = stubbed_client()
-    for _ in range(calls):
+    for _attempt in range(calls):
         stub.add_client_error("get_job_unlock_code", service_error_code="ThrottlingException", http_status_code=400)
     wrapped = RetryingBotoClientWrapper(client, snowball.retry_decorator(retries))
     with stub, pytest.raises(SnowballError, match="kept throttling"):

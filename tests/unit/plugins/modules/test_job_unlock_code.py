@@ -20,9 +20,10 @@ BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secre
 @pytest.fixture
 def stub():
     client, stubber = stubbed_client()
-    with mock.patch.object(AnsibleAWSModule, "client", side_effect=wrapping(client)) as factory, stubber:
-        stubber.factory = factory
-        yield stubber
+    with mock.patch.object(AnsibleAWSModule, "client", side_effect=wrapping(client)) as factory:
+        with stubber:
+            stubber.factory = factory
+            yield stubber
     stubber.assert_no_pending_responses()
 
 
@@ -69,7 +70,9 @@ def test_aws_error_is_a_readable_failure_without_traceback(stub):
     assert_no_code(result.result)
 
 
-@pytest.mark.parametrize(("option", "value", "expected"), [("wait_timeout", -1, "wait_timeout"), ("wait_interval", 0, "wait_interval")])
+@pytest.mark.parametrize(
+    ("option", "value", "expected"), [("wait_timeout", -1, "wait_timeout"), ("wait_interval", 0, "wait_interval")]
+)
 def test_rejects_bad_wait_options_before_calling_aws(stub, option, value, expected):
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, **{option: value}))
     assert result.failed and expected in result.result["msg"]
