@@ -64,7 +64,7 @@ setup: $(BUILD)/.installed
 demo: setup
 	cd playbooks && PYTHONPATH=$(CURDIR)/tests ANSIBLE_CONFIG=$(CURDIR)/playbooks/ansible.cfg \
 	  $(CURDIR)/$(VENV)/bin/python -m emulator run -- \
-	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i demo_inventory.yml demo.yml
+	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i inventory/demo.yml demo.yml
 
 # ---------------------------------------------------------------- tests
 test: units sanity integration lint units-lowest integration-lowest

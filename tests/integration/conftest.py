@@ -81,6 +81,7 @@ def run_playbook(
     protocol: str = "json",
     extra_env: dict | None = None,
     verbosity: str = "-vvvv",
+    inventory: pathlib.Path | None = None,
 ) -> Run:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
@@ -104,8 +105,9 @@ def run_playbook(
     if protocol == "cbor":
         env["AWS_DATA_PATH"] = str(cbor_model_path(tmp_path))
     env.update(extra_env or {})
-    inventory = tmp_path / "inventory.ini"
-    inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
+    if inventory is None:
+        inventory = tmp_path / "inventory.ini"
+        inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
     proc = subprocess.run(
         [str(BIN / "ansible-playbook"), verbosity, "-i", str(inventory), "-e", f"@{varfile}", str(playbook)],
         env=env,
