@@ -25,6 +25,10 @@ class ActionModule(ActionBase):
         del tmp  # tmp no longer has any effect
         result = merge_hash(result, self._execute_module(task_vars=task_vars))
         if "unlock_code" in result:
+            # ansible-core >= 2.19 honours the result flag. Older cores overwrite it with the
+            # task's own no_log after this returns, but rebuild the task on the controller from
+            # its attributes, so the task itself is marked no_log too.
             result["_ansible_no_log"] = True
+            self._task.no_log = True
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
