@@ -31,7 +31,8 @@ def test_demo_playbook_runs_and_never_shows_a_code(emulator, protocol, tmp_path,
     )
     assert run.rc == 0, run.tail()
     assert not run.leaks(), f"an unlock code leaked: {run.leaks()}"
-    assert "must be 39 characters, got 38" in run.stdout
-    assert "InTransitToCustomer: the device has not arrived yet" in run.stdout
+    text = " ".join(run.stdout.split())  # callbacks wrap long messages differently per version
+    assert "must be 39 characters, got 38" in text
+    assert "InTransitToCustomer: the device has not arrived yet" in text
     assert "censored:" in run.stdout or '"censored":' in run.stdout
     assert emulator.state.stats()["requests"]["GetJobUnlockCode"] >= 6
