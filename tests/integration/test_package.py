@@ -1,0 +1,68 @@
+"""What a user installs: the built tarball holds no strays, and ansible-doc renders every plugin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tarfile
+
+from integration.conftest import BIN
+from integration.conftest import COLLECTIONS
+from integration.conftest import REPO
+
+STRAYS = (
+    ".venv",
+    ".build",
+    ".cache",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "tests/output",
+    ".git/",
+    ".ansible/",
+)
+
+
+def test_tarball_has_the_plugins_and_no_strays(tmp_path):
+    subprocess.run(
+        [str(BIN / "ansible-galaxy"), "collection", "build", "--output-path", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (tarball,) = tmp_path.glob("edge-snowball-*.tar.gz")
+    with tarfile.open(tarball) as tar:
+        names = tar.getnames()
+    for needed in (
+        "plugins/modules/job_unlock_code.py",
+        "plugins/action/job_unlock_code.py",
+        "plugins/lookup/unlock_code.py",
+        "meta/runtime.yml",
+        "MANIFEST.json",
+        "LICENSE",
+        "README.md",
+    ):
+        assert needed in names
+    strays = [name for name in names if any(part in name for part in STRAYS) or name.endswith(".pyc")]
+    assert not strays, f"stray files in the tarball: {strays[:20]}"
+
+
+def _ansible_doc(*args: str) -> str:
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1")
+    proc = subprocess.run([str(BIN / "ansible-doc"), *args], env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "[WARNING]" not in proc.stderr, proc.stderr
+    return proc.stdout
+
+
+def test_ansible_doc_lists_every_plugin():
+    modules = _ansible_doc("-l", "edge.snowball")
+    lookups = _ansible_doc("-t", "lookup", "-l", "edge.snowball")
+    assert "edge.snowball.job_unlock_code" in modules
+    assert "edge.snowball.unlock_code" in lookups
+
+
+def test_ansible_doc_renders_module_and_lookup():
+    module = _ansible_doc("edge.snowball.job_unlock_code")
+    assert "job_id" in module and "check_state" in module and "access_key" in module
+    lookup = _ansible_doc("-t", "lookup", "edge.snowball.unlock_code")
+    assert "concurrency" in lookup and "region" in lookup
