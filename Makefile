@@ -9,6 +9,9 @@ SHELL := /bin/bash
 PYTHON       ?= python3
 VENV         := .venv
 VENV_LOWEST  := .venv-lowest
+VENV_NEWEST  := .venv-newest
+# ansible-core 2.20+ needs Python 3.12: pyenv's interpreter, called by path (its shim is broken here).
+PYTHON_NEWEST ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12))
 BUILD        := .build
 CACHE        := .cache
 COLLECTIONS  := $(CURDIR)/$(BUILD)/collections
@@ -23,7 +26,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup demo test units units-lowest sanity integration integration-lowest lint clean
+.PHONY: help setup demo test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
 
 help:
 	@echo "make demo   - unlock codes from the local Snowball API emulator, censored"
@@ -40,6 +43,11 @@ $(VENV)/.done: requirements.txt tests/requirements.txt tests/constraints-newest.
 $(VENV_LOWEST)/.done: requirements.txt tests/requirements.txt tests/constraints-lowest.txt
 	$(PYTHON) -m venv $(VENV_LOWEST)
 	$(VENV_LOWEST)/bin/pip install -q -r requirements.txt 'cbor2>=5.4' 'pytest>=8' -c tests/constraints-lowest.txt ansible-core
+	touch $@
+
+$(VENV_NEWEST)/.done: requirements.txt tests/constraints-newest-312.txt
+	$(PYTHON_NEWEST) -m venv $(VENV_NEWEST)
+	$(VENV_NEWEST)/bin/pip install -q -r requirements.txt 'cbor2>=5.4' 'pytest>=8' 'pytest-xdist>=3' -c tests/constraints-newest-312.txt ansible-core
 	touch $@
 
 $(AMAZON_AWS): | $(VENV)/.done
@@ -67,7 +75,7 @@ demo: setup
 	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i inventory/demo.yml demo.yml
 
 # ---------------------------------------------------------------- tests
-test: units sanity integration lint units-lowest integration-lowest
+test: units sanity integration lint units-lowest integration-lowest units-newest integration-newest
 	@echo "make test: all suites passed"
 
 units: setup
@@ -75,6 +83,12 @@ units: setup
 
 units-lowest: $(VENV_LOWEST)/.done setup
 	$(VENV_LOWEST)/bin/python -m pytest tests/unit -q -p no:cacheprovider
+
+units-newest: $(VENV_NEWEST)/.done setup
+	$(VENV_NEWEST)/bin/python -m pytest tests/unit -q -p no:cacheprovider
+
+integration-newest: $(VENV_NEWEST)/.done setup
+	$(VENV_NEWEST)/bin/python -m pytest tests/integration -q -n 2 -p no:cacheprovider
 
 sanity: setup
 	$(VENV)/bin/python tests/tools/sanity.py --venv $(VENV)
@@ -92,4 +106,4 @@ lint: setup
 	$(VENV)/bin/ansible-lint --offline --profile production
 
 clean:
-	rm -rf $(VENV) $(VENV_LOWEST) $(BUILD) $(CACHE) tests/output
+	rm -rf $(VENV) $(VENV_LOWEST) $(VENV_NEWEST) $(BUILD) $(CACHE) tests/output
