@@ -218,7 +218,7 @@ def _client_error_message(error: ClientError, action: str, job_id: str, region: 
     elif code in _DENIED_CODES:
         text = (
             f"access denied for snowball:{action} on job {job_id}.{said} Allow the IAM action"
-            f" snowball:{action} to the credentials in use (see docs/iam-policy.json)."
+            f" snowball:{action} to the credentials in use (docs/iam-policy.json in this collection is a minimal policy)."
         )
     elif code in _EXPIRED_CODES:
         text = f"the AWS credentials in use have expired ({code}) on {action} for job {job_id}.{said} Refresh the session token or profile and retry."
