@@ -115,15 +115,16 @@ class LookupModule(AWSLookupBase):
         concurrency = self.get_option("concurrency")
         if concurrency < 1:
             self._fail(f"concurrency must be at least 1, got {concurrency}")
-        retries = self.get_option("retries")
-        if retries < 0:
-            self._fail(f"retries must be 0 or more, got {retries}")
+        try:
+            retry = retry_decorator(self.get_option("retries"))
+        except SnowballError as e:
+            self._fail(e.message)
 
         unique_ids = list(dict.fromkeys(job_ids))
         workers = min(concurrency, len(unique_ids))
         client = self.client(
             "snowball",
-            retry_decorator=retry_decorator(retries),
+            retry_decorator=retry,
             config=botocore.config.Config(max_pool_connections=max(10, workers)),
         )
         jobs = SnowballJobs(client, region=self.region, endpoint=self.get_option("endpoint_url"))

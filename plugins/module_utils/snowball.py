@@ -247,12 +247,26 @@ def _client_error_message(error: ClientError, action: str, job_id: str, region: 
     return SnowballError(text, error_code=code or None, request_id=request_id)
 
 
+def _endpoint_name(endpoint: Optional[str]) -> str:
+    return endpoint or "the Snowball endpoint"
+
+
+def not_an_api_response(endpoint: Optional[str], action: str, job_id: str, what: str, error_code: str) -> SnowballError:
+    """The endpoint answered, but not as the Snowball API does. The body is never quoted: it may hold a code."""
+    return SnowballError(
+        f"{_endpoint_name(endpoint)} answered {action} for job {job_id} {what}, so this is not a Snowball API"
+        " response (a proxy error page, or an answer cut off on the way?). The body is not shown because it"
+        " may hold a secret. Check endpoint_url and any proxy between you and AWS, then retry.",
+        error_code=error_code,
+    )
+
+
 def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint: Optional[str]) -> SnowballError:
     # Imported lazily: the classes only exist when botocore is installed.
     from botocore import exceptions as bex
 
     name = type(error).__name__
-    target = endpoint or "the Snowball endpoint"
+    target = _endpoint_name(endpoint)
     if isinstance(error, bex.NoCredentialsError):
         text = (
             "no AWS credentials were found. Set access_key and secret_key, a profile, or the usual"
@@ -282,11 +296,7 @@ def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint
         )
     elif isinstance(error, ResponseParserError):
         # botocore's own message quotes the raw body, which may hold a code: never repeat it.
-        text = (
-            f"{target} answered {action} for job {job_id} with a body that is not a Snowball API"
-            " response (a proxy error page, or an answer cut off on the way?). The body is not shown because it may hold a secret;"
-            " check endpoint_url and any proxy between you and AWS."
-        )
+        return not_an_api_response(endpoint, action, job_id, "with a body botocore could not parse", name)
     elif isinstance(error, bex.ParamValidationError):
         text = f"botocore refused the request for job {job_id}: {error}"
     elif isinstance(error, bex.HTTPClientError):
@@ -394,11 +404,12 @@ class SnowballJobs:
             except (AttributeError, TypeError, ValueError, KeyError, IndexError) as e:
                 # botocore's parsers fail this way on some garbled bodies (for example a CBOR
                 # body cut short). str(e) may quote the body, so only the type is reported.
-                failure = SnowballError(
-                    f"{self.endpoint or 'the Snowball endpoint'} answered {action} for job {job_id} with a body"
-                    f" botocore could not read ({type(e).__name__}); the body is not shown because it may hold a"
-                    " secret. Check endpoint_url and any proxy between you and AWS, then retry.",
-                    error_code="UnreadableResponse",
+                failure = not_an_api_response(
+                    self.endpoint,
+                    action,
+                    job_id,
+                    f"with a body botocore could not read ({type(e).__name__})",
+                    "UnreadableResponse",
                 )
         # Raised outside the except block: no chained traceback that could carry a body.
         raise failure
@@ -449,11 +460,8 @@ class SnowballJobs:
         response = self._call("GetJobUnlockCode", job_id, JobId=job_id)
         code = response.get("UnlockCode")
         if not isinstance(code, str) or not code:
-            raise SnowballError(
-                f"{self.endpoint or 'the Snowball endpoint'} answered GetJobUnlockCode for job {job_id} without an"
-                " unlock code, so this is not a Snowball API response (a proxy error page, or an answer cut off"
-                " on the way?). Check endpoint_url and any proxy, then retry; if it persists, contact AWS Support.",
-                error_code="EmptyUnlockCode",
+            raise not_an_api_response(
+                self.endpoint, "GetJobUnlockCode", job_id, "without an unlock code", "EmptyUnlockCode"
             )
         return code
 
@@ -486,6 +494,8 @@ def retry_decorator(retries: int = DEFAULT_RETRIES):
     botocore's own retries give up after a few attempts. ``retries`` is on top
     of botocore's own attempts; 0 leaves only botocore's.
     """
+    if not isinstance(retries, int) or retries < 0:
+        raise SnowballError(f"retries must be 0 or more, got {retries}")
     from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
     # AWSRetry counts attempts, not retries (and retries=0 would mean "forever").

@@ -128,6 +128,7 @@ expires_at:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
@@ -157,7 +158,7 @@ def main():
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
         wait_interval=dict(type="int", default=15),
-        retries=dict(type="int", default=6),
+        retries=dict(type="int", default=DEFAULT_RETRIES),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -169,8 +170,6 @@ def main():
             raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
         if params["wait_interval"] < 1:
             raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
-        if params["retries"] < 0:
-            raise SnowballError(f"retries must be 0 or more, got {params['retries']}")
         client = module.client("snowball", retry_decorator=retry_decorator(params["retries"]))
         jobs = SnowballJobs(client, region=module.region, endpoint=params.get("endpoint_url"))
         result = run(module, jobs, job_id)

@@ -225,6 +225,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _send_cut(self, whole: bytes, part: bytes, content_type: str) -> None:
+        """Announce ``whole``, send only ``part``, then drop the connection (an answer cut off on the way)."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(whole)))
+        self.end_headers()
+        self.wfile.write(part)
+        self.wfile.flush()
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
+
     def _send_json(self, status: int, payload: Any) -> None:
         self._send(status, json.dumps(payload).encode(), "application/json")
 
@@ -318,16 +329,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return None
         if fault and fault.kind == "cut":
-            # A status line and part of the body, then the connection dies.
-            self.send_response(200)
-            self.send_header("Content-Type", self._content_type(protocol))
-            self.send_header("Content-Length", str(len(payload) + 100))
-            self.end_headers()
-            self.wfile.write(payload[:3])
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return None
+            return self._send_cut(payload, payload[:3], self._content_type(protocol))
         self._send(200, payload, self._content_type(protocol), self._protocol_headers(protocol))
 
     @staticmethod
@@ -435,15 +437,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         job = state.jobs[job_id]
         fault = state.fault_for("ManifestDownload")
         if fault and fault.kind == "manifest_cut":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/octet-stream")
-            self.send_header("Content-Length", str(len(job.manifest)))
-            self.end_headers()
-            self.wfile.write(job.manifest[: len(job.manifest) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return None
+            return self._send_cut(job.manifest, job.manifest[: len(job.manifest) // 2], "application/octet-stream")
         with state.lock:
             state.requests["ManifestDownload"] += 1
         self._send(200, job.manifest, "application/octet-stream")

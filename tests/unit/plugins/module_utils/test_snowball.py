@@ -267,3 +267,8 @@ def test_retries_counts_retries_after_the_first_attempt(retries, calls, monkeypa
     with stub, pytest.raises(SnowballError, match="kept throttling"):
         SnowballJobs(wrapped).unlock_code(GOOD)
     stub.assert_no_pending_responses()
+
+
+def test_negative_retries_are_refused_not_turned_into_retry_forever():
+    with pytest.raises(SnowballError, match="retries must be 0 or more, got -1"):
+        snowball.retry_decorator(-1)
