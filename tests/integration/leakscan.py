@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import base64
-import pathlib
+import re
 from typing import Iterable
 
 
-def variants(code: str) -> dict[str, str]:
-    """The code, and the forms a careless transform would give it."""
+def variants(code: str) -> dict[str, re.Pattern[str]]:
+    """The code, and the forms a careless transform would give it, as patterns.
+
+    Case is ignored for the code itself (upper- or lower-cased, with or without hyphens);
+    base64 is case-sensitive by nature, so its forms are matched exactly.
+    """
     bare = code.replace("-", "")
     return {
-        "as is": code,
-        "without hyphens": bare,
-        "upper-cased": code.upper(),
-        "base64": base64.b64encode(code.encode()).decode(),
-        "base64 of bare": base64.b64encode(bare.encode()).decode(),
+        "the code, any case": re.compile(re.escape(code), re.IGNORECASE),
+        "without hyphens, any case": re.compile(re.escape(bare), re.IGNORECASE),
+        "base64": re.compile(re.escape(base64.b64encode(code.encode()).decode())),
+        "base64 of bare": re.compile(re.escape(base64.b64encode(bare.encode()).decode())),
     }
 
 
@@ -23,24 +26,15 @@ def find_leaks(text: str, codes: Iterable[str]) -> list[str]:
     """Return where each code was found, as 'line N (form)', never the code itself."""
     found = []
     for code in codes:
-        for form, needle in variants(code).items():
-            index = text.find(needle)
-            if index >= 0:
-                found.append(f"line {text.count(chr(10), 0, index) + 1} ({form})")
+        for form, pattern in variants(code).items():
+            match = pattern.search(text)
+            if match:
+                found.append(f"line {text.count(chr(10), 0, match.start()) + 1} ({form})")
     return found
 
 
 def redact(text: str, codes: Iterable[str]) -> str:
     for code in codes:
-        for needle in variants(code).values():
-            text = text.replace(needle, "<UNLOCK-CODE>")
+        for pattern in variants(code).values():
+            text = pattern.sub("<UNLOCK-CODE>", text)
     return text
-
-
-def scan_paths(paths: Iterable[pathlib.Path], codes: list[str]) -> list[str]:
-    leaks = []
-    for path in paths:
-        if path.is_file():
-            text = path.read_bytes().decode("utf-8", "replace")
-            leaks.extend(f"{path}: {where}" for where in find_leaks(text, codes))
-    return leaks

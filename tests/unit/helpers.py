@@ -78,13 +78,11 @@ def job_metadata(job_id: str = VALID_JOB_ID, state: str = "WithCustomer", age_da
 
 
 def assert_no_code(text: Any, code: str = FAKE_CODE) -> None:
-    """Fail if the code, or an obvious transform of it, is in ``text``."""
-    import base64
+    """Fail if the code, or an obvious transform of it, is in ``text`` (the integration scanner's rules)."""
+    from integration.leakscan import find_leaks
 
     blob = text if isinstance(text, str) else json.dumps(text, default=str)
-    variants = {code, code.replace("-", ""), code.upper(), base64.b64encode(code.encode()).decode()}
-    for variant in variants:
-        assert variant not in blob, "an unlock code leaked into the text under test"
+    assert not find_leaks(blob, [code]), "an unlock code leaked into the text under test"
 
 
 def wrapping(client: Any):

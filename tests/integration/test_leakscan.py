@@ -1,0 +1,47 @@
+"""The leak scanner must itself be able to fail: a deliberately leaky playbook is caught."""
+
+from __future__ import annotations
+
+import base64
+
+from integration.conftest import run_playbook
+from integration.leakscan import find_leaks
+from integration.leakscan import redact
+
+LEAKY = """- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Get a code (censored by the collection)
+      edge.snowball.job_unlock_code:
+        job_id: "{{ emulator_jobs.ready1.job_id }}"
+        endpoint_url: "{{ emulator_url }}"
+        access_key: "{{ aws_access_key }}"
+        secret_key: "{{ aws_secret_key }}"
+        region: "{{ aws_region }}"
+      register: result
+
+    - name: Deliberately print it, as a careless playbook could
+      ansible.builtin.debug:
+        msg: "{{ result.unlock_code | replace('-', '') | upper }}"
+"""
+
+
+def test_scanner_catches_a_deliberately_leaky_task(emulator, tmp_path):
+    playbook = tmp_path / "leaky.yml"
+    playbook.write_text(LEAKY)
+    run = run_playbook(playbook, emulator, tmp_path, verbosity="-v")
+    assert run.rc == 0, run.tail()
+    leaks = run.leaks()
+    assert any(where.startswith("stdout") for where in leaks), leaks
+    assert any(where.startswith("log") for where in leaks), leaks
+
+
+def test_scanner_finds_every_transformed_form():
+    code = "abcde-fghij-klmno-pqrst-uvwxy"
+    bare = code.replace("-", "")
+    forms = (code, code.upper(), bare, bare.upper(), base64.b64encode(code.encode()).decode())
+    for text in forms:
+        assert find_leaks(f"first line\nsome {text} here", [code]), text
+        assert find_leaks(f"first line\n{text}", [code])[0].startswith("line 2")
+        assert "<UNLOCK-CODE>" in redact(text, [code]) and text not in redact(text, [code])
+    assert find_leaks("nothing to see", [code]) == []
