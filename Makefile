@@ -1,5 +1,5 @@
 # edge.snowball: set-up, demo and tests. Everything lands under .venv*/ .build/ .cache/ (git-ignored).
-#   make demo   fetch unlock codes from the local Snowball API emulator with the ready playbook
+#   make demo   unlock three simulated edge sites (one a cluster) with the ready playbook
 #   make test   unit, sanity, integration, lint (what CI runs)
 
 SHELL := /bin/bash
@@ -70,6 +70,7 @@ setup: $(BUILD)/.installed
 
 # ---------------------------------------------------------------- demo
 demo: setup
+	rm -rf $(BUILD)/demo
 	cd playbooks && PYTHONPATH=$(CURDIR)/tests ANSIBLE_CONFIG=$(CURDIR)/playbooks/ansible.cfg \
 	  $(CURDIR)/$(VENV)/bin/python -m emulator run -- \
 	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i inventory/demo.yml demo.yml

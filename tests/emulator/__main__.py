@@ -7,6 +7,11 @@
       environment, stop the emulator, exit with COMMAND's status. Nothing is
       left running.
 
+Both also start a simulated Snowball Edge device for each job in
+``device.DEMO_DEVICES`` (ready1 on 127.0.0.11, ..., the cluster on
+127.0.0.21-23), all on ``--device-port`` (9091 by default), and ``run`` puts the
+simulated ``snowballEdge`` client first on COMMAND's PATH.
+
 Run with ``PYTHONPATH=tests`` from the repository root.
 """
 
@@ -22,12 +27,19 @@ import threading
 from .api import CREDENTIALS
 from .api import DEFAULT_ACCESS_KEY
 from .api import EmulatorServer
+from .device import DEMO_DEVICES
+from .device import DEMO_PORT
+from .device import DeviceFleet
 from .jobs import default_jobs
+
+
+CLIENT_BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin")
 
 
 def _environment(url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
+        PATH=CLIENT_BIN + os.pathsep + os.environ.get("PATH", ""),
         SNOWBALL_EMULATOR_URL=url,
         AWS_ENDPOINT_URL_SNOWBALL=url,
         AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY,
@@ -49,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
     parser.add_argument("--extra-jobs", type=int, default=0, help="add N WithCustomer jobs named fleet1..fleetN")
     parser.add_argument("--url-file", help="also write the URL to this file")
+    parser.add_argument("--device-port", type=int, default=DEMO_PORT, help="port of every simulated device (0: free)")
+    parser.add_argument("--unlock-delay", type=float, default=1.0, help="seconds a device spends UNLOCKING")
+    parser.add_argument("--no-devices", action="store_true", help="start no simulated device")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     parser.add_argument("command", choices=("serve", "run"))
     parser.add_argument("argv", nargs=argparse.REMAINDER)
@@ -58,12 +73,22 @@ def main(argv: list[str] | None = None) -> int:
         args.host, args.port, jobs=default_jobs(extra=args.extra_jobs), latency=args.latency, verbose=args.verbose
     )
     server.start()
+    fleet = None
+    if not args.no_devices:
+        fleet = DeviceFleet(server.state.by_name, DEMO_DEVICES, port=args.device_port, unlock_delay=args.unlock_delay)
+        try:
+            fleet.start()
+        except OSError as e:
+            server.stop()
+            parser.exit(2, f"cannot start the simulated devices on port {args.device_port}: {e}\n")
     if args.url_file:
         with open(args.url_file, "w", encoding="utf-8") as handle:
             handle.write(server.url + "\n")
     try:
         if args.command == "serve":
             print(server.url, flush=True)
+            for name, endpoint in (fleet.public()["endpoints"] if fleet else {}).items():
+                print(f"device {name}: {endpoint}", flush=True)
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             try:
@@ -76,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("run needs a command after --")
         return subprocess.call(command, env=_environment(server.url))
     finally:
+        if fleet is not None:
+            fleet.stop()
         server.stop()
         if args.url_file and os.path.exists(args.url_file):
             os.unlink(args.url_file)

@@ -1,9 +1,11 @@
 """Runs integration targets through ansible-playbook against the Snowball API emulator.
 
 Each target under ``targets/`` is a role (ansible-test layout). The harness starts a fresh
-emulator, runs the target with ``-vvvv`` and ``ANSIBLE_LOG_PATH`` through the *installed*
-collection, and fails if any unlock code the emulator knows shows up in stdout, stderr or
-the log file.
+emulator and simulated devices, runs the target with ``-vvvv`` and ``ANSIBLE_LOG_PATH``
+through the *installed* collection, with the simulated ``snowballEdge`` client on PATH, and
+``Run.leaks()`` reports any unlock code the emulator knows found in stdout, stderr, the log,
+any file the run left in its directory (the "edge host": HOME with Ansible's remote temp
+directories, TMPDIR, manifest directories) or the client's recorded argv.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import pytest
 from emulator.api import CREDENTIALS
 from emulator.api import DEFAULT_ACCESS_KEY
 from emulator.api import EmulatorServer
+from emulator.device import DEMO_DEVICES
+from emulator.device import DeviceFleet
 from emulator.jobs import UNKNOWN_JOB_ID
 from emulator.protocols import botocore_supports_cbor
 from emulator.protocols import cbor_model_path
@@ -31,6 +35,8 @@ HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 BIN = pathlib.Path(sys.executable).parent
 COLLECTIONS = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or str(REPO / ".build" / "collections")
+CLIENT_BIN = REPO / "tests" / "emulator" / "bin"
+ARGV_LOG = "client-argv.jsonl"
 
 
 @dataclasses.dataclass
@@ -40,12 +46,32 @@ class Run:
     stderr: str = dataclasses.field(repr=False)
     log: str = dataclasses.field(repr=False)
     codes: list[str] = dataclasses.field(repr=False)
+    root: pathlib.Path | None = None
 
     def leaks(self) -> list[str]:
         leaks = []
         for name in ("stdout", "stderr", "log"):
             leaks.extend(f"{name} {where}" for where in find_leaks(getattr(self, name), self.codes))
+        leaks.extend(self.file_leaks())
         return leaks
+
+    def file_leaks(self) -> list[str]:
+        """Every file left under the run's directory (the edge host's HOME, TMPDIR, manifests, ...)."""
+        if self.root is None:
+            return []
+        found = []
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                text = path.read_bytes().decode("utf-8", "replace")
+                found.extend(f"file {path.relative_to(self.root)} {where}" for where in find_leaks(text, self.codes))
+        return found
+
+    def client_calls(self) -> list[dict]:
+        """What the simulated snowballEdge client recorded: its argv and home, per call."""
+        log = self.root / ARGV_LOG if self.root else None
+        if not log or not log.exists():
+            return []
+        return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
 
     def tail(self, lines: int = 60) -> str:
         out = self.stdout.splitlines()
@@ -59,10 +85,11 @@ class Run:
         return redact(text, self.codes)
 
 
-def emulator_vars(server: EmulatorServer) -> dict:
+def emulator_vars(server: EmulatorServer, devices: DeviceFleet | None = None) -> dict:
     jobs = json.load(urllib.request.urlopen(server.url + "/_emulator/jobs"))
     keys = {policy: {"access_key": akid, "secret_key": secret} for akid, (secret, policy) in CREDENTIALS.items()}
     return {
+        "emulator_devices": devices.public() if devices else {},
         "emulator_url": server.url,
         "emulator_jobs": jobs["jobs"],
         "emulator_cluster_ids": jobs["cluster_ids"],
@@ -82,12 +109,18 @@ def run_playbook(
     extra_env: dict | None = None,
     verbosity: str = "-vvvv",
     inventory: pathlib.Path | None = None,
+    devices: DeviceFleet | None = None,
+    extra_vars: dict | None = None,
 ) -> Run:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     log = tmp_path / "ansible.log"
     varfile = tmp_path / "emulator_vars.json"
-    varfile.write_text(json.dumps(emulator_vars(server)))
+    variables = emulator_vars(server, devices)
+    variables["work_dir"] = str(tmp_path)
+    variables.update(extra_vars or {})
+    varfile.write_text(json.dumps(variables))
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         HOME=str(home),
@@ -100,7 +133,9 @@ def run_playbook(
         ANSIBLE_FORCE_COLOR="0",
         ANSIBLE_RETRY_FILES_ENABLED="0",
         ANSIBLE_PIPELINING="1",
-        PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        TMPDIR=str(tmp_path / "tmp"),
+        SNOWBALL_CLIENT_ARGV_LOG=str(tmp_path / ARGV_LOG),
+        PATH=os.pathsep.join((str(BIN), str(CLIENT_BIN), os.environ.get("PATH", ""))),
     )
     if protocol == "cbor":
         env["AWS_DATA_PATH"] = str(cbor_model_path(tmp_path))
@@ -117,13 +152,22 @@ def run_playbook(
         timeout=900,
         check=False,
     )
-    return Run(proc.returncode, proc.stdout, proc.stderr, log.read_text() if log.exists() else "", server.secrets())
+    return Run(
+        proc.returncode, proc.stdout, proc.stderr, log.read_text() if log.exists() else "", server.secrets(), tmp_path
+    )
 
 
 @pytest.fixture
 def emulator():
     with EmulatorServer() as server:
         yield server
+
+
+@pytest.fixture
+def devices(emulator):
+    """Simulated devices for the demo's jobs (ready1-3, cluster1-3), on a free port."""
+    with DeviceFleet(emulator.state.by_name, DEMO_DEVICES, port=0, unlock_delay=0.5) as fleet:
+        yield fleet
 
 
 @pytest.fixture(params=["json", "cbor"])

@@ -1,4 +1,4 @@
-"""The demo playbook a new user runs, at every verbosity, with nothing leaked."""
+"""The ready playbooks a new user runs, at every verbosity, with nothing leaked."""
 
 from __future__ import annotations
 
@@ -8,11 +8,19 @@ from emulator.api import CREDENTIALS
 from emulator.api import DEFAULT_ACCESS_KEY
 from integration.conftest import REPO
 from integration.conftest import run_playbook
+from integration.leakscan import find_leaks
 
 
-@pytest.mark.parametrize("verbosity", ["-v", "-vvv", "-vvvvvv"])
-def test_demo_playbook_runs_and_never_shows_a_code(emulator, protocol, tmp_path, verbosity):
-    env = {
+def demo_inventory(devices, tmp_path):
+    """The demo inventory, with the simulated devices on this test's port."""
+    text = (REPO / "playbooks" / "inventory" / "demo.yml").read_text().replace(":9091", f":{devices.port}")
+    path = tmp_path / "demo-inventory.yml"
+    path.write_text(text)
+    return path
+
+
+def user_env(emulator):
+    return {
         # Configured the way a user points botocore at an endpoint, without endpoint_url.
         "AWS_ENDPOINT_URL_SNOWBALL": emulator.url,
         "AWS_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY,
@@ -20,14 +28,24 @@ def test_demo_playbook_runs_and_never_shows_a_code(emulator, protocol, tmp_path,
         "AWS_REGION": "us-east-1",
         "ANSIBLE_CONFIG": str(REPO / "playbooks" / "ansible.cfg"),
     }
+
+
+# Each host's manifest in this test's own directory.
+MANIFESTS = {"unlock_manifest_path": "{{ work_dir }}/edge/{{ inventory_hostname }}/manifest.bin"}
+
+
+@pytest.mark.parametrize("verbosity", ["-v", "-vvv", "-vvvvvv"])
+def test_demo_playbook_runs_and_never_shows_a_code(emulator, devices, protocol, tmp_path, verbosity):
     run = run_playbook(
         REPO / "playbooks" / "demo.yml",
         emulator,
         tmp_path,
         protocol,
-        extra_env=env,
+        extra_env=user_env(emulator),
         verbosity=verbosity,
-        inventory=REPO / "playbooks" / "inventory/demo.yml",
+        inventory=demo_inventory(devices, tmp_path),
+        devices=devices,
+        extra_vars=MANIFESTS,
     )
     assert run.rc == 0, run.tail()
     assert not run.leaks(), f"an unlock code leaked: {run.leaks()}"
@@ -36,3 +54,8 @@ def test_demo_playbook_runs_and_never_shows_a_code(emulator, protocol, tmp_path,
     assert "InTransitToCustomer: the device has not arrived yet" in text
     assert "censored:" in run.stdout or '"censored":' in run.stdout
     assert emulator.state.stats()["requests"]["GetJobUnlockCode"] >= 6
+    for name in ("ready1", "ready2", "cluster1", "cluster2", "cluster3"):
+        assert devices.device(name).state == "UNLOCKED", name
+    assert run.client_calls(), "the simulated client was never called"
+    for call in run.client_calls():
+        assert not find_leaks(" ".join(call["argv"]), run.codes), "an unlock code was on the client's command line"

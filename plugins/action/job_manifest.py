@@ -1,0 +1,194 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Action plugin for edge.snowball.job_manifest: AWS on the controller, the file on the target.
+
+The edge host needs neither AWS credentials, boto3 nor internet access. On the
+controller this plugin checks the job id, calls ``GetJobManifest`` with the
+task's AWS options (``module_defaults`` included), and downloads the manifest
+from the presigned URI into memory, never onto the controller's disk. The bytes
+then travel to the target inside the module's arguments (a ``no_log`` option:
+with pipelining they never touch the target's disk either), where the
+job_manifest module writes them atomically.
+
+The presigned URI lets anyone download the manifest for an hour: it is never
+shown, only its host.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import time
+from urllib.parse import urlsplit
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
+
+#: Options used on the controller only; the rest go to the module on the target.
+CONTROLLER_OPTIONS = ("retries", "download_timeout")
+TARGET_OPTIONS = ("job_id", "dest", "mode", "owner", "group", "backup")
+MAX_MANIFEST = 64 * 1024 * 1024
+DOWNLOAD_ATTEMPTS = 3
+
+
+def argument_spec():
+    from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
+
+    spec = aws_argument_spec()
+    spec.update(
+        job_id=dict(type="str", required=True),
+        dest=dict(type="str", required=True),
+        mode=dict(type="raw", default="0600"),
+        owner=dict(type="str"),
+        group=dict(type="str"),
+        backup=dict(type="bool", default=False),
+        retries=dict(type="int", default=DEFAULT_RETRIES),
+        download_timeout=dict(type="int", default=60),
+    )
+    return spec
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+        failure = None
+        try:
+            params = self._validated(self._task.args)
+            job_id = require_valid_job_id(params["job_id"])
+            manifest = self._download(params, job_id)
+        except SnowballError as e:
+            failure = e
+        if failure is not None:
+            result.update(failed=True, **failure.as_result())
+            return result
+
+        module_args = {key: params[key] for key in TARGET_OPTIONS}
+        module_args["_content"] = base64.b64encode(manifest).decode()
+        module_args["_sha256"] = hashlib.sha256(manifest).hexdigest()
+        result.update(
+            self._execute_module(module_name="edge.snowball.job_manifest", module_args=module_args, task_vars=task_vars)
+        )
+        self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    @staticmethod
+    def _validated(args):
+        validated = ArgumentSpecValidator(argument_spec()).validate(dict(args))
+        if validated.error_messages:
+            raise SnowballError("; ".join(validated.error_messages), error_code="InvalidArguments")
+        params = validated.validated_parameters
+        if params["download_timeout"] < 1:
+            raise SnowballError(f"download_timeout must be at least 1 second, got {params['download_timeout']}")
+        if not params["dest"] or params["dest"].endswith("/"):
+            raise SnowballError(
+                f"dest {params['dest']!r} must name the manifest file, for example /srv/snowball/manifest.bin"
+            )
+        return params
+
+    def _client(self, params, job_id):
+        from ansible_collections.amazon.aws.plugins.module_utils.botocore import HAS_BOTO3
+        from ansible_collections.amazon.aws.plugins.module_utils.botocore import _aws_connection_info
+        from ansible_collections.amazon.aws.plugins.module_utils.botocore import _boto3_conn
+        from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleBotocoreError
+        from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
+        if not HAS_BOTO3:
+            raise SnowballError(
+                "job_manifest calls AWS from the controller, which needs boto3 and botocore there"
+                " (pip install -r requirements.txt of this collection, into the Python that runs ansible-playbook)."
+            )
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            region, endpoint, connect = _aws_connection_info(params)
+        except AnsibleBotocoreError as e:
+            raise SnowballError(str(e.message)) from None
+        failure = None
+        try:
+            client = _boto3_conn(conn_type="client", resource="snowball", region=region, endpoint=endpoint, **connect)
+        except BotoCoreError as e:
+            failure = to_snowball_error(e, "GetJobManifest", job_id, region, endpoint)
+        except ValueError as e:
+            failure = SnowballError(f"could not create the Snowball client: {e}")
+        if failure is not None:
+            raise failure
+        retrying = RetryingBotoClientWrapper(client, retry_decorator(params["retries"]))
+        return SnowballJobs(retrying, region=region, endpoint=endpoint)
+
+    def _download(self, params, job_id):
+        jobs = self._client(params, job_id)
+        uri = jobs.manifest_uri(job_id)
+        host = urlsplit(uri).hostname or "the manifest URI"
+        last = None
+        for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
+            try:
+                return self._fetch(uri, params)
+            except _DownloadError as e:
+                last = e
+                if not e.transient or attempt == DOWNLOAD_ATTEMPTS:
+                    break
+                time.sleep(attempt)
+        raise SnowballError(
+            f"downloading the manifest of job {job_id} from {host} failed: {last}. Nothing was written on the"
+            " target. Retry; the download link GetJobManifest gives is valid for 60 minutes.",
+            error_code="ManifestDownloadFailed",
+        )
+
+    @staticmethod
+    def _fetch(uri, params):
+        from ansible.module_utils.urls import open_url
+        from urllib.error import HTTPError
+        from urllib.error import URLError
+
+        try:
+            response = open_url(
+                uri,
+                method="GET",
+                timeout=params["download_timeout"],
+                validate_certs=params["validate_certs"],
+                ca_path=params.get("aws_ca_bundle"),
+                use_proxy=True,
+                follow_redirects="safe",
+            )
+        except HTTPError as e:
+            raise _DownloadError(f"HTTP {e.code} {e.reason}", transient=e.code >= 500) from None
+        except (URLError, OSError, http.client.HTTPException) as e:
+            raise _DownloadError(f"{type(e).__name__}: {getattr(e, 'reason', e)}", transient=True) from None
+        try:
+            expected = response.headers.get("Content-Length")
+            body = response.read(MAX_MANIFEST + 1)
+        except http.client.IncompleteRead as e:
+            raise _DownloadError(
+                f"the connection closed after {len(e.partial)} of {expected or 'an unknown number of'} bytes",
+                transient=True,
+            ) from None
+        except (OSError, http.client.HTTPException) as e:
+            raise _DownloadError(f"reading the body failed ({type(e).__name__})", transient=True) from None
+        finally:
+            response.close()
+        if len(body) > MAX_MANIFEST:
+            raise _DownloadError(f"the body is larger than {MAX_MANIFEST} bytes, which is no manifest", transient=False)
+        if expected is not None and expected.isdigit() and int(expected) != len(body):
+            raise _DownloadError(f"got {len(body)} of {expected} bytes (cut off)", transient=True)
+        if not body:
+            raise _DownloadError("the body was empty", transient=True)
+        return body
+
+
+class _DownloadError(Exception):
+    def __init__(self, message, transient):
+        super().__init__(message)
+        self.transient = transient

@@ -1,0 +1,149 @@
+#!/usr/bin/python
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: device_info
+version_added: 1.0.0
+short_description: Describe a Snowball Edge device (or cluster) with the Snowball Edge client
+description:
+  - Runs C(snowballEdge describe-device) (or C(describe-cluster) with O(cluster_ips)) on the edge host and
+    returns the description with its keys in snake_case, plus the unlock state.
+  - The unlock code is handled as by M(edge.snowball.device_unlock), through a private temporary client
+    profile, never on the client's command line and never in output.
+author:
+  - edge.snowball maintainers (@edge-snowball)
+options:
+  endpoint:
+    description: URL of the device, with its scheme, for example V(https://192.0.2.10).
+    type: str
+    required: true
+  manifest_file:
+    description: Path of the job's manifest on the edge host.
+    type: path
+    required: true
+  unlock_code:
+    description: The job's unlock code. It is a secret; it is masked in all output.
+    type: str
+    required: true
+  client:
+    description: The Snowball Edge client to run, a name looked up on C(PATH) or a full path.
+    type: str
+    default: snowballEdge
+  cluster_ips:
+    description: The IP addresses of every device of a cluster; describes the whole cluster.
+    type: list
+    elements: str
+    default: []
+  timeout:
+    description: Seconds the client may take to answer.
+    type: int
+    default: 120
+attributes:
+  check_mode:
+    support: full
+    details: Only reads from the device.
+  diff_mode:
+    support: none
+seealso:
+  - module: edge.snowball.device_unlock
+"""
+
+EXAMPLES = r"""
+- name: Is the device unlocked?
+  edge.snowball.device_info:
+    endpoint: https://192.0.2.10
+    manifest_file: /srv/snowball/manifest.bin
+    unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
+  register: device
+
+- name: Stop unless it is
+  ansible.builtin.assert:
+    that: device.state == 'UNLOCKED'
+"""
+
+RETURN = r"""
+state:
+  description: The unlock state, C(LOCKED), C(UNLOCKING) or C(UNLOCKED) (for a cluster, C(UNLOCKED) when every device is).
+  returned: success
+  type: str
+  sample: UNLOCKED
+device_id:
+  description: The device's id.
+  returned: success, without O(cluster_ips)
+  type: str
+  sample: JID123e4567-e89b-12d3-a456-426655440000
+active_ip:
+  description: The IP address of the active network interface.
+  returned: success, without O(cluster_ips)
+  type: str
+  sample: 192.0.2.10
+cluster_id:
+  description: The cluster's id.
+  returned: success, with O(cluster_ips)
+  type: str
+  sample: CID123e4567-e89b-12d3-a456-426655440000
+devices:
+  description: Each device of the cluster with its C(device_id), C(state), C(active_ip) and C(reachability).
+  returned: success, with O(cluster_ips)
+  type: list
+  elements: dict
+  sample: [{"device_id": "JID123e4567-e89b-12d3-a456-426655440000", "state": "UNLOCKED",
+            "active_ip": "192.0.2.21", "reachability": "REACHABLE"}]
+details:
+  description: The client's whole description, keys in snake_case.
+  returned: success
+  type: dict
+  sample: {"device_id": "JID123e4567-e89b-12d3-a456-426655440000", "unlock_status": {"state": "UNLOCKED"},
+           "active_network_interface": {"ip_address": "192.0.2.10"}}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import EdgeClient
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import PrivateProfile
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import endpoint_problem
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import find_client
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import summarize
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            endpoint=dict(type="str", required=True),
+            manifest_file=dict(type="path", required=True),
+            unlock_code=dict(type="str", required=True, no_log=True),
+            client=dict(type="str", default="snowballEdge"),
+            cluster_ips=dict(type="list", elements="str", default=[]),
+            timeout=dict(type="int", default=120),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    failure = None
+    try:
+        problem = endpoint_problem(params["endpoint"])
+        if problem:
+            raise ClientError(problem)
+        if params["timeout"] < 1:
+            raise ClientError(f"timeout must be at least 1 second, got {params['timeout']}")
+        client_path = find_client(params["client"])
+        manifest = check_manifest(params["manifest_file"])
+        with PrivateProfile(params["endpoint"], manifest, params["unlock_code"], params["cluster_ips"]) as profile:
+            client = EdgeClient(client_path, params["endpoint"], params["unlock_code"], profile, params["cluster_ips"])
+            description = client.describe(params["timeout"])
+    except ClientError as e:
+        failure = e
+    if failure is not None:
+        module.fail_json(msg=failure.message)
+    result = summarize(description, bool(params["cluster_ips"]))
+    result["details"] = camel_dict_to_snake_dict(description)
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+#!/usr/bin/python
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: device_unlock
+version_added: 1.0.0
+short_description: Unlock a Snowball Edge device (or cluster) with the Snowball Edge client
+description:
+  - Runs AWS's Snowball Edge client (C(snowballEdge)) on the edge host to unlock the device at O(endpoint)
+    with the job's manifest and unlock code, then waits until the device reports C(UNLOCKED).
+  - Idempotent. The device is described first; when it is already C(UNLOCKED) nothing is done and the
+    task reports no change.
+  - The unlock code never appears on the client's command line (which any local user can read with
+    C(ps)). It is written to a client profile in a private temporary directory (mode 0700) that exists
+    only while the client runs and is removed afterwards, also on failure. Anything the client prints
+    is masked before it reaches the task result.
+  - Needs neither boto3 nor AWS credentials on the edge host. Fetch the code on the controller with the
+    P(edge.snowball.unlock_code#lookup) lookup or the M(edge.snowball.job_unlock_code) module, and the
+    manifest with M(edge.snowball.job_manifest).
+author:
+  - edge.snowball maintainers (@edge-snowball)
+options:
+  endpoint:
+    description:
+      - URL of the device the client talks to, with its scheme, for example V(https://192.0.2.10).
+      - For a cluster, the endpoint of the device whose manifest and code are given.
+    type: str
+    required: true
+  manifest_file:
+    description: Path of the job's manifest on the edge host.
+    type: path
+    required: true
+  unlock_code:
+    description:
+      - The job's unlock code. It is a secret; it is masked in all output.
+    type: str
+    required: true
+  client:
+    description:
+      - The Snowball Edge client to run, a name looked up on the edge host's C(PATH) or a full path.
+    type: str
+    default: snowballEdge
+  cluster_ips:
+    description:
+      - The IP addresses of every device of a cluster. When set, the module runs C(unlock-cluster) and
+        C(describe-cluster) and waits until every device is C(UNLOCKED).
+    type: list
+    elements: str
+    default: []
+  timeout:
+    description:
+      - How many seconds to wait for the device to reach C(UNLOCKED) after unlocking was started.
+    type: int
+    default: 1200
+  poll_interval:
+    description: Seconds between two C(describe-device) calls while waiting.
+    type: float
+    default: 10
+attributes:
+  check_mode:
+    support: full
+    details: Describes the device and reports whether it would be unlocked.
+  diff_mode:
+    support: none
+notes:
+  - Run it with pipelining on (see the ready playbook) so that the module's arguments, code included,
+    are never written to a file on the edge host.
+seealso:
+  - module: edge.snowball.job_manifest
+  - module: edge.snowball.device_info
+  - plugin: edge.snowball.unlock_code
+    plugin_type: lookup
+"""
+
+EXAMPLES = r"""
+- name: Put the manifest on the edge host
+  edge.snowball.job_manifest:
+    job_id: JID123e4567-e89b-12d3-a456-426655440000
+    dest: /srv/snowball/manifest.bin
+
+- name: Unlock the device next to this edge host
+  edge.snowball.device_unlock:
+    endpoint: https://192.0.2.10
+    manifest_file: /srv/snowball/manifest.bin
+    unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
+  register: unlocked
+
+- name: Unlock a cluster of three devices
+  edge.snowball.device_unlock:
+    endpoint: https://192.0.2.21
+    manifest_file: /srv/snowball/manifest.bin
+    unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
+    cluster_ips: [192.0.2.21, 192.0.2.22, 192.0.2.23]
+    timeout: 1800
+"""
+
+RETURN = r"""
+state:
+  description: The unlock state at the end, C(UNLOCKED) on success (for a cluster, when every device is).
+  returned: always
+  type: str
+  sample: UNLOCKED
+device_id:
+  description: The id of the device (its job id), from C(describe-device).
+  returned: success, without O(cluster_ips)
+  type: str
+  sample: JID123e4567-e89b-12d3-a456-426655440000
+active_ip:
+  description: The IP address of the device's active network interface.
+  returned: success, without O(cluster_ips)
+  type: str
+  sample: 192.0.2.10
+cluster_id:
+  description: The cluster's id, from C(describe-cluster).
+  returned: success, with O(cluster_ips)
+  type: str
+  sample: CID123e4567-e89b-12d3-a456-426655440000
+devices:
+  description: Each device of the cluster with its state.
+  returned: success, with O(cluster_ips)
+  type: list
+  elements: dict
+  contains:
+    device_id:
+      description: The device's id.
+      type: str
+    state:
+      description: C(LOCKED), C(UNLOCKING) or C(UNLOCKED).
+      type: str
+    active_ip:
+      description: The device's IP address.
+      type: str
+    reachability:
+      description: C(REACHABLE) or C(UNREACHABLE).
+      type: str
+  sample: [{"device_id": "JID123e4567-e89b-12d3-a456-426655440000", "state": "UNLOCKED",
+            "active_ip": "192.0.2.21", "reachability": "REACHABLE"}]
+elapsed:
+  description: Seconds spent waiting for the device after unlocking was started.
+  returned: when the device was unlocked
+  type: float
+  sample: 74.2
+"""
+
+import signal
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import EdgeClient
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import PrivateProfile
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import call_timeout
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import endpoint_problem
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import find_client
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import summarize
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import wait_until_unlocked
+
+
+def check_options(params):
+    problem = endpoint_problem(params["endpoint"])
+    if problem:
+        raise ClientError(problem)
+    if not params["unlock_code"]:
+        raise ClientError("unlock_code is empty; pass the job's code (the edge.snowball.unlock_code lookup).")
+    if params["timeout"] < 0:
+        raise ClientError(f"timeout must be 0 or more seconds, got {params['timeout']}")
+    if not params["poll_interval"] > 0:
+        raise ClientError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
+    for ip in params["cluster_ips"]:
+        if not ip or any(char.isspace() for char in ip):
+            raise ClientError(f"cluster_ips holds {ip!r}, which is not an IP address")
+
+
+def unlock(module, client):
+    params = module.params
+    before = summarize(client.describe(call_timeout(params["timeout"])), client.cluster)
+    if before["state"] == "UNLOCKED":
+        return dict(before, changed=False, msg="the device is already UNLOCKED")
+    if module.check_mode:
+        return dict(
+            before, changed=True, msg=f"the device is {before['state'] or 'in an unknown state'}; it would be unlocked"
+        )
+    client.unlock(call_timeout(params["timeout"]))
+    started = time.monotonic()
+    after = wait_until_unlocked(client, params["timeout"], params["poll_interval"])
+    after.pop("description", None)
+    return dict(after, changed=True, elapsed=round(time.monotonic() - started, 1), msg="the device is UNLOCKED")
+
+
+def _stop(signum, frame):
+    # Turn SIGTERM (a killed task) into SystemExit so that the private profile is removed.
+    raise SystemExit(128 + signum)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            endpoint=dict(type="str", required=True),
+            manifest_file=dict(type="path", required=True),
+            unlock_code=dict(type="str", required=True, no_log=True),
+            client=dict(type="str", default="snowballEdge"),
+            cluster_ips=dict(type="list", elements="str", default=[]),
+            timeout=dict(type="int", default=1200),
+            poll_interval=dict(type="float", default=10),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    signal.signal(signal.SIGTERM, _stop)
+    failure = None
+    try:
+        check_options(params)
+        client_path = find_client(params["client"])
+        manifest = check_manifest(params["manifest_file"])
+        with PrivateProfile(params["endpoint"], manifest, params["unlock_code"], params["cluster_ips"]) as profile:
+            client = EdgeClient(client_path, params["endpoint"], params["unlock_code"], profile, params["cluster_ips"])
+            result = unlock(module, client)
+    except ClientError as e:
+        failure = e
+    if failure is not None:
+        # Outside the except block: no traceback in the result.
+        module.fail_json(msg=failure.message, state=failure.details.get("state"))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+#!/usr/bin/python
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: job_manifest
+version_added: 1.0.0
+short_description: Put the manifest of an AWS Snowball job on the edge host
+description:
+  - Gets the job's manifest (C(GetJobManifest), then a download from the link it returns) on the
+    B(controller), with the usual AWS options, and writes it to O(dest) on the target host.
+  - The target needs neither AWS credentials, boto3 nor internet access. The manifest never touches
+    the controller's disk, and with pipelining not the target's either until it is written to O(dest).
+  - The file is written atomically (a temporary file in the same directory, flushed to disk, then
+    renamed over O(dest)), with mode V(0600) unless O(mode) says otherwise. A failed or cut-off
+    download leaves O(dest) as it was.
+  - Idempotent. When O(dest) already holds the same bytes the task reports no change.
+  - AWS advises never to keep the unlock code where the manifest is. The module refuses to write into a
+    directory that holds a file looking like a stored unlock code (or a Snowball client profile,
+    which holds one).
+  - O(job_id) is checked before any call to AWS.
+author:
+  - edge.snowball maintainers (@edge-snowball)
+options:
+  job_id:
+    description:
+      - The id of the Snowball job, C(JID) or C(MID) followed by a lower-case UUID (39 characters).
+    type: str
+    required: true
+  dest:
+    description:
+      - Path of the manifest file on the target. Its directory must exist.
+    type: path
+    required: true
+  mode:
+    description:
+      - Permissions of O(dest), in octal (V('0600')) or symbolic (V(u=rw)) form, as for M(ansible.builtin.file).
+    type: raw
+    default: '0600'
+  owner:
+    description: Owner of O(dest). Needs privileges (C(become)) to set.
+    type: str
+  group:
+    description: Group of O(dest).
+    type: str
+  backup:
+    description: Keep a time-stamped copy of an existing, different O(dest) before replacing it.
+    type: bool
+    default: false
+  retries:
+    description:
+      - How many times a throttled or failed C(GetJobManifest) call is retried with jittered backoff,
+        on top of botocore's own retries.
+    type: int
+    default: 6
+  download_timeout:
+    description: Seconds the manifest download may stall before it is given up (it is tried 3 times).
+    type: int
+    default: 60
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  action:
+    support: full
+    details: The AWS call and the download run on the controller.
+  check_mode:
+    support: full
+    details: Downloads the manifest and reports whether O(dest) would change, without writing.
+  diff_mode:
+    support: none
+notes:
+  - Needs the IAM action C(snowball:GetJobManifest) on the controller's credentials.
+seealso:
+  - module: edge.snowball.device_unlock
+  - module: edge.snowball.job_unlock_code
+"""
+
+EXAMPLES = r"""
+# Authentication (access_key, secret_key, profile, region, ...) is left out: these run on the
+# controller with the usual AWS options, module_defaults or AWS_* environment variables.
+
+- name: Directory for the manifest, readable by the unlocking user only
+  ansible.builtin.file:
+    path: /srv/snowball
+    state: directory
+    mode: "0700"
+
+- name: Put the job's manifest on the edge host
+  edge.snowball.job_manifest:
+    job_id: JID123e4567-e89b-12d3-a456-426655440000
+    dest: /srv/snowball/manifest.bin
+    backup: true
+  register: manifest
+"""
+
+RETURN = r"""
+dest:
+  description: Path of the manifest on the target.
+  returned: success
+  type: str
+  sample: /srv/snowball/manifest.bin
+sha256:
+  description: SHA-256 of the manifest.
+  returned: success
+  type: str
+  sample: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+size:
+  description: Size of the manifest in bytes.
+  returned: success
+  type: int
+  sample: 4108
+backup_file:
+  description: Path of the copy made of the previous O(dest).
+  returned: when O(backup=true) and O(dest) was replaced
+  type: str
+  sample: /srv/snowball/manifest.bin.2961.2026-11-25@10:00:00~
+job_id:
+  description: The job the manifest belongs to.
+  returned: success
+  type: str
+  sample: JID123e4567-e89b-12d3-a456-426655440000
+"""
+
+import base64
+import hashlib
+import os
+import re
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
+
+# 25 letters or digits in five groups, as AWS writes unlock codes.
+STORED_CODE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}(?![A-Za-z0-9])")
+CLIENT_PROFILE_KEY = b'"unlockCode"'
+SCAN_LIMIT = 64 * 1024
+SCAN_FILES = 500
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def stored_code_beside(directory, dest):
+    """The first file in ``directory`` that looks like it holds an unlock code, or None."""
+    try:
+        names = sorted(os.listdir(directory))[:SCAN_FILES]
+    except OSError:
+        return None
+    for name in names:
+        path = os.path.join(directory, name)
+        if os.path.abspath(path) == os.path.abspath(dest) or name.endswith((".part", "~")):
+            continue
+        try:
+            if not os.path.isfile(path) or os.path.getsize(path) > 1024 * 1024:
+                continue
+            with open(path, "rb") as handle:
+                head = handle.read(SCAN_LIMIT)
+        except OSError:
+            continue
+        if CLIENT_PROFILE_KEY in head or STORED_CODE.search(head):
+            return path
+    return None
+
+
+def octal_mode(mode):
+    """The mode as an int when it is numeric; None when symbolic (applied afterwards)."""
+    if isinstance(mode, int):
+        return mode
+    text = str(mode)
+    if re.fullmatch(r"0?[0-7]{3,4}", text):
+        return int(text, 8)
+    return None
+
+
+def write_atomically(dest, content, mode):
+    """Temporary file beside dest, fsync, rename over dest, fsync the directory."""
+    directory = os.path.dirname(dest)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(dest)}.", suffix=".part", dir=directory)
+    try:
+        os.fchmod(fd, mode if mode is not None else 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def main():
+    argument_spec = aws_argument_spec()
+    argument_spec.update(
+        job_id=dict(type="str", required=True),
+        dest=dict(type="path", required=True),
+        mode=dict(type="raw", default="0600"),
+        owner=dict(type="str"),
+        group=dict(type="str"),
+        backup=dict(type="bool", default=False),
+        retries=dict(type="int", default=6),
+        download_timeout=dict(type="int", default=60),
+        # Set by the action plugin: the manifest fetched on the controller.
+        _content=dict(type="str", no_log=True),
+        _sha256=dict(type="str"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    if params["_content"] is None:
+        module.fail_json(msg="job_manifest must run through its action plugin (edge.snowball.job_manifest).")
+
+    content = base64.b64decode(params["_content"])
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != params["_sha256"]:
+        module.fail_json(msg="the manifest was damaged on its way to the target (SHA-256 differs); retry.")
+
+    dest = os.path.abspath(params["dest"])
+    directory = os.path.dirname(dest)
+    result = dict(changed=False, dest=dest, sha256=digest, size=len(content), job_id=params["job_id"])
+    if os.path.isdir(dest):
+        module.fail_json(msg=f"dest {dest} is a directory; give the file name, for example {dest}/manifest.bin")
+    if not os.path.isdir(directory):
+        module.fail_json(
+            msg=f"the directory {directory} does not exist on the target; create it first"
+            " (ansible.builtin.file with state=directory and mode=0700)."
+        )
+    if not module.check_mode and not os.access(directory, os.W_OK | os.X_OK):
+        module.fail_json(
+            msg=f"the directory {directory} is not writable by the user the task runs as; use become or another dest."
+        )
+    stored = stored_code_beside(directory, dest)
+    if stored:
+        module.fail_json(
+            msg=f"refusing to put the manifest in {directory}: {stored} looks like a stored unlock code (or a"
+            " Snowball client profile, which holds one). AWS advises never to keep the code where the manifest is;"
+            " move that file or choose another directory for dest."
+        )
+
+    same = os.path.isfile(dest) and sha256_of(dest) == digest
+    if not same:
+        result["changed"] = True
+        if not module.check_mode:
+            if params["backup"] and os.path.exists(dest):
+                result["backup_file"] = module.backup_local(dest)
+            try:
+                write_atomically(dest, content, octal_mode(params["mode"]))
+            except OSError as e:
+                module.fail_json(msg=f"could not write {dest}: {e.strerror}. Nothing was changed.")
+
+    if os.path.exists(dest):
+        file_args = module.load_file_common_arguments(
+            dict(path=dest, mode=params["mode"], owner=params["owner"], group=params["group"])
+        )
+        result["changed"] = module.set_fs_attributes_if_different(file_args, result["changed"])
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
