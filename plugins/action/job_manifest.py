@@ -167,8 +167,8 @@ class ActionModule(ActionBase):
             raise _DownloadError(f"HTTP {e.code} {e.reason}", transient=e.code >= 500) from None
         except (URLError, OSError, http.client.HTTPException) as e:
             raise _DownloadError(f"{type(e).__name__}: {getattr(e, 'reason', e)}", transient=True) from None
+        expected = response.headers.get("Content-Length")
         try:
-            expected = response.headers.get("Content-Length")
             body = response.read(MAX_MANIFEST + 1)
         except http.client.IncompleteRead as e:
             raise _DownloadError(

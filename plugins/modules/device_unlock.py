@@ -60,9 +60,11 @@ options:
     default: 10
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Describes the device and reports whether it would be unlocked.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
 notes:
   - Run it with pipelining on (see the ready playbook) so that the module's arguments, code included,

@@ -18,7 +18,8 @@ small JSON API of this simulation, not AWS's:
   ``{"device_ips": [...]}``, answered by the device the client talks to;
 * control (tests only): ``GET /_device`` (state, no secrets) and
   ``POST /_device/behaviour`` (``unlock_delay``, ``never_unlocks``, ``relocks``,
-  ``report_state``, ``unreachable``).
+  ``report_state``, ``unreachable``) and ``POST /_device/reset`` (LOCKED again, default
+  behaviour, counters zero).
 """
 
 from __future__ import annotations
@@ -86,6 +87,12 @@ class Device:
             self.unlock_requests += 1
             if self._unlock_started is None:
                 self._unlock_started = time.monotonic()
+
+    def reset(self, unlock_delay: float) -> None:
+        with self.lock:
+            self._unlock_started = None
+            self.behaviour = Behaviour(unlock_delay=unlock_delay)
+            self.unlock_requests = self.describe_requests = self.rejected = 0
 
     def accepts(self, manifest: bytes, unlock_code: str) -> str | None:
         """None when the manifest and code are this device's, else the reason."""
@@ -164,6 +171,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         device = self.server.device
         data = self._read()
+        if self.path == "/_device/reset":
+            device.reset(self.server.fleet.unlock_delay if self.server.fleet else 1.0)
+            return self._send_json(200, device.public())
         if self.path == "/_device/behaviour":
             for key, value in data.items():
                 if not hasattr(device.behaviour, key):
