@@ -285,8 +285,14 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def _last_lines(text: str, count: int = 3) -> str:
+    """What a person needs from a client's output: its first error line (a Java exception's
+    headline) and its last lines, on one bounded line."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return " ".join(lines[-count:])[:1000]
+    picked = lines[-count:]
+    headline = next((line for line in lines if "Exception" in line or "Error" in line), None)
+    if headline and headline not in picked:
+        picked = [headline, "..."] + picked
+    return " ".join(picked)[:1000]
 
 
 # ---------------------------------------------------------------------------
