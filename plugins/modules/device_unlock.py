@@ -146,6 +146,7 @@ elapsed:
   sample: 74.2
 """
 
+import os
 import signal
 import time
 
@@ -217,6 +218,14 @@ def main():
     try:
         check_options(params)
         client_path = find_client(params["client"])
+        if module.check_mode and not os.path.exists(params["manifest_file"]):
+            # In check mode the task that puts the manifest there (job_manifest) did not write it.
+            module.exit_json(
+                changed=True,
+                state=None,
+                msg=f"{params['manifest_file']} is not on the edge host yet; once it is, the device would be"
+                " described and unlocked unless it already is",
+            )
         manifest = check_manifest(params["manifest_file"])
         with PrivateProfile(params["endpoint"], manifest, params["unlock_code"], params["cluster_ips"]) as profile:
             client = EdgeClient(client_path, params["endpoint"], params["unlock_code"], profile, params["cluster_ips"])

@@ -241,6 +241,10 @@ def main():
     result = dict(changed=False, dest=dest, sha256=digest, size=len(content), job_id=params["job_id"])
     if os.path.isdir(dest):
         module.fail_json(msg=f"dest {dest} is a directory; give the file name, for example {dest}/manifest.bin")
+    if not os.path.isdir(directory) and module.check_mode:
+        # A task before this one (ansible.builtin.file) would usually have created it.
+        module.warn(f"the directory {directory} does not exist yet; writing the manifest would fail unless it is created first")
+        module.exit_json(**dict(result, changed=True))
     if not os.path.isdir(directory):
         module.fail_json(
             msg=f"the directory {directory} does not exist on the target; create it first"

@@ -111,6 +111,7 @@ def run_playbook(
     inventory: pathlib.Path | None = None,
     devices: DeviceFleet | None = None,
     extra_vars: dict | None = None,
+    extra_args: list[str] | None = None,
 ) -> Run:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
@@ -144,7 +145,16 @@ def run_playbook(
         inventory = tmp_path / "inventory.ini"
         inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
     proc = subprocess.run(
-        [str(BIN / "ansible-playbook"), verbosity, "-i", str(inventory), "-e", f"@{varfile}", str(playbook)],
+        [
+            str(BIN / "ansible-playbook"),
+            verbosity,
+            "-i",
+            str(inventory),
+            "-e",
+            f"@{varfile}",
+            *(extra_args or []),
+            str(playbook),
+        ],
         env=env,
         cwd=tmp_path,
         capture_output=True,
