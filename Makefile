@@ -26,10 +26,10 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup demo test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
+.PHONY: help setup demo molecule test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
 
 help:
-	@echo "make demo   - unlock codes from the local Snowball API emulator, censored"
+	@echo "make demo   - unlock three simulated edge sites (one a cluster) with the ready playbook"
 	@echo "make test   - unit, sanity, integration and lint tests"
 	@echo "make clean  - remove venvs, build output and caches"
 
@@ -74,6 +74,11 @@ demo: setup
 	cd playbooks && PYTHONPATH=$(CURDIR)/tests ANSIBLE_CONFIG=$(CURDIR)/playbooks/ansible.cfg \
 	  $(CURDIR)/$(VENV)/bin/python -m emulator run -- \
 	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i inventory/demo.yml demo.yml
+
+# The molecule scenario by hand (make test runs it inside the integration suite).
+molecule: setup
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH PYTHONPATH=$(CURDIR)/tests \
+	  $(VENV)/bin/python -m emulator --device-port 0 run -- $(CURDIR)/$(VENV)/bin/molecule test -s default
 
 # ---------------------------------------------------------------- tests
 test: units sanity integration lint units-lowest integration-lowest units-newest integration-newest

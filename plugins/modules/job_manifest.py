@@ -243,7 +243,9 @@ def main():
         module.fail_json(msg=f"dest {dest} is a directory; give the file name, for example {dest}/manifest.bin")
     if not os.path.isdir(directory) and module.check_mode:
         # A task before this one (ansible.builtin.file) would usually have created it.
-        module.warn(f"the directory {directory} does not exist yet; writing the manifest would fail unless it is created first")
+        module.warn(
+            f"the directory {directory} does not exist yet; writing the manifest would fail unless it is created first"
+        )
         module.exit_json(**dict(result, changed=True))
     if not os.path.isdir(directory):
         module.fail_json(

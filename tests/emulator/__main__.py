@@ -10,7 +10,8 @@
 Both also start a simulated Snowball Edge device for each job in
 ``device.DEMO_DEVICES`` (ready1 on 127.0.0.11, ..., the cluster on
 127.0.0.21-23), all on ``--device-port`` (9091 by default), and ``run`` puts the
-simulated ``snowballEdge`` client first on COMMAND's PATH.
+simulated ``snowballEdge`` client first on COMMAND's PATH and the devices' port in
+SNOWBALL_DEVICE_PORT.
 
 Run with ``PYTHONPATH=tests`` from the repository root.
 """
@@ -36,8 +37,10 @@ from .jobs import default_jobs
 CLIENT_BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin")
 
 
-def _environment(url: str) -> dict[str, str]:
+def _environment(url: str, fleet: DeviceFleet | None) -> dict[str, str]:
     env = dict(os.environ)
+    if fleet is not None:
+        env["SNOWBALL_DEVICE_PORT"] = str(fleet.port)
     env.update(
         PATH=CLIENT_BIN + os.pathsep + os.environ.get("PATH", ""),
         SNOWBALL_EMULATOR_URL=url,
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
         if not command:
             parser.error("run needs a command after --")
-        return subprocess.call(command, env=_environment(server.url))
+        return subprocess.call(command, env=_environment(server.url, fleet))
     finally:
         if fleet is not None:
             fleet.stop()
