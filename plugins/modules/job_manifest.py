@@ -246,7 +246,8 @@ def main():
         module.warn(
             f"the directory {directory} does not exist yet; writing the manifest would fail unless it is created first"
         )
-        module.exit_json(**dict(result, changed=True))
+        result["changed"] = True
+        module.exit_json(**result)
     if not os.path.isdir(directory):
         module.fail_json(
             msg=f"the directory {directory} does not exist on the target; create it first"

@@ -36,6 +36,14 @@ def test_tarball_has_the_plugins_and_no_strays(tmp_path):
         "plugins/modules/job_unlock_code.py",
         "plugins/action/job_unlock_code.py",
         "plugins/lookup/unlock_code.py",
+        "plugins/modules/job_manifest.py",
+        "plugins/action/job_manifest.py",
+        "plugins/modules/device_unlock.py",
+        "plugins/modules/device_info.py",
+        "plugins/module_utils/snowball_edge_client.py",
+        "roles/unlock/tasks/main.yml",
+        "roles/unlock/meta/argument_specs.yml",
+        "playbooks/unlock.yml",
         "meta/runtime.yml",
         "MANIFEST.json",
         "LICENSE",
@@ -60,8 +68,10 @@ def _ansible_doc(*args: str) -> str:
 def test_ansible_doc_lists_every_plugin():
     modules = _ansible_doc("-l", "edge.snowball")
     lookups = _ansible_doc("-t", "lookup", "-l", "edge.snowball")
-    assert "edge.snowball.job_unlock_code" in modules
+    for module in ("job_unlock_code", "job_manifest", "device_unlock", "device_info"):
+        assert f"edge.snowball.{module}" in modules
     assert "edge.snowball.unlock_code" in lookups
+    assert "edge.snowball.unlock" in _ansible_doc("-t", "role", "-l", "edge.snowball")
 
 
 def test_ansible_doc_renders_module_and_lookup():
@@ -69,3 +79,21 @@ def test_ansible_doc_renders_module_and_lookup():
     assert "job_id" in module and "check_state" in module and "access_key" in module
     lookup = _ansible_doc("-t", "lookup", "edge.snowball.unlock_code")
     assert "concurrency" in lookup and "region" in lookup
+
+
+def test_ansible_doc_renders_the_edge_host_modules_and_the_role():
+    manifest = _ansible_doc("edge.snowball.job_manifest")
+    assert "dest" in manifest and "backup" in manifest and "region" in manifest and "_content" not in manifest
+    unlock = _ansible_doc("edge.snowball.device_unlock")
+    assert "cluster_ips" in unlock and "poll_interval" in unlock
+    assert "cluster_ips" in _ansible_doc("edge.snowball.device_info")
+    role = _ansible_doc("-t", "role", "edge.snowball.unlock")
+    for variable in (
+        "unlock_job_id",
+        "unlock_endpoint",
+        "unlock_manifest_path",
+        "unlock_client",
+        "unlock_timeout",
+        "unlock_cluster_ips",
+    ):
+        assert variable in role
