@@ -6,10 +6,11 @@
 The edge host needs neither AWS credentials, boto3 nor internet access. On the
 controller this plugin checks the job id, calls ``GetJobManifest`` with the
 task's AWS options (``module_defaults`` included), and downloads the manifest
-from the presigned URI into memory, never onto the controller's disk. The bytes
-then travel to the target inside the module's arguments (a ``no_log`` option:
-with pipelining they never touch the target's disk either), where the
-job_manifest module writes them atomically.
+from the presigned URI into memory, never onto the controller's disk (or reads
+``src``, a manifest the user already has). The bytes then go to the target as
+``copy`` sends a file: into Ansible's private temporary directory there, whose
+path the job_manifest module receives as ``src`` and from which it writes
+``dest`` atomically. The temporary directory is removed after the task.
 
 The presigned URI lets anyone download the manifest for an hour: it is never
 shown, only its host.
@@ -17,7 +18,6 @@ shown, only its host.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import http.client
 import time
@@ -51,6 +51,7 @@ def argument_spec():
         owner=dict(type="str"),
         group=dict(type="str"),
         backup=dict(type="bool", default=False),
+        src=dict(type="path"),
         retries=dict(type="int", default=DEFAULT_RETRIES),
         download_timeout=dict(type="int", default=60),
     )
@@ -68,21 +69,42 @@ class ActionModule(ActionBase):
         try:
             params = self._validated(self._task.args)
             job_id = require_valid_job_id(params["job_id"])
-            manifest = self._download(params, job_id)
+            manifest = self._read(params["src"], job_id) if params["src"] else self._download(params, job_id)
         except SnowballError as e:
             failure = e
         if failure is not None:
             result.update(failed=True, **failure.as_result())
             return result
 
-        module_args = {key: params[key] for key in TARGET_OPTIONS}
-        module_args["_content"] = base64.b64encode(manifest).decode()
-        module_args["_sha256"] = hashlib.sha256(manifest).hexdigest()
-        result.update(
-            self._execute_module(module_name="edge.snowball.job_manifest", module_args=module_args, task_vars=task_vars)
-        )
-        self._remove_tmp_path(self._connection._shell.tmpdir)
+        try:
+            tmpdir = self._connection._shell.tmpdir or self._make_tmp_path()
+            remote = self._connection._shell.join_path(tmpdir, "manifest")
+            self._transfer_data(remote, manifest)
+            self._fixup_perms2((tmpdir, remote))
+            module_args = {key: params[key] for key in TARGET_OPTIONS}
+            module_args["src"] = remote
+            result.update(
+                self._execute_module(
+                    module_name="edge.snowball.job_manifest", module_args=module_args, task_vars=task_vars
+                )
+            )
+            result["sha256"] = result.get("sha256") or hashlib.sha256(manifest).hexdigest()
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
+
+    @staticmethod
+    def _read(src, job_id):
+        try:
+            with open(src, "rb") as handle:
+                manifest = handle.read(MAX_MANIFEST + 1)
+        except OSError as e:
+            raise SnowballError(f"cannot read src {src} on the controller: {e.strerror}") from None
+        if not manifest or len(manifest) > MAX_MANIFEST:
+            raise SnowballError(
+                f"src {src} is empty or larger than {MAX_MANIFEST} bytes: not the manifest of job {job_id}"
+            )
+        return manifest
 
     @staticmethod
     def _validated(args):

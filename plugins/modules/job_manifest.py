@@ -11,7 +11,8 @@ description:
   - Gets the job's manifest (C(GetJobManifest), then a download from the link it returns) on the
     B(controller), with the usual AWS options, and writes it to O(dest) on the target host.
   - The target needs neither AWS credentials, boto3 nor internet access. The manifest never touches
-    the controller's disk, and with pipelining not the target's either until it is written to O(dest).
+    the controller's disk; on the target it passes through Ansible's private temporary directory
+    (removed after the task), as with M(ansible.builtin.copy).
   - The file is written atomically (a temporary file in the same directory, flushed to disk, then
     renamed over O(dest)), with mode V(0600) unless O(mode) says otherwise. A failed or cut-off
     download leaves O(dest) as it was.
@@ -48,6 +49,12 @@ options:
     description: Keep a time-stamped copy of an existing, different O(dest) before replacing it.
     type: bool
     default: false
+  src:
+    description:
+      - A manifest you already have, as a path on the controller (for example one saved from the AWS
+        console). It is put on the target instead of downloading the manifest, and AWS is not called.
+      - Without it, the manifest is fetched from AWS.
+    type: path
   retries:
     description:
       - How many times a throttled or failed C(GetJobManifest) call is retried with jittered backoff,
@@ -127,7 +134,6 @@ job_id:
   sample: JID123e4567-e89b-12d3-a456-426655440000
 """
 
-import base64
 import hashlib
 import os
 import re
@@ -220,21 +226,18 @@ def main():
         owner=dict(type="str"),
         group=dict(type="str"),
         backup=dict(type="bool", default=False),
+        # The action plugin replaces the controller path with the copy it put in the target's temporary directory.
+        src=dict(type="path"),
         retries=dict(type="int", default=6),
         download_timeout=dict(type="int", default=60),
-        # Set by the action plugin: the manifest fetched on the controller.
-        _content=dict(type="str", no_log=True),
-        _sha256=dict(type="str"),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    if params["_content"] is None:
+    if not params["src"] or not os.path.isfile(params["src"]):
         module.fail_json(msg="job_manifest must run through its action plugin (edge.snowball.job_manifest).")
-
-    content = base64.b64decode(params["_content"])
+    with open(params["src"], "rb") as handle:
+        content = handle.read()
     digest = hashlib.sha256(content).hexdigest()
-    if digest != params["_sha256"]:
-        module.fail_json(msg="the manifest was damaged on its way to the target (SHA-256 differs); retry.")
 
     dest = os.path.abspath(params["dest"])
     directory = os.path.dirname(dest)
