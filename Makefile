@@ -15,9 +15,10 @@ PYTHON_NEWEST ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions
 BUILD        := .build
 CACHE        := .cache
 COLLECTIONS  := $(CURDIR)/$(BUILD)/collections
-# amazon.aws is not on PyPI by itself: it ships inside the `ansible` package (Galaxy is out of reach).
+# amazon.aws (and ansible.posix, for a test callback) are not on PyPI by themselves: they ship inside
+# the `ansible` package (Galaxy is out of reach). Installed last, so its marker is ansible.posix.
 ANSIBLE_PKG  := ansible==12.3.0
-AMAZON_AWS   := $(COLLECTIONS)/ansible_collections/amazon/aws/MANIFEST.json
+UPSTREAM_COLLECTIONS := $(COLLECTIONS)/ansible_collections/ansible/posix/MANIFEST.json
 VERSION      := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL      := $(BUILD)/edge-snowball-$(VERSION).tar.gz
 SOURCES      := $(shell git ls-files -co --exclude-standard -- galaxy.yml meta plugins roles playbooks README.md LICENSE changelogs docs 2>/dev/null)
@@ -50,19 +51,21 @@ $(VENV_NEWEST)/.done: requirements.txt tests/constraints-newest-312.txt
 	$(VENV_NEWEST)/bin/pip install -q -r requirements.txt 'cbor2>=5.4' 'pytest>=8' 'pytest-xdist>=3' -c tests/constraints-newest-312.txt ansible-core
 	touch $@
 
-$(AMAZON_AWS): | $(VENV)/.done
+$(UPSTREAM_COLLECTIONS): | $(VENV)/.done
 	mkdir -p $(CACHE)/wheels $(BUILD)/unpacked
 	$(VENV)/bin/pip download -q --no-deps '$(ANSIBLE_PKG)' -d $(CACHE)/wheels
 	rm -rf $(BUILD)/unpacked/ansible_collections
-	unzip -q -o $(CACHE)/wheels/ansible-*.whl 'ansible_collections/amazon/aws/*' -d $(BUILD)/unpacked
+	unzip -q -o $(CACHE)/wheels/ansible-*.whl 'ansible_collections/amazon/aws/*' 'ansible_collections/ansible/posix/*' -d $(BUILD)/unpacked
 	$(VENV)/bin/ansible-galaxy collection install --offline --force -p $(COLLECTIONS) $(BUILD)/unpacked/ansible_collections/amazon/aws
+	# ansible.posix only for the tests (its json callback); the collection does not need it.
+	$(VENV)/bin/ansible-galaxy collection install --offline --force -p $(COLLECTIONS) $(BUILD)/unpacked/ansible_collections/ansible/posix
 
 # The integration tests and the demo use the built and installed collection, as a user would.
 $(TARBALL): $(SOURCES) | $(VENV)/.done
 	mkdir -p $(BUILD)
 	$(VENV)/bin/ansible-galaxy collection build --force --output-path $(BUILD) .
 
-$(BUILD)/.installed: $(TARBALL) $(AMAZON_AWS)
+$(BUILD)/.installed: $(TARBALL) $(UPSTREAM_COLLECTIONS)
 	$(VENV)/bin/ansible-galaxy collection install --offline --force -p $(COLLECTIONS) $(TARBALL)
 	touch $@
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
+
 
 class ActionModule(ActionBase):
     _supports_check_mode = True
@@ -23,6 +25,10 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
+        refusal = debug_refusal("job_unlock_code")
+        if refusal:
+            result.update(failed=True, msg=refusal)
+            return result
         result = merge_hash(result, self._execute_module(task_vars=task_vars))
         if "unlock_code" in result:
             # ansible-core >= 2.19 honours the result flag. Older cores overwrite it with the

@@ -92,6 +92,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import Snow
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import validate_job_id
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 
 
 class LookupModule(AWSLookupBase):
@@ -105,6 +106,9 @@ class LookupModule(AWSLookupBase):
             job_ids.extend(term if isinstance(term, list) else [term])
         if not job_ids:
             self._fail("edge.snowball.unlock_code needs at least one job id")
+        refusal = debug_refusal("the edge.snowball.unlock_code lookup")
+        if refusal:
+            self._fail(refusal)
         # Refuse every bad id before any network call, and before the SDK is even needed.
         for job_id in job_ids:
             reason = validate_job_id(job_id)

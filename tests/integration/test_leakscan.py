@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from integration.conftest import run_playbook
+from integration.test_leaks import ProcessSampler
 from integration.leakscan import find_leaks
 from integration.leakscan import redact
 
@@ -23,17 +24,33 @@ LEAKY = """- hosts: localhost
     - name: Deliberately print it, as a careless playbook could
       ansible.builtin.debug:
         msg: "{{ result.unlock_code | replace('-', '') | upper }}"
+
+    - name: Deliberately keep it in a file on the edge host, next to where a manifest would go
+      ansible.builtin.copy:
+        content: "{{ result.unlock_code | b64encode }}"
+        dest: "{{ work_dir }}/home/code-backup.txt"
+        mode: "0600"
+      no_log: true
+
+    - name: Deliberately put it on a command line for a while (no_log hides the output, not the argv)
+      ansible.builtin.command:
+        argv: [sh, -c, "sleep 1", "{{ result.unlock_code }}"]
+      failed_when: false
+      no_log: true
 """
 
 
 def test_scanner_catches_a_deliberately_leaky_task(emulator, tmp_path):
     playbook = tmp_path / "leaky.yml"
     playbook.write_text(LEAKY)
-    run = run_playbook(playbook, emulator, tmp_path, verbosity="-v")
+    with ProcessSampler() as sampler:
+        run = run_playbook(playbook, emulator, tmp_path, verbosity="-v")
     assert run.rc == 0, run.tail()
     leaks = run.leaks()
     assert any(where.startswith("stdout") for where in leaks), leaks
     assert any(where.startswith("log") for where in leaks), leaks
+    assert any(where.startswith("file home/code-backup.txt") and "base64" in where for where in leaks), leaks
+    assert any("argv" in where for where in sampler.leaks(run.codes)), "the process sampler missed a code in argv"
 
 
 def test_scanner_finds_every_transformed_form():
