@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ansible import constants as C
+from ansible import constants
 
 
 def debug_refusal(what: str) -> Optional[str]:
@@ -18,7 +18,7 @@ def debug_refusal(what: str) -> Optional[str]:
     secrets). A code passed to or returned by a module would be printed there, so nothing in
     this collection handles a code while it is on.
     """
-    if C.DEFAULT_DEBUG:
+    if constants.DEFAULT_DEBUG:
         return (
             f"{what} refused: ANSIBLE_DEBUG is on, and ansible-core then prints module arguments and results"
             " in clear, no_log or not, which would show the unlock code. Turn ANSIBLE_DEBUG off (use -vvvv for"

@@ -52,8 +52,15 @@ class ProcessSampler:
                 if not entry.name.isdigit() or int(entry.name) == me:
                     continue
                 try:
-                    argv = pathlib.Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-                    environ = pathlib.Path(entry.path, "environ").read_bytes().replace(b"\0", b"\n").decode("utf-8", "replace")
+                    argv = (
+                        pathlib.Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+                    )
+                    environ = (
+                        pathlib.Path(entry.path, "environ")
+                        .read_bytes()
+                        .replace(b"\0", b"\n")
+                        .decode("utf-8", "replace")
+                    )
                 except OSError:
                     continue
                 self.seen[int(entry.name)] = (argv, environ)
@@ -126,7 +133,9 @@ def test_no_code_in_ansible_runner_artifacts(emulator, devices, tmp_path):
     env.update(
         HOME=str(tmp_path / "home"),
         TMPDIR=str(tmp_path / "tmp"),
-        ANSIBLE_COLLECTIONS_PATH=os.environ.get("ANSIBLE_COLLECTIONS_PATH", str(HERE.parent.parent / ".build" / "collections")),
+        ANSIBLE_COLLECTIONS_PATH=os.environ.get(
+            "ANSIBLE_COLLECTIONS_PATH", str(HERE.parent.parent / ".build" / "collections")
+        ),
         ANSIBLE_CONFIG=str(HERE.parent.parent / "playbooks" / "ansible.cfg"),
         SNOWBALL_CLIENT_ARGV_LOG=str(tmp_path / "client-argv.jsonl"),
         PATH=os.pathsep.join((str(BIN), str(HERE.parent / "emulator" / "bin"), os.environ.get("PATH", ""))),
@@ -136,9 +145,24 @@ def test_no_code_in_ansible_runner_artifacts(emulator, devices, tmp_path):
         f"localhost ansible_connection=local ansible_python_interpreter={BIN / 'python'}\n"
     )
     proc = subprocess.run(
-        [str(BIN / "ansible-runner"), "run", str(private), "-p", "play.yml", "-v", "-v", "-v", "-v",
-         "--cmdline", f"-e @{tmp_path / 'emulator_vars.json'}"],
-        env=env, capture_output=True, text=True, timeout=600, check=False,
+        [
+            str(BIN / "ansible-runner"),
+            "run",
+            str(private),
+            "-p",
+            "play.yml",
+            "-v",
+            "-v",
+            "-v",
+            "-v",
+            "--cmdline",
+            f"-e @{tmp_path / 'emulator_vars.json'}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     run = Run(proc.returncode, proc.stdout, proc.stderr, "", emulator.secrets(), tmp_path)
     assert proc.returncode == 0, run.tail()
