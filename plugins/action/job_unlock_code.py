@@ -8,6 +8,9 @@ key returned by a module). The action plugin runs on the controller after the
 module returns, so it can: every result holding ``unlock_code`` is marked
 ``_ansible_no_log``, exactly as if the task had ``no_log: true``. Failures hold
 no code and stay readable.
+
+Before the module runs it also refuses, on the controller, a bad job id and a run
+with ANSIBLE_DEBUG on (which would print the module's raw result, code included).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 
 
@@ -28,6 +32,12 @@ class ActionModule(ActionBase):
         refusal = debug_refusal("job_unlock_code")
         if refusal:
             result.update(failed=True, msg=refusal)
+            return result
+        # Checked here first as well: a bad id fails without a trip to the host, and before
+        # anything of ansible-core's can trip over it there (a NUL breaks its syslog call).
+        reason = validate_job_id(self._task.args.get("job_id"))
+        if reason is not None:
+            result.update(failed=True, msg=reason, error_code="InvalidJobId")
             return result
         result = merge_hash(result, self._execute_module(task_vars=task_vars))
         if "unlock_code" in result:

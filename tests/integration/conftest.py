@@ -14,8 +14,10 @@ import dataclasses
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
 
 import pytest
@@ -56,14 +58,15 @@ class Run:
         return leaks
 
     def file_leaks(self) -> list[str]:
-        """Every file left under the run's directory (the edge host's HOME, TMPDIR, manifests, ...)."""
+        """Every file left under the run's directory (the edge host's HOME, manifests, ...) and its TMPDIR."""
         if self.root is None:
             return []
         found = []
-        for path in sorted(self.root.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                text = path.read_bytes().decode("utf-8", "replace")
-                found.extend(f"file {path.relative_to(self.root)} {where}" for where in find_leaks(text, self.codes))
+        for root in (self.root, edge_tmp(self.root)):
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    text = path.read_bytes().decode("utf-8", "replace")
+                    found.extend(f"file {path.relative_to(root)} {where}" for where in find_leaks(text, self.codes))
         return found
 
     def client_calls(self) -> list[dict]:
@@ -83,6 +86,26 @@ class Run:
         context = [line for i in marks[-6:] for line in out[max(0, i - 2) : i + 4]]
         text = "\n".join(context + ["--- last lines ---"] + out[-lines:]) + "\n--- stderr ---\n" + self.stderr[-4000:]
         return redact(text, self.codes)
+
+
+def edge_tmp(tmp_path: pathlib.Path) -> pathlib.Path:
+    """The TMPDIR of a run: short, because ansible-core 2.21 puts AF_UNIX sockets there and their
+    paths must stay under 108 bytes (pytest's tmp_path is too deep). Scanned with the run's files
+    and removed after the test (the ``_remove_edge_tmp`` fixture)."""
+    record = tmp_path / ".edge-tmp-path"
+    if record.exists():
+        return pathlib.Path(record.read_text())
+    path = pathlib.Path(tempfile.mkdtemp(prefix="edge-"))
+    record.write_text(str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _remove_edge_tmp(tmp_path):
+    yield
+    record = tmp_path / ".edge-tmp-path"
+    if record.exists():
+        shutil.rmtree(record.read_text(), ignore_errors=True)
 
 
 def emulator_vars(server: EmulatorServer, devices: DeviceFleet | None = None) -> dict:
@@ -115,7 +138,6 @@ def run_playbook(
 ) -> Run:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
-    (tmp_path / "tmp").mkdir(exist_ok=True)
     log = tmp_path / "ansible.log"
     varfile = tmp_path / "emulator_vars.json"
     variables = emulator_vars(server, devices)
@@ -134,7 +156,7 @@ def run_playbook(
         ANSIBLE_FORCE_COLOR="0",
         ANSIBLE_RETRY_FILES_ENABLED="0",
         ANSIBLE_PIPELINING="1",
-        TMPDIR=str(tmp_path / "tmp"),
+        TMPDIR=str(edge_tmp(tmp_path)),
         SNOWBALL_CLIENT_ARGV_LOG=str(tmp_path / ARGV_LOG),
         PATH=os.pathsep.join((str(BIN), str(CLIENT_BIN), os.environ.get("PATH", ""))),
     )

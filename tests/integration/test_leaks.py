@@ -20,6 +20,7 @@ import pytest
 from integration.conftest import BIN
 from integration.conftest import HERE
 from integration.conftest import Run
+from integration.conftest import edge_tmp
 from integration.conftest import run_playbook
 from integration.leakscan import find_leaks
 
@@ -132,7 +133,7 @@ def test_no_code_in_ansible_runner_artifacts(emulator, devices, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         HOME=str(tmp_path / "home"),
-        TMPDIR=str(tmp_path / "tmp"),
+        TMPDIR=str(edge_tmp(tmp_path)),
         ANSIBLE_COLLECTIONS_PATH=os.environ.get(
             "ANSIBLE_COLLECTIONS_PATH", str(HERE.parent.parent / ".build" / "collections")
         ),

@@ -19,6 +19,7 @@ from integration.conftest import CLIENT_BIN
 from integration.conftest import COLLECTIONS
 from integration.conftest import REPO
 from integration.conftest import Run
+from integration.conftest import edge_tmp
 
 
 def test_molecule_scenario_converges_idempotently(emulator, devices, tmp_path):
@@ -26,11 +27,10 @@ def test_molecule_scenario_converges_idempotently(emulator, devices, tmp_path):
         pytest.skip("molecule is installed in the main test venv only (make test runs it there)")
     home = tmp_path / "home"
     home.mkdir()
-    (tmp_path / "tmp").mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_", "MOLECULE_"))}
     env.update(
         HOME=str(home),
-        TMPDIR=str(tmp_path / "tmp"),
+        TMPDIR=str(edge_tmp(tmp_path)),
         PATH=os.pathsep.join((str(BIN), str(CLIENT_BIN), os.environ.get("PATH", ""))),
         ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
         ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",

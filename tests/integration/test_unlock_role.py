@@ -13,6 +13,7 @@ import re
 import yaml
 
 from integration.conftest import REPO
+from integration.conftest import edge_tmp
 from integration.conftest import run_playbook
 from integration.test_ready_playbooks import user_env
 
@@ -86,7 +87,7 @@ def test_role_unlocks_many_hosts_and_a_shared_cluster_once(emulator, devices, tm
     assert len(commands(run, "unlock-cluster")) == 1, "a cluster shared by three hosts must be unlocked once"
     for call in run.client_calls():
         assert call["argv"][2:4] == ["--profile", "edge-snowball"], call["argv"]
-        assert call["home"].startswith(str(tmp_path / "tmp")), "the client's home was not the private profile"
+        assert call["home"].startswith(str(edge_tmp(tmp_path))), "the client's home was not the private profile"
     totals = recap(run)
     assert set(totals) == set(SINGLE) | set(CLUSTER)
     assert all(t["failed"] == 0 and t["unreachable"] == 0 for t in totals.values()), totals
