@@ -16,6 +16,7 @@ with ANSIBLE_DEBUG on (which would print the module's raw result, code included)
 from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import validate_job_id
@@ -40,6 +41,9 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=reason, error_code="InvalidJobId")
             return result
         result = merge_hash(result, self._execute_module(task_vars=task_vars))
+        if result.get("retried"):
+            # The result may be censored below; what was retried holds no secret and helps.
+            Display().vvv(f"job_unlock_code retried: {result['retried']}", host=self._play_context.remote_addr)
         if "unlock_code" in result:
             # ansible-core >= 2.19 honours the result flag. Older cores overwrite it with the
             # task's own no_log after this returns, but rebuild the task on the controller from

@@ -85,6 +85,7 @@ except ImportError:
     pass  # Handled by AWSLookupBase
 
 from ansible.errors import AnsibleLookupError
+from ansible.utils.display import Display
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
 
@@ -93,6 +94,8 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import Snow
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
+
+display = Display()
 
 
 class LookupModule(AWSLookupBase):
@@ -148,6 +151,9 @@ class LookupModule(AWSLookupBase):
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snowball-unlock-code") as pool:
                 answers = list(pool.map(fetch, unique_ids))
 
+        retried = jobs.retry_summary()
+        if retried:
+            display.vvv(f"edge.snowball.unlock_code retried: {retried}")
         codes = {}
         for job_id, (code, error) in zip(unique_ids, answers):
             if error is not None:

@@ -392,9 +392,33 @@ class SnowballJobs:
         self._retry_kwargs = {"aws_retry": True} if retrying else {}
         self._sleep = sleep
         self._clock = clock
+        #: HTTP requests sent per operation: more than the calls made means retries happened.
+        self.attempts: Dict[str, int] = {}
+        self.calls: Dict[str, int] = {}
+        self._count_lock = threading.Lock()
+        events = getattr(getattr(client, "meta", None), "events", None)
+        if events is not None:
+            events.register("before-send.snowball", self._sent)
+
+    def _sent(self, event_name: str = "", **kwargs: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        with self._count_lock:
+            self.attempts[operation] = self.attempts.get(operation, 0) + 1
+
+    def retry_summary(self) -> Optional[str]:
+        """'GetJobUnlockCode: 4 requests for 1 call (3 retried)' for each retried operation, or None."""
+        parts = []
+        with self._count_lock:
+            for operation, sent in sorted(self.attempts.items()):
+                made = self.calls.get(operation, 0)
+                if sent > made:
+                    parts.append(f"{operation}: {sent} requests for {made} call(s) ({sent - made} retried)")
+        return "; ".join(parts) or None
 
     def _call(self, action: str, job_id: str, **params: Any) -> Dict[str, Any]:
         method = getattr(self.client, _snake(action))
+        with self._count_lock:
+            self.calls[action] = self.calls.get(action, 0) + 1
         failure: Optional[SnowballError] = None
         with RedactResponseBodies():
             try:

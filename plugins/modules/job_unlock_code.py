@@ -124,6 +124,13 @@ expires_at:
   returned: when O(check_state=true)
   type: str
   sample: "2027-11-20T09:30:00+00:00"
+retried:
+  description:
+    - Which AWS calls were retried (after throttling, a 5xx answer or a network error) and how often.
+      Shown at C(-vvv) even though the result itself is censored.
+  returned: when a call was retried
+  type: str
+  sample: "GetJobUnlockCode: 4 requests for 1 call(s) (3 retried)"
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -164,6 +171,7 @@ def main():
     params = module.params
 
     failure = None
+    jobs = None
     try:
         job_id = require_valid_job_id(params["job_id"])
         if params["wait_timeout"] < 0:
@@ -175,9 +183,12 @@ def main():
         result = run(module, jobs, job_id)
     except SnowballError as e:
         failure = e
+    retried = jobs.retry_summary() if jobs is not None else None
     if failure is not None:
         # Outside the except block, so that no traceback is attached to the result.
-        module.fail_json(**failure.as_result())
+        module.fail_json(**failure.as_result(), **({"retried": retried} if retried else {}))
+    if retried:
+        result["retried"] = retried
     module.exit_json(**result)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 
 import pytest
@@ -25,3 +26,18 @@ def test_target(target, emulator, devices, protocol, tmp_path):
     assert emulator.state.stats()["protocols"].get(protocol, 0) > 0, f"no request went out as {protocol}"
     for call in run.client_calls():
         assert not find_leaks(" ".join(call["argv"]), run.codes), "an unlock code was on the client's command line"
+    # Every failure the targets provoke ends as a message, never a Python traceback.
+    assert "Traceback (most recent call last)" not in run.stdout + run.stderr, run.tail()
+    # Nothing left running: every client process the run started has ended.
+    for call in run.client_calls():
+        assert not os.path.exists(f"/proc/{call['pid']}") or _zombie(call["pid"]), f"client {call['pid']} still runs"
+    if target == "job_unlock_code":
+        # Retries are visible at -vvv although the result that carries the code is censored.
+        assert "job_unlock_code retried: GetJobUnlockCode: 4 requests for 1 call(s) (3 retried)" in run.stdout
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
