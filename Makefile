@@ -103,7 +103,7 @@ sanity: setup
 	$(VENV)/bin/python tests/tools/sanity.py --venv $(VENV)
 
 integration: setup
-	$(VENV)/bin/python -m pytest tests/integration -q -n 2
+	EDGE_SNOWBALL_LOAD=1 $(VENV)/bin/python -m pytest tests/integration -q -n 2 --durations=8
 
 integration-lowest: $(VENV_LOWEST)/.done setup
 	$(VENV_LOWEST)/bin/python -m pytest tests/integration -q -p no:cacheprovider

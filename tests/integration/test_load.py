@@ -1,0 +1,91 @@
+"""Load: 200 edge hosts (local connection, forks 20), each fetching its own job's code, against an
+emulator that throttles 1 request in 5. All succeed, and each host gets its own job's code (checked
+by hash inside the play; no code is ever printed). The batched lookup does the same for all 200."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import urllib.request
+
+import pytest
+
+from emulator.api import EmulatorServer
+from emulator.jobs import default_jobs
+from integration.conftest import run_playbook
+
+HOSTS = 200
+
+PLAYBOOK = """
+- name: Every host its own job's code
+  hosts: fleet
+  gather_facts: false
+  module_defaults:
+    group/edge.snowball.aws:
+      endpoint_url: "{{ emulator_url }}"
+      access_key: "{{ aws_access_key }}"
+      secret_key: "{{ aws_secret_key }}"
+      region: "{{ aws_region }}"
+  tasks:
+    - name: The module, per host, on the controller
+      edge.snowball.job_unlock_code:
+        job_id: "{{ emulator_jobs[job_name].job_id }}"
+      delegate_to: localhost
+      register: got
+
+    - name: One batched lookup for the whole fleet, into a no_log fact
+      ansible.builtin.set_fact:
+        fleet_codes: "{{ dict(ids | zip(query('edge.snowball.unlock_code', *ids, concurrency=16, endpoint_url=emulator_url,
+                         access_key=aws_access_key, secret_key=aws_secret_key, region=aws_region))) }}"
+      vars:
+        ids: "{{ ansible_play_hosts | map('extract', hostvars, 'job_name') | map('extract', emulator_jobs)
+                 | map(attribute='job_id') | list }}"
+      run_once: true
+      delegate_to: localhost
+      delegate_facts: true
+      no_log: true
+
+    - name: Each host holds its own job's code, from both
+      ansible.builtin.assert:
+        that:
+          - (got.unlock_code | hash('sha256')) == emulator_jobs[job_name].unlock_code_sha256
+          - (hostvars.localhost.fleet_codes[emulator_jobs[job_name].job_id] | hash('sha256'))
+            == emulator_jobs[job_name].unlock_code_sha256
+        quiet: true
+"""
+
+
+@pytest.fixture
+def fleet_emulator():
+    with EmulatorServer(jobs=default_jobs(extra=HOSTS)) as server:
+        yield server
+
+
+@pytest.mark.skipif(
+    os.environ.get("EDGE_SNOWBALL_LOAD") != "1", reason="the load test runs in the main suite only (make integration)"
+)
+def test_200_hosts_each_get_their_own_code_through_throttling(fleet_emulator, tmp_path):
+    request = urllib.request.Request(
+        fleet_emulator.url + "/_emulator/faults",
+        data=json.dumps({"kind": "throttle", "every": 5}).encode(),
+        method="POST",
+    )
+    urllib.request.urlopen(request).read()
+    inventory = tmp_path / "fleet.ini"
+    lines = ["[fleet]"] + [f"edge{i:03d} job_name=fleet{i}" for i in range(1, HOSTS + 1)]
+    lines += ["[all:vars]", "ansible_connection=local", f"ansible_python_interpreter={sys.executable}"]
+    inventory.write_text("\n".join(lines) + "\n")
+    playbook = tmp_path / "fleet.yml"
+    playbook.write_text(PLAYBOOK)
+    run = run_playbook(
+        playbook, fleet_emulator, tmp_path, verbosity="-v", inventory=inventory, extra_env={"ANSIBLE_FORKS": "20"}
+    )
+    assert run.rc == 0, run.tail()
+    recap = dict(re.findall(r"^(edge\d{3})\s+:\s+ok=(\d+)", run.stdout, re.MULTILINE))
+    assert len(recap) == HOSTS and all(int(ok) >= 2 for ok in recap.values()), recap
+    assert re.search(r"failed=[1-9]", run.stdout) is None
+    stats = fleet_emulator.state.stats()
+    assert stats["faults"][0]["fired"] >= HOSTS // 5, f"the emulator hardly throttled: {stats['faults']}"
+    assert not run.leaks(), run.leaks()
