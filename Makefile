@@ -27,7 +27,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup demo molecule test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
+.PHONY: help setup demo docs molecule test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
 
 help:
 	@echo "make demo   - unlock three simulated edge sites (one a cluster) with the ready playbook"
@@ -113,6 +113,16 @@ lint: setup
 	$(VENV)/bin/ruff format --check plugins tests
 	$(VENV)/bin/antsibull-changelog lint
 	$(VENV)/bin/ansible-lint --offline --profile production
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
+	# docs/reference (rendered by `make docs`) must match the plugins' documentation
+	rm -rf $(BUILD)/docs-check && mkdir -p $(BUILD)/docs-check
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs collection --use-current --dest-dir $(BUILD)/docs-check edge.snowball >/dev/null
+	diff -r docs/reference $(BUILD)/docs-check || { echo "docs/reference is out of date: run make docs"; exit 1; }
+
+# Render the collection's reference (RST) from its plugin and role documentation.
+docs: setup
+	rm -rf docs/reference && mkdir -p docs/reference
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs collection --use-current --dest-dir docs/reference edge.snowball
 
 clean:
 	rm -rf $(VENV) $(VENV_LOWEST) $(VENV_NEWEST) $(BUILD) $(CACHE) tests/output
