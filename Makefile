@@ -43,7 +43,7 @@ $(VENV)/.done: requirements.txt tests/requirements.txt tests/constraints-newest.
 
 $(VENV_LOWEST)/.done: requirements.txt tests/requirements.txt tests/constraints-lowest.txt
 	$(PYTHON) -m venv $(VENV_LOWEST)
-	$(VENV_LOWEST)/bin/pip install -q -r requirements.txt 'cbor2>=5.4' 'pytest>=8' -c tests/constraints-lowest.txt ansible-core
+	$(VENV_LOWEST)/bin/pip install -q -r requirements.txt 'cbor2>=5.4' 'pytest>=8' 'pytest-xdist>=3' -c tests/constraints-lowest.txt ansible-core
 	touch $@
 
 $(VENV_NEWEST)/.done: requirements.txt tests/constraints-newest-312.txt
@@ -106,7 +106,7 @@ integration: setup
 	EDGE_SNOWBALL_LOAD=1 $(VENV)/bin/python -m pytest tests/integration -q -n 2 --durations=8
 
 integration-lowest: $(VENV_LOWEST)/.done setup
-	$(VENV_LOWEST)/bin/python -m pytest tests/integration -q -p no:cacheprovider
+	$(VENV_LOWEST)/bin/python -m pytest tests/integration -q -n 2 -p no:cacheprovider
 
 lint: setup
 	$(VENV)/bin/ruff check plugins tests
