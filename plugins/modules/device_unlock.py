@@ -77,6 +77,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The AWS calls (job_manifest, the lookup) run on the controller with its usual AWS credentials.
+
 - name: Put the manifest on the edge host
   edge.snowball.job_manifest:
     job_id: JID123e4567-e89b-12d3-a456-426655440000
@@ -89,11 +91,16 @@ EXAMPLES = r"""
     unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
   register: unlocked
 
-- name: Unlock a cluster of three devices
+- name: For a cluster of three devices, the manifest of the job it is unlocked with
+  edge.snowball.job_manifest:
+    job_id: JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+    dest: /srv/snowball/cluster-manifest.bin
+
+- name: Unlock the cluster
   edge.snowball.device_unlock:
     endpoint: https://192.0.2.21
-    manifest_file: /srv/snowball/manifest.bin
-    unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
+    manifest_file: /srv/snowball/cluster-manifest.bin
+    unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d') }}"
     cluster_ips: [192.0.2.21, 192.0.2.22, 192.0.2.23]
     timeout: 1800
 """

@@ -1,0 +1,87 @@
+"""The EXAMPLES of every module and lookup run as written, against the emulator and simulated devices.
+
+Only the documentation's placeholders are swapped for the emulator's: its job ids, the devices'
+addresses, and a directory of this test instead of /srv. Order: job_manifest first (it makes the
+directory the others use).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+
+import yaml
+
+from emulator.api import CREDENTIALS
+from emulator.api import DEFAULT_ACCESS_KEY
+from emulator.device import DEMO_DEVICES
+from emulator.device import DeviceFleet
+from integration.conftest import REPO
+from integration.conftest import run_playbook
+
+PLUGINS = [
+    "plugins/modules/job_manifest.py",
+    "plugins/modules/job_unlock_code.py",
+    "plugins/lookup/unlock_code.py",
+    "plugins/modules/device_unlock.py",
+    "plugins/modules/device_info.py",
+]
+SINGLE_JOB = "JID123e4567-e89b-12d3-a456-426655440000"
+CLUSTER_JOB = "JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+
+
+def examples(path: str) -> str:
+    for node in ast.parse((REPO / path).read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "EXAMPLES":
+            return node.value.value
+    raise AssertionError(f"{path} has no EXAMPLES")
+
+
+def test_every_example_runs_as_written(emulator, tmp_path):
+    jobs = emulator.state.by_name
+    with DeviceFleet(jobs, DEMO_DEVICES, port=0, unlock_delay=0) as devices:
+        swaps = {
+            SINGLE_JOB: jobs["ready1"].job_id,
+            CLUSTER_JOB: jobs["cluster1"].job_id,
+            "https://192.0.2.10": devices.endpoint("ready1"),
+            "https://192.0.2.21": devices.endpoint("cluster1"),
+            "192.0.2.21": "127.0.0.21",
+            "192.0.2.22": "127.0.0.22",
+            "192.0.2.23": "127.0.0.23",
+            "/srv/snowball": str(tmp_path / "srv" / "snowball"),
+        }
+        plays = []
+        for path in PLUGINS:
+            text = examples(path)
+            for placeholder, value in swaps.items():
+                text = text.replace(placeholder, value)
+            plays.append(
+                {
+                    "name": f"EXAMPLES of {path}",
+                    "hosts": "localhost",
+                    "gather_facts": False,
+                    "tasks": yaml.safe_load(text),
+                }
+            )
+        playbook = tmp_path / "examples.yml"
+        playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
+        env = {
+            "AWS_ENDPOINT_URL_SNOWBALL": emulator.url,
+            "AWS_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": CREDENTIALS[DEFAULT_ACCESS_KEY][0],
+            "AWS_REGION": "us-east-1",
+        }
+        # The lookup's examples read each host's snowball_job_id from hostvars: an inventory variable.
+        inventory = tmp_path / "inventory.ini"
+        inventory.write_text(
+            f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}"
+            f" snowball_job_id={jobs['ready2'].job_id}\n"
+        )
+        run = run_playbook(
+            playbook, emulator, tmp_path, verbosity="-v", extra_env=env, devices=devices, inventory=inventory
+        )
+        assert run.rc == 0, run.tail()
+        assert not run.leaks(), run.leaks()
+        assert devices.device("ready1").state == "UNLOCKED"
+        assert all(devices.device(f"cluster{i}").state == "UNLOCKED" for i in (1, 2, 3))
+        assert "failed=0" in run.stdout
