@@ -10,6 +10,7 @@ PYTHON       ?= python3
 VENV         := .venv
 VENV_LOWEST  := .venv-lowest
 VENV_NEWEST  := .venv-newest
+VENV_BENCH   := .venv-bench
 # ansible-core 2.20+ needs Python 3.12: pyenv's interpreter, called by path (its shim is broken here).
 PYTHON_NEWEST ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12))
 BUILD        := .build
@@ -27,7 +28,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup demo docs molecule test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
+.PHONY: help setup demo docs bench molecule test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
 
 help:
 	@echo "make demo   - unlock three simulated edge sites (one a cluster) with the ready playbook"
@@ -78,6 +79,15 @@ demo: setup
 	  $(CURDIR)/$(VENV)/bin/python -m emulator run -- \
 	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i inventory/demo.yml demo.yml
 
+# Fleet speed (not part of make test): prints the table and writes docs/performance.md.
+$(VENV_BENCH)/.done:
+	$(PYTHON) -m venv $(VENV_BENCH)
+	$(VENV_BENCH)/bin/pip install -q 'awscli>=1.36'
+	touch $@
+
+bench: setup $(VENV_BENCH)/.done
+	$(VENV)/bin/python tests/benchmark/bench.py --aws-cli $(VENV_BENCH)/bin/aws
+
 # The molecule scenario by hand (make test runs it inside the integration suite).
 molecule: setup
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH PYTHONPATH=$(CURDIR)/tests \
@@ -125,4 +135,4 @@ docs: setup
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs collection --use-current --dest-dir docs/reference edge.snowball
 
 clean:
-	rm -rf $(VENV) $(VENV_LOWEST) $(VENV_NEWEST) $(BUILD) $(CACHE) tests/output
+	rm -rf $(VENV) $(VENV_LOWEST) $(VENV_NEWEST) $(VENV_BENCH) $(BUILD) $(CACHE) tests/output

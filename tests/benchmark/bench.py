@@ -1,0 +1,301 @@
+"""Fleet speed: codes for 200 edge hosts, this collection against what users do today.
+
+Run with ``make bench`` (not part of ``make test``). Starts the Snowball API emulator with
+``--latency`` added to every call, builds a 200-host inventory (local connection, forks 20), and
+runs each approach ``--repeat`` times, interleaved, printing medians and the ratios the project
+targets; then the ``unlock`` role on 50 simulated devices against its floor. Peak controller
+memory is the largest sum of PSS over ansible-playbook and its workers, sampled every 20 ms.
+The table goes to docs/performance.md.
+
+    python tests/benchmark/bench.py --aws-cli .venv-bench/bin/aws [--repeat 3] [--latency 0.05]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import pathlib
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from emulator.api import CREDENTIALS  # noqa: E402
+from emulator.api import DEFAULT_ACCESS_KEY  # noqa: E402
+from emulator.api import EmulatorServer  # noqa: E402
+from emulator.device import DeviceFleet  # noqa: E402
+from emulator.jobs import default_jobs  # noqa: E402
+
+BIN = pathlib.Path(sys.executable).parent
+HOSTS = 200
+DEVICES = 50
+
+PLAYS = {
+    "debug": "- hosts: fleet\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug: {msg: hi}\n",
+    "ping": "- hosts: fleet\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n",
+    "aws_cli": """- hosts: fleet
+  gather_facts: false
+  tasks:
+    - ansible.builtin.command:
+        argv: ["{{ aws_cli }}", snowball, get-job-unlock-code, --job-id, "{{ job_id }}", --output, text]
+      delegate_to: localhost
+      changed_when: false
+      no_log: true
+""",
+    "lookup_batched": """- hosts: fleet
+  gather_facts: false
+  tasks:
+    - ansible.builtin.set_fact:
+        codes: "{{ dict(ids | zip(query('edge.snowball.unlock_code', *ids, concurrency=16, check_state=false))) }}"
+      vars:
+        ids: "{{ ansible_play_hosts | map('extract', hostvars, 'job_id') | list }}"
+      run_once: true
+      delegate_to: localhost
+      delegate_facts: true
+      no_log: true
+""",
+    "lookup_per_host": """- hosts: fleet
+  gather_facts: false
+  tasks:
+    - ansible.builtin.set_fact:
+        code: "{{ lookup('edge.snowball.unlock_code', job_id, check_state=false) }}"
+      no_log: true
+""",
+    "module_per_host": """- hosts: fleet
+  gather_facts: false
+  tasks:
+    - edge.snowball.job_unlock_code:
+        job_id: "{{ job_id }}"
+        check_state: false
+      delegate_to: localhost
+""",
+}
+
+RAW_BOTO3 = """
+import sys, concurrent.futures, boto3, botocore.config
+ids = sys.argv[1:]
+client = boto3.client("snowball", config=botocore.config.Config(max_pool_connections=16))
+with concurrent.futures.ThreadPoolExecutor(16) as pool:
+    codes = list(pool.map(lambda i: client.get_job_unlock_code(JobId=i)["UnlockCode"], ids))
+assert len(codes) == len(ids)
+"""
+
+
+class PssSampler:
+    """Peak of the summed PSS (shared pages counted once) of a process and its descendants."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    ppid = int(open(f"/proc/{entry.name}/stat").read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+        out, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(children.get(pid, []))
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for pid in self._tree():
+                try:
+                    for line in open(f"/proc/{pid}/smaps_rollup"):
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+                            break
+                except OSError:
+                    continue
+            self.peak_kb = max(self.peak_kb, total)
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> PssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(argv: list[str], env: dict, cwd: pathlib.Path) -> tuple[float, float]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with PssSampler(proc.pid) as sampler:
+        out, _ = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:3])}... failed ({proc.returncode}):\n{out[-3000:]}")
+    return wall, sampler.peak_kb / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--aws-cli", default=None, help="the aws executable (AWS CLI v1 from PyPI)")
+    parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"))
+    args = parser.parse_args()
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="edge-bench-"))
+    jobs = default_jobs(extra=max(HOSTS, DEVICES))
+    server = EmulatorServer(jobs=jobs, latency=args.latency).start()
+    fleet_jobs = {job.name: job for job in jobs}
+    assignments = {f"fleet{i}": f"127.0.1.{i}" for i in range(1, DEVICES + 1)}
+    devices = DeviceFleet(fleet_jobs, assignments, port=0, unlock_delay=1.0).start()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(
+            AWS_ENDPOINT_URL_SNOWBALL=server.url,
+            AWS_ENDPOINT_URL=server.url,
+            AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY,
+            AWS_SECRET_ACCESS_KEY=CREDENTIALS[DEFAULT_ACCESS_KEY][0],
+            AWS_REGION="us-east-1",
+            AWS_DEFAULT_REGION="us-east-1",
+            ANSIBLE_FORKS="20",
+            ANSIBLE_PIPELINING="1",
+            ANSIBLE_HOST_KEY_CHECKING="0",
+            ANSIBLE_RETRY_FILES_ENABLED="0",
+            ANSIBLE_LOCAL_TEMP=str(work / "local-tmp"),
+            HOME=str(work / "home"),
+            PATH=os.pathsep.join((str(BIN), str(REPO / "tests" / "emulator" / "bin"), os.environ.get("PATH", ""))),
+        )
+        (work / "home").mkdir()
+        lines = ["[fleet]"] + [f"edge{i:03d} job_id={fleet_jobs[f'fleet{i}'].job_id}" for i in range(1, HOSTS + 1)]
+        lines += ["[all:vars]", "ansible_connection=local", f"ansible_python_interpreter={sys.executable}"]
+        if args.aws_cli:
+            lines.append(f"aws_cli={os.path.abspath(args.aws_cli)}")
+        (work / "fleet.ini").write_text("\n".join(lines) + "\n")
+        for name, text in PLAYS.items():
+            (work / f"{name}.yml").write_text(text)
+        ids = [fleet_jobs[f"fleet{i}"].job_id for i in range(1, HOSTS + 1)]
+        (work / "raw_boto3.py").write_text(RAW_BOTO3)
+
+        commands = {name: [str(BIN / "ansible-playbook"), "-i", "fleet.ini", f"{name}.yml"] for name in PLAYS}
+        if not args.aws_cli:
+            del commands["aws_cli"]
+        commands["raw_boto3"] = [sys.executable, "raw_boto3.py", *ids]
+
+        # The role on 50 simulated devices, against 50 ping tasks times the role's module tasks.
+        role_lines = ["[edge]"] + [
+            f"site{i:02d} unlock_job_id={fleet_jobs[f'fleet{i}'].job_id} unlock_endpoint={devices.endpoint(f'fleet{i}')}"
+            f" unlock_manifest_path={work}/edge/site{i:02d}/manifest.bin"
+            for i in range(1, DEVICES + 1)
+        ]
+        role_lines += [
+            "[all:vars]",
+            "ansible_connection=local",
+            f"ansible_python_interpreter={sys.executable}",
+            "unlock_poll_interval=0.5",
+        ]
+        (work / "edge.ini").write_text("\n".join(role_lines) + "\n")
+        (work / "ping_edge.yml").write_text(
+            "- hosts: edge\n  gather_facts: false\n  tasks:\n" + "    - ansible.builtin.ping:\n" * 5
+        )
+        commands["ping_x5_50"] = [str(BIN / "ansible-playbook"), "-i", "edge.ini", "ping_edge.yml"]
+        role_cmd = [str(BIN / "ansible-playbook"), "-i", "edge.ini", str(REPO / "playbooks" / "unlock.yml")]
+
+        results: dict[str, list[float]] = {name: [] for name in commands}
+        results["role_50"] = []
+        memory: dict[str, float] = {}
+        for round_ in range(args.repeat):
+            for name, argv in commands.items():
+                wall, peak = timed(argv, env, work)
+                results[name].append(wall)
+                memory[name] = max(memory.get(name, 0), peak)
+                print(f"round {round_ + 1} {name:16s} {wall:7.2f} s  peak {peak:6.0f} MB", flush=True)
+            for name in devices.servers:
+                name.device.reset(1.0)
+            subprocess.run(["rm", "-rf", str(work / "edge")], check=True)
+            wall, peak = timed(role_cmd, env, work)
+            results["role_50"].append(wall)
+            memory["role_50"] = max(memory.get("role_50", 0), peak)
+            print(f"round {round_ + 1} {'role_50':16s} {wall:7.2f} s  peak {peak:6.0f} MB", flush=True)
+    finally:
+        devices.stop()
+        server.stop()
+
+    med = {name: statistics.median(values) for name, values in results.items() if values}
+    report = render(med, memory, args)
+    print(report)
+    pathlib.Path(args.out).write_text(report)
+    return 0
+
+
+def render(med: dict[str, float], memory: dict[str, float], args: argparse.Namespace) -> str:
+    rows = [
+        ("debug", "playbook whose only task is `debug` (Ansible's own floor)"),
+        ("ping", "`ansible.builtin.ping` on every host (floor for any per-host module task)"),
+        ("aws_cli", "`aws snowball get-job-unlock-code` (AWS CLI v1) through `command`, per host"),
+        ("raw_boto3", "raw boto3, one client, 16 threads, 200 calls (no Ansible)"),
+        ("lookup_batched", "this collection: one batched lookup for 200 ids (`concurrency=16`)"),
+        ("lookup_per_host", "this collection: the lookup in a per-host `set_fact`"),
+        ("module_per_host", "this collection: `job_unlock_code` delegated to localhost, per host"),
+        ("ping_x5_50", "floor of the role: 5 `ping` tasks on 50 hosts"),
+        ("role_50", "this collection: the `unlock` role on 50 simulated devices (1 s unlock delay)"),
+    ]
+    out = [
+        "# Performance: unlock codes for a fleet",
+        "",
+        f"Measured by `make bench` ({datetime.date.today()}, {platform.machine()}, {os.cpu_count()} CPUs,"
+        f" Python {platform.python_version()}): 200 hosts with the local connection and `forks: 20`, the"
+        f" API emulator adding {args.latency * 1000:.0f} ms to every call; whole-process wall time, median of"
+        f" {args.repeat} interleaved runs. Peak memory: the largest sum of PSS of the controller's processes.",
+        "",
+        "| approach | wall (s) | peak memory (MB) |",
+        "| --- | ---: | ---: |",
+    ]
+    for key, label in rows:
+        if key in med:
+            out.append(f"| {label} | {med[key]:.1f} | {memory.get(key, 0):.0f} |")
+    out += ["", "## Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
+
+    def target(text: str, value: float, limit: float, unit: str = "×", less: bool = True) -> None:
+        ok = value <= limit if less else value >= limit
+        out.append(f"| {text} | {value:.2f}{unit} | {'yes' if ok else 'no'} |")
+
+    if {"lookup_batched", "debug", "raw_boto3"} <= med.keys():
+        target(
+            "batched lookup ≤ 1.5 × (debug floor + raw boto3)",
+            med["lookup_batched"] / (med["debug"] + med["raw_boto3"]),
+            1.5,
+        )
+    if {"aws_cli", "lookup_batched"} <= med.keys():
+        target(
+            "batched lookup ≥ 15 × faster than the AWS CLI per host",
+            med["aws_cli"] / med["lookup_batched"],
+            15,
+            less=False,
+        )
+    if {"module_per_host", "ping"} <= med.keys():
+        target("per-host module ≤ 1.8 × the ping floor", med["module_per_host"] / med["ping"], 1.8)
+    if {"role_50", "ping_x5_50"} <= med.keys():
+        floor = med["ping_x5_50"] + 1.0
+        target("role on 50 devices ≤ 1.5 × (5 ping tasks + the 1 s unlock delay)", med["role_50"] / floor, 1.5)
+    if "lookup_batched" in memory:
+        target("peak controller memory, batched lookup < 300 MB", memory["lookup_batched"], 300, unit=" MB")
+    out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
