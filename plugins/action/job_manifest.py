@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
@@ -38,24 +38,6 @@ CONTROLLER_OPTIONS = ("retries", "download_timeout")
 TARGET_OPTIONS = ("job_id", "dest", "mode", "owner", "group", "backup")
 MAX_MANIFEST = 64 * 1024 * 1024
 DOWNLOAD_ATTEMPTS = 3
-
-
-def argument_spec():
-    from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
-
-    spec = aws_argument_spec()
-    spec.update(
-        job_id=dict(type="str", required=True),
-        dest=dict(type="str", required=True),
-        mode=dict(type="raw", default="0600"),
-        owner=dict(type="str"),
-        group=dict(type="str"),
-        backup=dict(type="bool", default=False),
-        src=dict(type="path"),
-        retries=dict(type="int", default=DEFAULT_RETRIES),
-        download_timeout=dict(type="int", default=60),
-    )
-    return spec
 
 
 class ActionModule(ActionBase):
@@ -108,7 +90,7 @@ class ActionModule(ActionBase):
 
     @staticmethod
     def _validated(args):
-        validated = ArgumentSpecValidator(argument_spec()).validate(dict(args))
+        validated = ArgumentSpecValidator(job_manifest_argument_spec(on_controller=True)).validate(dict(args))
         if validated.error_messages:
             raise SnowballError("; ".join(validated.error_messages), error_code="InvalidArguments")
         params = validated.validated_parameters

@@ -19,6 +19,7 @@ the directory afterwards, on failure too. The client's argv only ever holds
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -30,6 +31,7 @@ import time
 from typing import Any
 from typing import Callable
 from typing import Dict
+from typing import Iterator
 from typing import List
 from typing import Optional
 from urllib.parse import urlsplit
@@ -104,6 +106,37 @@ def endpoint_problem(endpoint: str) -> Optional[str]:
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         return f"endpoint {endpoint!r} must not have a path; use https://<the device's IP address>[:port]"
     return None
+
+
+def device_argument_spec(timeout: int) -> Dict[str, Any]:
+    """The options of device_unlock and device_info (each adds its own)."""
+    return dict(
+        endpoint=dict(type="str", required=True),
+        manifest_file=dict(type="path", required=True),
+        unlock_code=dict(type="str", required=True, no_log=True),
+        client=dict(type="str", default="snowballEdge"),
+        cluster_ips=dict(type="list", elements="str", default=[]),
+        timeout=dict(type="int", default=timeout),
+    )
+
+
+def check_device_options(params: Dict[str, Any]) -> None:
+    """ClientError for a bad endpoint, an empty code or a cluster IP that is no address."""
+    problem = endpoint_problem(params["endpoint"])
+    if problem:
+        raise ClientError(problem)
+    if not params["unlock_code"]:
+        raise ClientError("unlock_code is empty; pass the job's code (the edge.snowball.unlock_code lookup).")
+    for ip in params["cluster_ips"]:
+        if not ip or any(char.isspace() for char in ip):
+            raise ClientError(f"cluster_ips holds {ip!r}, which is not an IP address")
+
+
+@contextlib.contextmanager
+def edge_client(params: Dict[str, Any], client_path: str, manifest_file: str) -> Iterator[EdgeClient]:
+    """An EdgeClient for the task's options, its private profile removed on the way out."""
+    with PrivateProfile(params["endpoint"], manifest_file, params["unlock_code"], params["cluster_ips"]) as profile:
+        yield EdgeClient(client_path, params["endpoint"], params["unlock_code"], profile, params["cluster_ips"])
 
 
 def find_client(client: str) -> str:

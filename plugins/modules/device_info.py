@@ -105,38 +105,25 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import ClientError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import EdgeClient
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import PrivateProfile
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import endpoint_problem
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import edge_client
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import find_client
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import summarize
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            endpoint=dict(type="str", required=True),
-            manifest_file=dict(type="path", required=True),
-            unlock_code=dict(type="str", required=True, no_log=True),
-            client=dict(type="str", default="snowballEdge"),
-            cluster_ips=dict(type="list", elements="str", default=[]),
-            timeout=dict(type="int", default=120),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=device_argument_spec(timeout=120), supports_check_mode=True)
     params = module.params
     failure = None
     try:
-        problem = endpoint_problem(params["endpoint"])
-        if problem:
-            raise ClientError(problem)
+        check_device_options(params)
         if params["timeout"] < 1:
             raise ClientError(f"timeout must be at least 1 second, got {params['timeout']}")
         client_path = find_client(params["client"])
         manifest = check_manifest(params["manifest_file"])
-        with PrivateProfile(params["endpoint"], manifest, params["unlock_code"], params["cluster_ips"]) as profile:
-            client = EdgeClient(client_path, params["endpoint"], params["unlock_code"], profile, params["cluster_ips"])
+        with edge_client(params, client_path, manifest) as client:
             description = client.describe(params["timeout"])
     except ClientError as e:
         failure = e

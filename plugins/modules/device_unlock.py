@@ -160,29 +160,22 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import ClientError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import EdgeClient
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import PrivateProfile
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import call_timeout
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import endpoint_problem
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import edge_client
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import find_client
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import summarize
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import wait_until_unlocked
 
 
 def check_options(params):
-    problem = endpoint_problem(params["endpoint"])
-    if problem:
-        raise ClientError(problem)
-    if not params["unlock_code"]:
-        raise ClientError("unlock_code is empty; pass the job's code (the edge.snowball.unlock_code lookup).")
+    check_device_options(params)
     if params["timeout"] < 0:
         raise ClientError(f"timeout must be 0 or more seconds, got {params['timeout']}")
     if not params["poll_interval"] > 0:
         raise ClientError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
-    for ip in params["cluster_ips"]:
-        if not ip or any(char.isspace() for char in ip):
-            raise ClientError(f"cluster_ips holds {ip!r}, which is not an IP address")
 
 
 def unlock(module, client):
@@ -207,18 +200,9 @@ def _stop(signum, frame):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            endpoint=dict(type="str", required=True),
-            manifest_file=dict(type="path", required=True),
-            unlock_code=dict(type="str", required=True, no_log=True),
-            client=dict(type="str", default="snowballEdge"),
-            cluster_ips=dict(type="list", elements="str", default=[]),
-            timeout=dict(type="int", default=1200),
-            poll_interval=dict(type="float", default=10),
-        ),
-        supports_check_mode=True,
-    )
+    argument_spec = device_argument_spec(timeout=1200)
+    argument_spec.update(poll_interval=dict(type="float", default=10))
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     signal.signal(signal.SIGTERM, _stop)
     failure = None
@@ -234,8 +218,7 @@ def main():
                 " described and unlocked unless it already is",
             )
         manifest = check_manifest(params["manifest_file"])
-        with PrivateProfile(params["endpoint"], manifest, params["unlock_code"], params["cluster_ips"]) as profile:
-            client = EdgeClient(client_path, params["endpoint"], params["unlock_code"], profile, params["cluster_ips"])
+        with edge_client(params, client_path, manifest) as client:
             result = unlock(module, client)
     except ClientError as e:
         failure = e

@@ -141,7 +141,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 
 # 25 letters or digits in five groups, as AWS writes unlock codes.
 STORED_CODE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}(?![A-Za-z0-9])")
@@ -218,19 +218,7 @@ def write_atomically(dest, content, mode):
 
 
 def main():
-    argument_spec = aws_argument_spec()
-    argument_spec.update(
-        job_id=dict(type="str", required=True),
-        dest=dict(type="path", required=True),
-        mode=dict(type="raw", default="0600"),
-        owner=dict(type="str"),
-        group=dict(type="str"),
-        backup=dict(type="bool", default=False),
-        # The action plugin replaces the controller path with the copy it put in the target's temporary directory.
-        src=dict(type="path"),
-        retries=dict(type="int", default=6),
-        download_timeout=dict(type="int", default=60),
-    )
+    argument_spec = job_manifest_argument_spec(on_controller=False)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     if not params["src"] or not os.path.isfile(params["src"]):

@@ -108,6 +108,32 @@ def _remove_edge_tmp(tmp_path):
         shutil.rmtree(record.read_text(), ignore_errors=True)
 
 
+def edge_host_env(tmp_path: pathlib.Path, emulator: EmulatorServer | None = None) -> dict[str, str]:
+    """The environment of a run whose "edge host" is this machine: its own HOME and TMPDIR under the
+    test's directory, the installed collections, the simulated client on PATH recording its argv;
+    with ``emulator``, AWS settings pointing at it the way a user sets them (no endpoint_url option)."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_", "MOLECULE_"))}
+    env.update(
+        HOME=str(home),
+        TMPDIR=str(edge_tmp(tmp_path)),
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+        ANSIBLE_NOCOLOR="1",
+        SNOWBALL_CLIENT_ARGV_LOG=str(tmp_path / ARGV_LOG),
+        PATH=os.pathsep.join((str(BIN), str(CLIENT_BIN), os.environ.get("PATH", ""))),
+    )
+    if emulator is not None:
+        env.update(
+            AWS_ENDPOINT_URL_SNOWBALL=emulator.url,
+            AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY,
+            AWS_SECRET_ACCESS_KEY=CREDENTIALS[DEFAULT_ACCESS_KEY][0],
+            AWS_REGION="us-east-1",
+        )
+    return env
+
+
 def emulator_vars(server: EmulatorServer, devices: DeviceFleet | None = None) -> dict:
     jobs = json.load(urllib.request.urlopen(server.url + "/_emulator/jobs"))
     keys = {policy: {"access_key": akid, "secret_key": secret} for akid, (secret, policy) in CREDENTIALS.items()}
@@ -144,21 +170,14 @@ def run_playbook(
     variables["work_dir"] = str(tmp_path)
     variables.update(extra_vars or {})
     varfile.write_text(json.dumps(variables))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env = edge_host_env(tmp_path)
     env.update(
-        HOME=str(home),
         ANSIBLE_LOG_PATH=str(log),
-        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
-        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
         ANSIBLE_ROLES_PATH=str(HERE / "targets"),
         ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
-        ANSIBLE_NOCOLOR="1",
         ANSIBLE_FORCE_COLOR="0",
         ANSIBLE_RETRY_FILES_ENABLED="0",
         ANSIBLE_PIPELINING="1",
-        TMPDIR=str(edge_tmp(tmp_path)),
-        SNOWBALL_CLIENT_ARGV_LOG=str(tmp_path / ARGV_LOG),
-        PATH=os.pathsep.join((str(BIN), str(CLIENT_BIN), os.environ.get("PATH", ""))),
     )
     if protocol == "cbor":
         env["AWS_DATA_PATH"] = str(cbor_model_path(tmp_path))

@@ -4,7 +4,6 @@ ansible-runner, the way AWX runs it."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -12,14 +11,12 @@ import subprocess
 import pytest
 
 from integration.conftest import BIN
-from integration.conftest import CLIENT_BIN
 from integration.conftest import COLLECTIONS
 from integration.conftest import REPO
 from integration.conftest import Run
-from integration.conftest import edge_tmp
+from integration.conftest import edge_host_env
 from integration.conftest import emulator_vars
 from integration.test_ready_playbooks import demo_inventory
-from integration.test_ready_playbooks import user_env
 
 
 def need(tool):
@@ -80,15 +77,8 @@ def test_ready_playbook_runs_through_ansible_runner(emulator, devices, tmp_path)
     import json
 
     (private / "env" / "extravars").write_text(json.dumps(variables))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))}
-    env.update(user_env(emulator))
-    env.update(
-        HOME=str(tmp_path / "home"),
-        TMPDIR=str(edge_tmp(tmp_path)),
-        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
-        SNOWBALL_CLIENT_ARGV_LOG=str(tmp_path / "client-argv.jsonl"),
-        PATH=os.pathsep.join((str(BIN), str(CLIENT_BIN), os.environ.get("PATH", ""))),
-    )
+    env = edge_host_env(tmp_path, emulator)
+    env["ANSIBLE_CONFIG"] = str(REPO / "playbooks" / "ansible.cfg")
     proc = subprocess.run(
         [str(BIN / "ansible-runner"), "run", str(private), "-p", "unlock.yml"],
         env=env,

@@ -20,7 +20,7 @@ import pytest
 from integration.conftest import BIN
 from integration.conftest import HERE
 from integration.conftest import Run
-from integration.conftest import edge_tmp
+from integration.conftest import edge_host_env
 from integration.conftest import run_playbook
 from integration.leakscan import find_leaks
 
@@ -130,17 +130,8 @@ def test_no_code_in_ansible_runner_artifacts(emulator, devices, tmp_path):
     # run_playbook's own set-up (variables file, HOME, client on PATH), reused through a tiny playbook run
     first = run_playbook(HERE / "leak" / "noop.yml", emulator, tmp_path, verbosity="-v", devices=devices)
     assert first.rc == 0, first.tail()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        HOME=str(tmp_path / "home"),
-        TMPDIR=str(edge_tmp(tmp_path)),
-        ANSIBLE_COLLECTIONS_PATH=os.environ.get(
-            "ANSIBLE_COLLECTIONS_PATH", str(HERE.parent.parent / ".build" / "collections")
-        ),
-        ANSIBLE_CONFIG=str(HERE.parent.parent / "playbooks" / "ansible.cfg"),
-        SNOWBALL_CLIENT_ARGV_LOG=str(tmp_path / "client-argv.jsonl"),
-        PATH=os.pathsep.join((str(BIN), str(HERE.parent / "emulator" / "bin"), os.environ.get("PATH", ""))),
-    )
+    env = edge_host_env(tmp_path)
+    env["ANSIBLE_CONFIG"] = str(HERE.parent.parent / "playbooks" / "ansible.cfg")
     (private / "inventory").mkdir()
     (private / "inventory" / "hosts").write_text(
         f"localhost ansible_connection=local ansible_python_interpreter={BIN / 'python'}\n"

@@ -6,43 +6,22 @@ molecule runs the role against this test's emulator and simulated devices, the w
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 
 import pytest
 
-from emulator.api import CREDENTIALS
-from emulator.api import DEFAULT_ACCESS_KEY
 from integration.conftest import BIN
-from integration.conftest import CLIENT_BIN
-from integration.conftest import COLLECTIONS
 from integration.conftest import REPO
 from integration.conftest import Run
-from integration.conftest import edge_tmp
+from integration.conftest import edge_host_env
 
 
 def test_molecule_scenario_converges_idempotently(emulator, devices, tmp_path):
     if not (BIN / "molecule").exists():
         pytest.skip("molecule is installed in the main test venv only (make test runs it there)")
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_", "MOLECULE_"))}
-    env.update(
-        HOME=str(home),
-        TMPDIR=str(edge_tmp(tmp_path)),
-        PATH=os.pathsep.join((str(BIN), str(CLIENT_BIN), os.environ.get("PATH", ""))),
-        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
-        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-        ANSIBLE_NOCOLOR="1",
-        NO_COLOR="1",
-        AWS_ENDPOINT_URL_SNOWBALL=emulator.url,
-        AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=CREDENTIALS[DEFAULT_ACCESS_KEY][0],
-        AWS_REGION="us-east-1",
-        SNOWBALL_DEVICE_PORT=str(devices.port),
-        SNOWBALL_CLIENT_ARGV_LOG=str(tmp_path / "client-argv.jsonl"),
-    )
+    env = edge_host_env(tmp_path, emulator)
+    env.update(NO_COLOR="1", SNOWBALL_DEVICE_PORT=str(devices.port))
     # molecule writes into the scenario's directory; run a copy so parallel runs never meet.
     project = tmp_path / "project"
     shutil.copytree(REPO / "extensions", project / "extensions")
