@@ -33,8 +33,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import requ
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
 
-#: Options used on the controller only; the rest go to the module on the target.
-CONTROLLER_OPTIONS = ("retries", "download_timeout")
+#: What the module on the target needs; the AWS options, retries and download_timeout stay on the controller.
 TARGET_OPTIONS = ("job_id", "dest", "mode", "owner", "group", "backup")
 MAX_MANIFEST = 64 * 1024 * 1024
 DOWNLOAD_ATTEMPTS = 3
