@@ -133,8 +133,13 @@ retried:
   sample: "GetJobUnlockCode: 4 requests for 1 call(s) (3 retried)"
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+# Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
+from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
+from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import aws_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_client
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
@@ -159,7 +164,8 @@ def run(module, jobs, job_id):
 
 
 def main():
-    argument_spec = dict(
+    argument_spec = aws_argument_spec()
+    argument_spec.update(
         job_id=dict(type="str", required=True),
         check_state=dict(type="bool", default=True),
         wait=dict(type="bool", default=False),
@@ -167,29 +173,37 @@ def main():
         wait_interval=dict(type="int", default=15),
         retries=dict(type="int", default=DEFAULT_RETRIES),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
 
     failure = None
     jobs = None
+    resource_actions = []
     try:
         job_id = require_valid_job_id(params["job_id"])
         if params["wait_timeout"] < 0:
             raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
         if params["wait_interval"] < 1:
             raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
-        client = module.client("snowball", retry_decorator=retry_decorator(params["retries"]))
-        jobs = SnowballJobs(client, region=module.region, endpoint=params.get("endpoint_url"))
+        retry = retry_decorator(params["retries"])
+        client, resource_actions = snowball_client(params, job_id)
+        jobs = SnowballJobs(
+            RetryingBotoClientWrapper(client, retry),
+            region=client.meta.region_name,
+            endpoint=params.get("endpoint_url"),
+        )
         result = run(module, jobs, job_id)
     except SnowballError as e:
         failure = e
-    retried = jobs.retry_summary() if jobs is not None else None
+    extra = {}
+    if jobs is not None and jobs.retry_summary():
+        extra["retried"] = jobs.retry_summary()
+    if params["debug_botocore_endpoint_logs"]:
+        extra["resource_actions"] = sorted(set(resource_actions))
     if failure is not None:
         # Outside the except block, so that no traceback is attached to the result.
-        module.fail_json(**failure.as_result(), **({"retried": retried} if retried else {}))
-    if retried:
-        result["retried"] = retried
-    module.exit_json(**result)
+        module.fail_json(**failure.as_result(), **extra)
+    module.exit_json(**result, **extra)
 
 
 if __name__ == "__main__":

@@ -154,6 +154,9 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--aws-cli", default=None, help="the aws executable (AWS CLI v1 from PyPI)")
     parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"))
+    parser.add_argument(
+        "--only", default="", help="comma-separated approaches to run (a quick look; no report written)"
+    )
     args = parser.parse_args()
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="edge-bench-"))
@@ -171,6 +174,7 @@ def main() -> int:
             AWS_SECRET_ACCESS_KEY=CREDENTIALS[DEFAULT_ACCESS_KEY][0],
             AWS_REGION="us-east-1",
             AWS_DEFAULT_REGION="us-east-1",
+            ANSIBLE_COLLECTIONS_PATH=os.environ.get("ANSIBLE_COLLECTIONS_PATH", str(REPO / ".build" / "collections")),
             ANSIBLE_FORKS="20",
             ANSIBLE_PIPELINING="1",
             ANSIBLE_HOST_KEY_CHECKING="0",
@@ -213,6 +217,9 @@ def main() -> int:
         )
         commands["ping_x5_50"] = [str(BIN / "ansible-playbook"), "-i", "edge.ini", "ping_edge.yml"]
         role_cmd = [str(BIN / "ansible-playbook"), "-i", "edge.ini", str(REPO / "playbooks" / "unlock.yml")]
+        only = {name for name in args.only.split(",") if name}
+        if only:
+            commands = {name: argv for name, argv in commands.items() if name in only}
 
         results: dict[str, list[float]] = {name: [] for name in commands}
         results["role_50"] = []
@@ -223,8 +230,10 @@ def main() -> int:
                 results[name].append(wall)
                 memory[name] = max(memory.get(name, 0), peak)
                 print(f"round {round_ + 1} {name:16s} {wall:7.2f} s  peak {peak:6.0f} MB", flush=True)
-            for name in devices.servers:
-                name.device.reset(1.0)
+            if only and "role_50" not in only:
+                continue
+            for server_ in devices.servers:
+                server_.device.reset(1.0)
             subprocess.run(["rm", "-rf", str(work / "edge")], check=True)
             wall, peak = timed(role_cmd, env, work)
             results["role_50"].append(wall)
@@ -237,7 +246,8 @@ def main() -> int:
     med = {name: statistics.median(values) for name, values in results.items() if values}
     report = render(med, memory, args)
     print(report)
-    pathlib.Path(args.out).write_text(report)
+    if not only:
+        pathlib.Path(args.out).write_text(report)
     return 0
 
 

@@ -4,7 +4,6 @@ from unittest import mock
 
 import pytest
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.edge.snowball.plugins.modules import job_unlock_code
 from unit.helpers import FAKE_CODE
 from unit.helpers import VALID_JOB_ID
@@ -12,7 +11,6 @@ from unit.helpers import assert_no_code
 from unit.helpers import job_metadata
 from unit.helpers import run_module
 from unit.helpers import stubbed_client
-from unit.helpers import wrapping
 
 BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
 
@@ -20,7 +18,8 @@ BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secre
 @pytest.fixture
 def stub():
     client, stubber = stubbed_client()
-    with mock.patch.object(AnsibleAWSModule, "client", side_effect=wrapping(client)) as factory:
+    # The module builds its client with botocore (module_utils/botocore_client.py); hand it the stubbed one.
+    with mock.patch.object(job_unlock_code, "snowball_client", return_value=(client, [])) as factory:
         with stubber:
             stubber.factory = factory
             yield stubber
