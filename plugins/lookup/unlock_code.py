@@ -92,7 +92,7 @@ from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookup
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 
 display = Display()

@@ -24,11 +24,8 @@ from typing import Dict
 from typing import Optional
 
 # The job-id rules live in job_id.py, which imports nothing, so that the controller-side action
-# plugin checks ids without loading botocore in every worker; they are re-exported here.
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import JOB_ID_LENGTH  # noqa: F401
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import JOB_ID_PREFIXES  # noqa: F401
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import show_value  # noqa: F401
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id  # noqa: F401
+# plugin checks ids without loading botocore in every worker.
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 try:
     from botocore.exceptions import BotoCoreError

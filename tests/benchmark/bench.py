@@ -141,7 +141,7 @@ def timed(argv: list[str], env: dict, cwd: pathlib.Path) -> tuple[float, float]:
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with PssSampler(proc.pid) as sampler:
-        out, _ = proc.communicate()
+        out = proc.communicate()[0]
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:3])}... failed ({proc.returncode}):\n{out[-3000:]}")

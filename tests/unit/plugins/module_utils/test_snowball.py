@@ -15,7 +15,7 @@ from botocore.parsers import ResponseParserError
 from ansible_collections.edge.snowball.plugins.module_utils import snowball
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from unit.helpers import FAKE_CODE
 from unit.helpers import VALID_JOB_ID
 from unit.helpers import assert_no_code
