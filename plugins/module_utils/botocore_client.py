@@ -19,7 +19,6 @@ from typing import List
 from typing import Tuple
 
 from ansible.module_utils.ansible_release import __version__ as ansible_version
-from ansible.module_utils.basic import env_fallback
 
 try:
     import botocore
@@ -31,36 +30,6 @@ except ImportError:
     HAS_BOTOCORE = False
 
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
-
-
-def aws_argument_spec() -> Dict[str, Any]:
-    """amazon.aws's ``aws_argument_spec()`` (amazon.aws 10), without importing boto3."""
-    return dict(
-        access_key=dict(
-            aliases=["aws_access_key_id", "aws_access_key"],
-            fallback=(env_fallback, ["AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"]),
-            no_log=False,
-        ),
-        secret_key=dict(
-            aliases=["aws_secret_access_key", "aws_secret_key"],
-            fallback=(env_fallback, ["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"]),
-            no_log=True,
-        ),
-        session_token=dict(
-            aliases=["aws_session_token"],
-            fallback=(env_fallback, ["AWS_SESSION_TOKEN"]),
-            no_log=True,
-        ),
-        profile=dict(aliases=["aws_profile"], fallback=(env_fallback, ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])),
-        endpoint_url=dict(aliases=["aws_endpoint_url"], fallback=(env_fallback, ["AWS_URL"])),
-        validate_certs=dict(type="bool", default=True),
-        aws_ca_bundle=dict(type="path", fallback=(env_fallback, ["AWS_CA_BUNDLE"])),
-        aws_config=dict(type="dict"),
-        debug_botocore_endpoint_logs=dict(
-            type="bool", default=False, fallback=(env_fallback, ["ANSIBLE_DEBUG_BOTOCORE_LOGS"])
-        ),
-        region=dict(aliases=["aws_region"], fallback=(env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])),
-    )
 
 
 def snowball_client(params: Dict[str, Any], job_id: str) -> Tuple[Any, List[str]]:

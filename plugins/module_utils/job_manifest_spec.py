@@ -8,9 +8,8 @@ from __future__ import annotations
 from typing import Any
 from typing import Dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
-
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 
 
 def job_manifest_argument_spec(on_controller: bool) -> Dict[str, Any]:

@@ -25,6 +25,7 @@ from typing import Optional
 
 # The job-id rules live in job_id.py, which imports nothing, so that the controller-side action
 # plugin checks ids without loading botocore in every worker.
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 try:
@@ -442,9 +443,6 @@ def _snake(action: str) -> str:
             out.append("_")
         out.append(char.lower())
     return "".join(out)
-
-
-DEFAULT_RETRIES = 6
 
 
 def retry_decorator(retries: int = DEFAULT_RETRIES):

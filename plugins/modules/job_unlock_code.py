@@ -138,7 +138,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
-from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import aws_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_client
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError

@@ -16,7 +16,9 @@ KEYS = {"access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
 
 
 def params(**extra):
-    spec = botocore_client.aws_argument_spec()
+    from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
+
+    spec = aws_argument_spec()
     values = {name: option.get("default") for name, option in spec.items()}
     values.update(KEYS, region="us-east-1")
     values.update(extra)
@@ -26,7 +28,9 @@ def params(**extra):
 def test_options_are_amazon_aws_ones():
     from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
-    assert botocore_client.aws_argument_spec() == aws_argument_spec()
+    from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec as ours
+
+    assert ours() == aws_argument_spec()
 
 
 def test_builds_a_client_for_the_region_and_endpoint():
@@ -67,16 +71,25 @@ def test_resource_actions_are_collected_when_asked():
     assert calls == ["snowball:GetJobUnlockCode"]
 
 
-def test_importing_the_module_side_does_not_import_boto3():
+@pytest.mark.parametrize(
+    ("module", "forbidden"),
+    [
+        ("job_unlock_code", ("boto3", "s3transfer")),  # botocore only
+        ("device_unlock", ("boto3", "botocore")),  # the edge host needs neither
+        ("device_info", ("boto3", "botocore")),
+        ("job_manifest", ("boto3", "s3transfer")),  # target side: amazon.aws's option spec only
+    ],
+)
+def test_module_imports_stay_lean(module, forbidden):
     import subprocess
 
     code = (
         "import sys\n"
-        "import ansible_collections.edge.snowball.plugins.modules.job_unlock_code\n"
-        "print('boto3' in sys.modules, 's3transfer' in sys.modules)\n"
+        f"import ansible_collections.edge.snowball.plugins.modules.{module}\n"
+        f"print(*[name in sys.modules for name in {forbidden!r}])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True).stdout
-    assert out.split() == ["False", "False"], out
+    assert out.split() == ["False"] * len(forbidden), f"{module} imports {forbidden}: {out}"
 
 
 def _env():
