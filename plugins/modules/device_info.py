@@ -15,31 +15,12 @@ description:
 author:
   - edge.snowball maintainers (@edge-snowball)
 options:
-  endpoint:
-    description: URL of the device, with its scheme, for example V(https://192.0.2.10).
-    type: str
-    required: true
-  manifest_file:
-    description: Path of the job's manifest on the edge host.
-    type: path
-    required: true
-  unlock_code:
-    description: The job's unlock code. It is a secret; it is masked in all output.
-    type: str
-    required: true
-  client:
-    description: The Snowball Edge client to run, a name looked up on C(PATH) or a full path.
-    type: str
-    default: snowballEdge
-  cluster_ips:
-    description: The IP addresses of every device of a cluster; describes the whole cluster.
-    type: list
-    elements: str
-    default: []
   timeout:
     description: Seconds the client may take to answer.
     type: int
     default: 120
+extends_documentation_fragment:
+  - edge.snowball.device
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.

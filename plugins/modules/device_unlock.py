@@ -22,33 +22,6 @@ description:
 author:
   - edge.snowball maintainers (@edge-snowball)
 options:
-  endpoint:
-    description:
-      - URL of the device the client talks to, with its scheme, for example V(https://192.0.2.10).
-      - For a cluster, the endpoint of the device whose manifest and code are given.
-    type: str
-    required: true
-  manifest_file:
-    description: Path of the job's manifest on the edge host.
-    type: path
-    required: true
-  unlock_code:
-    description:
-      - The job's unlock code. It is a secret; it is masked in all output.
-    type: str
-    required: true
-  client:
-    description:
-      - The Snowball Edge client to run, a name looked up on the edge host's C(PATH) or a full path.
-    type: str
-    default: snowballEdge
-  cluster_ips:
-    description:
-      - The IP addresses of every device of a cluster. When set, the module runs C(unlock-cluster) and
-        C(describe-cluster) and waits until every device is C(UNLOCKED).
-    type: list
-    elements: str
-    default: []
   timeout:
     description:
       - How many seconds to wait for the device to reach C(UNLOCKED) after unlocking was started.
@@ -58,6 +31,8 @@ options:
     description: Seconds between two C(describe-device) calls while waiting.
     type: float
     default: 10
+extends_documentation_fragment:
+  - edge.snowball.device
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.

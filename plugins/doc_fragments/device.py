@@ -1,0 +1,40 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The options device_unlock and device_info share (module_utils/snowball_edge_client.py:
+    # device_argument_spec); each module documents its own timeout.
+    DOCUMENTATION = r"""
+options:
+  endpoint:
+    description:
+      - URL of the device the client talks to, with its scheme, for example V(https://192.0.2.10).
+      - For a cluster, the endpoint of the device whose manifest and code are given.
+    type: str
+    required: true
+  manifest_file:
+    description: Path of the job's manifest on the edge host.
+    type: path
+    required: true
+  unlock_code:
+    description:
+      - The job's unlock code. It is a secret; it is masked in all output, and reaches the client through
+        a private temporary profile, never its command line.
+    type: str
+    required: true
+  client:
+    description:
+      - The Snowball Edge client to run, a name looked up on the edge host's C(PATH) or a full path.
+    type: str
+    default: snowballEdge
+  cluster_ips:
+    description:
+      - The IP addresses of every device of a cluster. When set, the module uses C(unlock-cluster) and
+        C(describe-cluster) and considers the cluster C(UNLOCKED) when every device is.
+    type: list
+    elements: str
+    default: []
+"""
