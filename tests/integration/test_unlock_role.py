@@ -79,6 +79,10 @@ def test_role_unlocks_many_hosts_and_a_shared_cluster_once(emulator, devices, tm
     assert not commands(checked, "unlock-device") and not commands(checked, "unlock-cluster")
 
     (tmp_path / "client-argv.jsonl").unlink(missing_ok=True)
+    # An existing directory (think /srv) keeps its mode; only a directory the role creates is 0700.
+    shared = tmp_path / "edge" / "west"
+    shared.mkdir(parents=True)
+    shared.chmod(0o755)
     run = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-vv", inventory=inv)
     assert run.rc == 0, run.tail()
     assert not run.leaks(), run.leaks()
@@ -94,7 +98,7 @@ def test_role_unlocks_many_hosts_and_a_shared_cluster_once(emulator, devices, tm
     for host in list(SINGLE) + list(CLUSTER):
         manifest = tmp_path / "edge" / host / "manifest.bin"
         assert oct(manifest.stat().st_mode & 0o777) == "0o600"
-        assert oct(manifest.parent.stat().st_mode & 0o777) == "0o700"
+        assert oct(manifest.parent.stat().st_mode & 0o777) == ("0o755" if host == "west" else "0o700")
         assert sorted(p.name for p in manifest.parent.iterdir()) == ["manifest.bin"]
 
     again = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-v", inventory=inv)
