@@ -196,8 +196,9 @@ def main():
     except SnowballError as e:
         failure = e
     extra = {}
-    if jobs is not None and jobs.retry_summary():
-        extra["retried"] = jobs.retry_summary()
+    retried = jobs.retry_summary() if jobs is not None else None
+    if retried:
+        extra["retried"] = retried
     if params["debug_botocore_endpoint_logs"]:
         extra["resource_actions"] = sorted(set(resource_actions))
     if failure is not None:

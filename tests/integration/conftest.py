@@ -208,6 +208,47 @@ def run_playbook(
     )
 
 
+def run_ansible_runner(
+    playbooks: list[pathlib.Path],
+    server: EmulatorServer,
+    devices: DeviceFleet,
+    tmp_path: pathlib.Path,
+    inventory: pathlib.Path | None = None,
+    extra_vars: dict | None = None,
+    user_aws_env: bool = False,
+    verbosity: int = 0,
+) -> tuple[Run, pathlib.Path]:
+    """Run ``playbooks[0]`` through ansible-runner, as AWX does, from a private data directory under
+    tmp_path (so its artifacts are leak-scanned with the run); the emulator's variables go in
+    env/extravars. Returns the Run and the private data directory."""
+    private = tmp_path / "runner"
+    for part in ("project", "inventory", "env"):
+        (private / part).mkdir(parents=True, exist_ok=True)
+    for playbook in playbooks:
+        shutil.copy(playbook, private / "project" / playbook.name)
+    if inventory is None:
+        (private / "inventory" / "hosts").write_text(
+            f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n"
+        )
+    else:
+        shutil.copy(inventory, private / "inventory" / "hosts.yml")
+    variables = emulator_vars(server, devices)
+    variables["work_dir"] = str(tmp_path)
+    variables.update(extra_vars or {})
+    (private / "env" / "extravars").write_text(json.dumps(variables))
+    env = edge_host_env(tmp_path, server if user_aws_env else None)
+    env["ANSIBLE_CONFIG"] = str(REPO / "playbooks" / "ansible.cfg")
+    proc = subprocess.run(
+        [str(BIN / "ansible-runner"), "run", str(private), "-p", playbooks[0].name, *["-v"] * verbosity],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr, "", server.secrets(), tmp_path), private
+
+
 @pytest.fixture
 def emulator():
     with EmulatorServer() as server:

@@ -13,9 +13,7 @@ import pytest
 from integration.conftest import BIN
 from integration.conftest import COLLECTIONS
 from integration.conftest import REPO
-from integration.conftest import Run
-from integration.conftest import edge_host_env
-from integration.conftest import emulator_vars
+from integration.conftest import run_ansible_runner
 from integration.test_ready_playbooks import demo_inventory
 
 
@@ -66,29 +64,16 @@ def test_ansible_builder_context_installs_the_collection_and_its_requirements(tm
 
 def test_ready_playbook_runs_through_ansible_runner(emulator, devices, tmp_path):
     need("ansible-runner")
-    private = tmp_path / "runner"
-    (private / "project").mkdir(parents=True)
-    (private / "inventory").mkdir()
-    (private / "env").mkdir()
-    shutil.copy(REPO / "playbooks" / "unlock.yml", private / "project" / "unlock.yml")
-    shutil.copy(demo_inventory(devices, tmp_path), private / "inventory" / "hosts.yml")
-    variables = emulator_vars(emulator, devices)
-    variables["unlock_manifest_path"] = str(tmp_path / "edge") + "/{{ inventory_hostname }}/manifest.bin"
-    import json
-
-    (private / "env" / "extravars").write_text(json.dumps(variables))
-    env = edge_host_env(tmp_path, emulator)
-    env["ANSIBLE_CONFIG"] = str(REPO / "playbooks" / "ansible.cfg")
-    proc = subprocess.run(
-        [str(BIN / "ansible-runner"), "run", str(private), "-p", "unlock.yml"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    run, private = run_ansible_runner(
+        [REPO / "playbooks" / "unlock.yml"],
+        emulator,
+        devices,
+        tmp_path,
+        inventory=demo_inventory(devices, tmp_path),
+        extra_vars={"unlock_manifest_path": str(tmp_path / "edge") + "/{{ inventory_hostname }}/manifest.bin"},
+        user_aws_env=True,
     )
-    run = Run(proc.returncode, proc.stdout, proc.stderr, "", emulator.secrets(), tmp_path)
-    assert proc.returncode == 0, run.tail()
+    assert run.rc == 0, run.tail()
     assert (private / "artifacts").is_dir() and list((private / "artifacts").rglob("job_events/*.json"))
     for name in ("ready1", "ready2", "cluster1", "cluster2", "cluster3"):
         assert devices.device(name).state == "UNLOCKED", name

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import os
 import pathlib
-import shutil
-import subprocess
 import threading
 
 import pytest
 
 from integration.conftest import BIN
 from integration.conftest import HERE
-from integration.conftest import Run
-from integration.conftest import edge_host_env
+from integration.conftest import run_ansible_runner
 from integration.conftest import run_playbook
 from integration.leakscan import find_leaks
 
@@ -123,41 +120,10 @@ def test_no_code_in_ansible_runner_artifacts(emulator, devices, tmp_path):
     if not (BIN / "ansible-runner").exists():
         pytest.skip("ansible-runner is installed in the main test venv only")
     prepare(tmp_path)
-    private = tmp_path / "runner"
-    (private / "project").mkdir(parents=True)
-    for name in ("play.yml", "tasks.yml"):
-        shutil.copy(HERE / "leak" / name, private / "project" / name)
-    # run_playbook's own set-up (variables file, HOME, client on PATH), reused through a tiny playbook run
-    first = run_playbook(HERE / "leak" / "noop.yml", emulator, tmp_path, verbosity="-v", devices=devices)
-    assert first.rc == 0, first.tail()
-    env = edge_host_env(tmp_path)
-    env["ANSIBLE_CONFIG"] = str(HERE.parent.parent / "playbooks" / "ansible.cfg")
-    (private / "inventory").mkdir()
-    (private / "inventory" / "hosts").write_text(
-        f"localhost ansible_connection=local ansible_python_interpreter={BIN / 'python'}\n"
+    run, private = run_ansible_runner(
+        [HERE / "leak" / "play.yml", HERE / "leak" / "tasks.yml"], emulator, devices, tmp_path, verbosity=4
     )
-    proc = subprocess.run(
-        [
-            str(BIN / "ansible-runner"),
-            "run",
-            str(private),
-            "-p",
-            "play.yml",
-            "-v",
-            "-v",
-            "-v",
-            "-v",
-            "--cmdline",
-            f"-e @{tmp_path / 'emulator_vars.json'}",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    run = Run(proc.returncode, proc.stdout, proc.stderr, "", emulator.secrets(), tmp_path)
-    assert proc.returncode == 0, run.tail()
+    assert run.rc == 0, run.tail()
     events = list((private / "artifacts").rglob("job_events/*.json"))
     assert len(events) > 50, "ansible-runner wrote no job events"
     assert list((private / "artifacts").rglob("stdout")), "ansible-runner wrote no stdout artifact"
