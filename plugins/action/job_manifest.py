@@ -26,15 +26,22 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
+from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_client
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
+
+# ansible-core's strategy imports this plugin in its main process before forking a worker per
+# host: botocore is imported and the Snowball model loaded there, once, not in every worker.
+botocore_client.warm_up()
 
 #: What the module on the target needs; the AWS options, retries and download_timeout stay on the controller.
-TARGET_OPTIONS = ("job_id", "dest", "mode", "owner", "group", "backup")
+TARGET_OPTIONS = ("job_id", "dest", "mode", "owner", "group", "backup", "directory_mode")
 MAX_MANIFEST = 64 * 1024 * 1024
 DOWNLOAD_ATTEMPTS = 3
 
@@ -101,35 +108,11 @@ class ActionModule(ActionBase):
             )
         return params
 
-    def _client(self, params, job_id):
-        from ansible_collections.amazon.aws.plugins.module_utils.botocore import HAS_BOTO3
-        from ansible_collections.amazon.aws.plugins.module_utils.botocore import _aws_connection_info
-        from ansible_collections.amazon.aws.plugins.module_utils.botocore import _boto3_conn
-        from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleBotocoreError
-        from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-
-        if not HAS_BOTO3:
-            raise SnowballError(
-                "job_manifest calls AWS from the controller, which needs boto3 and botocore there"
-                " (pip install -r requirements.txt of this collection, into the Python that runs ansible-playbook)."
-            )
-        from botocore.exceptions import BotoCoreError
-
-        try:
-            region, endpoint, connect = _aws_connection_info(params)
-        except AnsibleBotocoreError as e:
-            raise SnowballError(str(e.message)) from None
-        failure = None
-        try:
-            client = _boto3_conn(conn_type="client", resource="snowball", region=region, endpoint=endpoint, **connect)
-        except BotoCoreError as e:
-            failure = to_snowball_error(e, "GetJobManifest", job_id, region, endpoint)
-        except ValueError as e:
-            failure = SnowballError(f"could not create the Snowball client: {e}")
-        if failure is not None:
-            raise failure
+    @staticmethod
+    def _client(params, job_id):
+        client, _calls = snowball_client(params, job_id, operation="GetJobManifest")
         retrying = RetryingBotoClientWrapper(client, retry_decorator(params["retries"]))
-        return SnowballJobs(retrying, region=region, endpoint=endpoint)
+        return SnowballJobs(retrying, region=client.meta.region_name, endpoint=params.get("endpoint_url"))
 
     def _download(self, params, job_id):
         jobs = self._client(params, job_id)

@@ -79,16 +79,13 @@ _raw:
 
 from concurrent.futures import ThreadPoolExecutor
 
-try:
-    import botocore.config
-except ImportError:
-    pass  # Handled by AWSLookupBase
-
 from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
+from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_client
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
@@ -98,7 +95,10 @@ from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import
 display = Display()
 
 
-class LookupModule(AWSLookupBase):
+# LookupBase, not amazon.aws's AWSLookupBase: that one imports boto3 and s3transfer (about 190 ms
+# in every forked worker) to build a boto3 client; this lookup takes the same options (the same
+# documentation fragments) and builds a botocore client (module_utils/botocore_client.py).
+class LookupModule(LookupBase):
     def _fail(self, message):
         # "from None": the chained exception could only add noise, never help.
         raise AnsibleLookupError(message) from None
@@ -118,7 +118,7 @@ class LookupModule(AWSLookupBase):
             if reason is not None:
                 self._fail(reason)
 
-        super().run(terms, variables, **kwargs)
+        self.set_options(var_options=variables, direct=kwargs)
         concurrency = self.get_option("concurrency")
         if concurrency < 1:
             self._fail(f"concurrency must be at least 1, got {concurrency}")
@@ -129,12 +129,15 @@ class LookupModule(AWSLookupBase):
 
         unique_ids = list(dict.fromkeys(job_ids))
         workers = min(concurrency, len(unique_ids))
-        client = self.client(
-            "snowball",
-            retry_decorator=retry,
-            config=botocore.config.Config(max_pool_connections=max(10, workers)),
-        )
-        jobs = SnowballJobs(client, region=self.region, endpoint=self.get_option("endpoint_url"))
+        # botocore alone, with amazon.aws's options and a data loader shared by every client this
+        # process makes (module_utils/botocore_client.py): no boto3 import, no model re-read.
+        what = job_ids[0] if len(unique_ids) == 1 else f"{job_ids[0]} (and {len(unique_ids) - 1} more)"
+        try:
+            client, _calls = snowball_client(self.get_options(), what, max_pool_connections=max(10, workers))
+        except SnowballError as e:
+            self._fail(e.message)
+        endpoint = self.get_option("endpoint_url")
+        jobs = SnowballJobs(RetryingBotoClientWrapper(client, retry), region=client.meta.region_name, endpoint=endpoint)
         check_state = self.get_option("check_state")
 
         def fetch(job_id):

@@ -9,6 +9,12 @@ about as much CPU as a whole ``ping`` task: measured 190 ms to import, against 5
 its client with botocore alone. The options are amazon.aws's, unchanged (the same
 documentation fragments describe them); ``AWSRetry`` and ``RetryingBotoClientWrapper`` still
 come from amazon.aws, whose ``retries`` module needs only botocore.
+
+On the controller (the lookup, job_manifest's action plugin) every client made in one process
+shares one botocore data loader, so the Snowball model, endpoint rules and partitions are read
+and parsed once (about 40 ms per client otherwise). ``warm_up()`` fills that loader; action
+plugins call it when they are imported, which ansible-core's strategy does in its main process
+before it forks a worker per host, so the workers inherit botocore already imported and loaded.
 """
 
 from __future__ import annotations
@@ -31,12 +37,47 @@ except ImportError:
 
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 
+#: One data loader per botocore data path (``AWS_DATA_PATH``), shared by every session in the process.
+_LOADERS: Dict[Any, Any] = {}
 
-def snowball_client(params: Dict[str, Any], job_id: str) -> Tuple[Any, List[str]]:
-    """A botocore Snowball client for the module's options, and the list that collects the
-    ``snowball:Operation`` names it calls (amazon.aws's ``resource_actions``)."""
+
+def _session(profile: Any) -> Any:
+    """A botocore session whose data loader is the process's shared one."""
+    session = botocore.session.Session(profile=profile)
+    data_path = session.get_config_variable("data_path")
+    loader = _LOADERS.get(data_path)
+    if loader is None:
+        _LOADERS[data_path] = session.get_component("data_loader")
+    else:
+        session.register_component("data_loader", loader)
+    return session
+
+
+def warm_up() -> None:
+    """Import botocore and load what a Snowball client needs into the shared loader, without
+    credentials, network or any of the user's settings beyond botocore's data path. Best effort:
+    any failure only means the first real client does the loading."""
     if not HAS_BOTOCORE:
-        raise SnowballError("botocore is required on the host that runs this module: pip install 'botocore>=1.34.0'")
+        return
+    try:
+        _session(None).create_client(
+            "snowball", region_name="us-east-1", aws_access_key_id="warm-up", aws_secret_access_key="warm-up"
+        )
+    except Exception:  # noqa: BLE001 - a warm-up must never break the play; the real client reports errors
+        pass
+
+
+def snowball_client(
+    params: Dict[str, Any], job_id: str, operation: str = "GetJobUnlockCode", max_pool_connections: int = 10
+) -> Tuple[Any, List[str]]:
+    """A botocore Snowball client for amazon.aws's connection options (module params, or a
+    plugin's ``get_options()``), and the list that collects the ``snowball:Operation`` names it
+    calls (amazon.aws's ``resource_actions``)."""
+    if not HAS_BOTOCORE:
+        raise SnowballError(
+            "botocore is required by the Python that calls AWS here"
+            " (the controller's for the lookup and job_manifest): pip install 'botocore>=1.34.0'"
+        )
     profile = params.get("profile") or None
     keys = {
         "aws_access_key_id": params.get("access_key") or None,
@@ -48,7 +89,9 @@ def snowball_client(params: Dict[str, Any], job_id: str) -> Tuple[Any, List[str]
     verify: Any = params.get("validate_certs", True)
     if verify and params.get("aws_ca_bundle"):
         verify = params["aws_ca_bundle"]
-    config = botocore.config.Config(user_agent_extra=f"Ansible/{ansible_version} edge.snowball")
+    config = botocore.config.Config(
+        user_agent_extra=f"Ansible/{ansible_version} edge.snowball", max_pool_connections=max_pool_connections
+    )
     if params.get("aws_config"):
         try:
             config = config.merge(botocore.config.Config(**params["aws_config"]))
@@ -58,14 +101,13 @@ def snowball_client(params: Dict[str, Any], job_id: str) -> Tuple[Any, List[str]
     region = params.get("region") or None
     failure = None
     try:
-        session = botocore.session.Session(profile=profile)
-        client = session.create_client(
+        client = _session(profile).create_client(
             "snowball", region_name=region, endpoint_url=endpoint, verify=verify, config=config, **keys
         )
     except botocore.exceptions.BotoCoreError as e:
         from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
 
-        failure = to_snowball_error(e, "GetJobUnlockCode", job_id, region, endpoint)
+        failure = to_snowball_error(e, operation, job_id, region, endpoint)
     except ValueError as e:
         failure = SnowballError(f"could not create the Snowball client: {e}")
     if failure is not None:

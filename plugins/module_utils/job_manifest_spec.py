@@ -22,6 +22,7 @@ def job_manifest_argument_spec(on_controller: bool) -> Dict[str, Any]:
         owner=dict(type="str"),
         group=dict(type="str"),
         backup=dict(type="bool", default=False),
+        directory_mode=dict(type="raw"),
         # On the controller: a manifest the user already has. On the target: the copy the action
         # plugin put in Ansible's temporary directory there.
         src=dict(type="path"),

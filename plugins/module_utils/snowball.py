@@ -33,7 +33,7 @@ try:
     from botocore.exceptions import ClientError
     from botocore.parsers import ResponseParserError
 except ImportError:
-    pass  # Handled by AnsibleAWSModule / AWSLookupBase
+    pass  # Reported by botocore_client.snowball_client
 
 #: How long AWS keeps a job's credentials after the job was created.
 CREDENTIALS_LIFETIME = datetime.timedelta(days=360)

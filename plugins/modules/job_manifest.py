@@ -31,7 +31,7 @@ options:
     required: true
   dest:
     description:
-      - Path of the manifest file on the target. Its directory must exist.
+      - Path of the manifest file on the target. Its directory must exist, unless O(directory_mode) is set.
     type: path
     required: true
   mode:
@@ -45,6 +45,13 @@ options:
   group:
     description: Group of O(dest).
     type: str
+  directory_mode:
+    description:
+      - Create the missing directories of O(dest), each with this mode (octal V('0700') or symbolic
+        V(u=rwx)) and with O(owner) and O(group), as M(ansible.builtin.file) does with C(state=directory).
+      - Directories that already exist are never changed (the directory may be V(/tmp) or V(/srv)).
+      - Without it, a missing directory is an error.
+    type: raw
   backup:
     description: Keep a time-stamped copy of an existing, different O(dest) before replacing it.
     type: bool
@@ -92,18 +99,18 @@ EXAMPLES = r"""
 # Authentication (access_key, secret_key, profile, region, ...) is left out: these run on the
 # controller with the usual AWS options, module_defaults or AWS_* environment variables.
 
-- name: Directory for the manifest, readable by the unlocking user only
-  ansible.builtin.file:
-    path: /srv/snowball
-    state: directory
-    mode: "0700"
+- name: Put the job's manifest on the edge host, in a private directory made if missing
+  edge.snowball.job_manifest:
+    job_id: JID123e4567-e89b-12d3-a456-426655440000
+    dest: /srv/snowball/manifest.bin
+    directory_mode: "0700"
+  register: manifest
 
-- name: Put the job's manifest on the edge host
+- name: Again, keeping a copy of a different manifest already there
   edge.snowball.job_manifest:
     job_id: JID123e4567-e89b-12d3-a456-426655440000
     dest: /srv/snowball/manifest.bin
     backup: true
-  register: manifest
 """
 
 RETURN = r"""
@@ -127,6 +134,12 @@ backup_file:
   returned: when O(backup=true) and O(dest) was replaced
   type: str
   sample: /srv/snowball/manifest.bin.2961.2026-11-25@10:00:00~
+created_directories:
+  description: The directories created for O(dest) (or that would be, in check mode), outermost first.
+  returned: when O(directory_mode) is set and a directory was missing
+  type: list
+  elements: str
+  sample: [/srv/snowball]
 job_id:
   description: The job the manifest belongs to.
   returned: success
@@ -217,6 +230,36 @@ def write_atomically(dest, content, mode):
         os.close(dir_fd)
 
 
+def missing_directories(directory):
+    """The directories to create for ``directory`` to exist, outermost first."""
+    missing = []
+    while not os.path.isdir(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return list(reversed(missing))
+
+
+def make_directories(module, paths):
+    """Create each directory private, then give it directory_mode, owner and group."""
+    params = module.params
+    for path in paths:
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            if os.path.isdir(path):
+                continue  # created meanwhile by someone else: not ours to change
+            module.fail_json(msg=f"cannot create the directory {path}: a file of that name is in the way.")
+        except OSError as e:
+            module.fail_json(msg=f"cannot create the directory {path}: {e.strerror}.")
+        file_args = module.load_file_common_arguments(
+            dict(path=path, mode=params["directory_mode"], owner=params["owner"], group=params["group"])
+        )
+        module.set_fs_attributes_if_different(file_args, True)
+
+
 def main():
     argument_spec = job_manifest_argument_spec(on_controller=False)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -232,18 +275,25 @@ def main():
     result = dict(changed=False, dest=dest, sha256=digest, size=len(content), job_id=params["job_id"])
     if os.path.isdir(dest):
         module.fail_json(msg=f"dest {dest} is a directory; give the file name, for example {dest}/manifest.bin")
-    if not os.path.isdir(directory) and module.check_mode:
-        # A task before this one (ansible.builtin.file) would usually have created it.
-        module.warn(
-            f"the directory {directory} does not exist yet; writing the manifest would fail unless it is created first"
-        )
-        result["changed"] = True
-        module.exit_json(**result)
-    if not os.path.isdir(directory):
+    missing = missing_directories(directory)
+    if missing and params["directory_mode"] is None:
+        if module.check_mode:
+            # A task before this one (ansible.builtin.file) would usually have created it.
+            module.warn(
+                f"the directory {directory} does not exist yet; writing the manifest would fail unless it is"
+                " created first (or directory_mode is set)"
+            )
+            result["changed"] = True
+            module.exit_json(**result)
         module.fail_json(
-            msg=f"the directory {directory} does not exist on the target; create it first"
-            " (ansible.builtin.file with state=directory and mode=0700)."
+            msg=f"the directory {directory} does not exist on the target; set directory_mode (for example"
+            " '0700') to create it, or create it first (ansible.builtin.file with state=directory)."
         )
+    if missing:
+        result.update(changed=True, created_directories=missing)
+        if module.check_mode:
+            module.exit_json(**result)
+        make_directories(module, missing)
     if not module.check_mode and not os.access(directory, os.W_OK | os.X_OK):
         module.fail_json(
             msg=f"the directory {directory} is not writable by the user the task runs as; use become or another dest."

@@ -83,15 +83,3 @@ def assert_no_code(text: Any, code: str = FAKE_CODE) -> None:
 
     blob = text if isinstance(text, str) else json.dumps(text, default=str)
     assert not find_leaks(blob, [code]), "an unlock code leaked into the text under test"
-
-
-def wrapping(client: Any):
-    """A stand-in for ``module.client()``/``plugin.client()`` that returns ``client``
-    wrapped in amazon.aws's real retry wrapper, as the real factories do."""
-    from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-
-    def factory(service: str, retry_decorator: Any = None, **kwargs: Any) -> Any:
-        assert service == "snowball"
-        return client if retry_decorator is None else RetryingBotoClientWrapper(client, retry_decorator)
-
-    return factory

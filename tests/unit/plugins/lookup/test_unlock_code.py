@@ -7,11 +7,11 @@ import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
+from ansible_collections.edge.snowball.plugins.lookup import unlock_code
 from ansible_collections.edge.snowball.plugins.lookup.unlock_code import LookupModule
 from unit.helpers import VALID_JOB_ID
 from unit.helpers import job_metadata
 from unit.helpers import stubbed_client
-from unit.helpers import wrapping
 
 OTHER_ID = "MID123e4567-e89b-12d3-a456-426655440001"
 CODE_A = "aaaaa-" * 4 + "aaaaa"
@@ -30,7 +30,9 @@ def lookup():
 @pytest.fixture
 def stub(lookup):
     client, stubber = stubbed_client()
-    with mock.patch.object(type(lookup), "client", side_effect=wrapping(client)) as factory:
+    # The lookup builds its client with botocore (module_utils/botocore_client.py); hand it the
+    # stubbed one. The lookup wraps it in amazon.aws's retry wrapper itself.
+    with mock.patch.object(unlock_code, "snowball_client", return_value=(client, [])) as factory:
         with stubber:
             stubber.factory = factory
             yield stubber

@@ -78,14 +78,18 @@ def test_resource_actions_are_collected_when_asked():
         ("device_unlock", ("boto3", "botocore")),  # the edge host needs neither
         ("device_info", ("boto3", "botocore")),
         ("job_manifest", ("boto3", "s3transfer")),  # target side: amazon.aws's option spec only
+        # Controller side: botocore alone (boto3 would cost every forked worker ~190 ms)
+        ("../lookup/unlock_code", ("boto3", "s3transfer")),
+        ("../action/job_manifest", ("boto3", "s3transfer")),
     ],
 )
 def test_module_imports_stay_lean(module, forbidden):
     import subprocess
 
+    name = module.replace("../", "").replace("/", ".") if module.startswith("../") else f"modules.{module}"
     code = (
         "import sys\n"
-        f"import ansible_collections.edge.snowball.plugins.modules.{module}\n"
+        f"import ansible_collections.edge.snowball.plugins.{name}\n"
         f"print(*[name in sys.modules for name in {forbidden!r}])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True).stdout
@@ -96,3 +100,69 @@ def _env():
     import os
 
     return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+
+
+def test_clients_in_one_process_share_one_data_loader(monkeypatch):
+    import botocore.loaders
+
+    monkeypatch.delenv("AWS_DATA_PATH", raising=False)
+    monkeypatch.setattr(botocore_client, "_LOADERS", {})
+    reads = []
+    real = botocore.loaders.JSONFileLoader.load_file
+    monkeypatch.setattr(
+        botocore.loaders.JSONFileLoader, "load_file", lambda self, path: reads.append(path) or real(self, path)
+    )
+    first, _ = botocore_client.snowball_client(params(), VALID_JOB_ID)
+    assert reads, "the first client loads the model"
+    reads.clear()
+    second, _ = botocore_client.snowball_client(params(region="eu-west-1", profile=None), VALID_JOB_ID)
+    assert (first.meta.region_name, second.meta.region_name) == ("us-east-1", "eu-west-1")
+    assert reads == [], "the second client re-read model files"
+
+
+def test_another_data_path_gets_its_own_loader(monkeypatch, tmp_path):
+    botocore_client.snowball_client(params(), VALID_JOB_ID)
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path))
+    botocore_client.snowball_client(params(), VALID_JOB_ID)
+    assert str(tmp_path) in botocore_client._LOADERS
+    assert botocore_client._LOADERS[str(tmp_path)] is not botocore_client._LOADERS.get(None)
+
+
+def test_after_warm_up_a_client_reads_no_model_file(monkeypatch):
+    """What the action plugins rely on: once warm, making a client loads nothing from disk."""
+    import botocore.loaders
+
+    monkeypatch.delenv("AWS_DATA_PATH", raising=False)
+    monkeypatch.setattr(botocore_client, "_LOADERS", {})
+    botocore_client.warm_up()
+    assert list(botocore_client._LOADERS) == [None]
+
+    def no_file(*args, **kwargs):
+        raise AssertionError(f"a model file was read after the warm-up: {args}")
+
+    monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", no_file)
+    client, _ = botocore_client.snowball_client(params(region="ap-southeast-2"), VALID_JOB_ID)
+    assert client.meta.service_model.service_name == "snowball"
+
+
+def test_warm_up_never_fails_the_play(monkeypatch):
+    monkeypatch.setattr(botocore_client, "_LOADERS", {})
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile-anywhere")
+    botocore_client.warm_up()  # ProfileNotFound is swallowed: the real client will report it
+    assert botocore_client._LOADERS == {}
+
+
+@pytest.mark.parametrize("plugin", ["job_manifest", "device_unlock", "device_info"])
+def test_importing_an_action_plugin_warms_botocore(plugin):
+    """ansible-core's strategy imports the action plugin in its main process before forking the
+    per-host workers: the import is what must leave botocore loaded."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        f"import ansible_collections.edge.snowball.plugins.action.{plugin}\n"
+        "from ansible_collections.edge.snowball.plugins.module_utils import botocore_client\n"
+        "print('botocore.client' in sys.modules, len(botocore_client._LOADERS))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True).stdout
+    assert out.split() == ["True", "1"]
