@@ -21,9 +21,12 @@ from __future__ import annotations
 import hashlib
 import http.client
 import time
+from urllib.error import HTTPError
+from urllib.error import URLError
 from urllib.parse import urlsplit
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.urls import open_url
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
@@ -135,10 +138,6 @@ class ActionModule(ActionBase):
 
     @staticmethod
     def _fetch(uri, params):
-        from ansible.module_utils.urls import open_url
-        from urllib.error import HTTPError
-        from urllib.error import URLError
-
         try:
             response = open_url(
                 uri,

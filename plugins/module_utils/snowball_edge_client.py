@@ -393,8 +393,13 @@ def wait_until_unlocked(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Dict[str, Any]:
-    """Poll the description until every device is UNLOCKED; ClientError otherwise."""
+    """Poll the description until every device is UNLOCKED; ClientError otherwise.
+
+    Called right after ``unlock-device``, which only starts unlocking (minutes on a real device),
+    so the first look is after one ``poll_interval``: a describe at once would only say UNLOCKING
+    and cost one more start of the (Java) client."""
     deadline = clock() + timeout
+    sleep(min(poll_interval, max(timeout, 0)))
     while True:
         remaining = deadline - clock()
         description = client.describe(call_timeout(remaining))

@@ -17,6 +17,8 @@ import datetime
 import os
 import pathlib
 import platform
+import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,6 +44,8 @@ ROLE_MODULE_TASKS = 2
 PLAYS = {
     "debug": "- hosts: fleet\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug: {msg: hi}\n",
     "ping": "- hosts: fleet\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n",
+    # Not a target: shows what delegating a task to localhost costs by itself (the module row delegates).
+    "ping_delegated": "- hosts: fleet\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n      delegate_to: localhost\n",
     "aws_cli": """- hosts: fleet
   gather_facts: false
   tasks:
@@ -138,15 +142,23 @@ class PssSampler:
         self._thread.join()
 
 
-def timed(argv: list[str], env: dict, cwd: pathlib.Path) -> tuple[float, float]:
+def timed(argv: list[str], env: dict, cwd: pathlib.Path, profile: bool = False) -> tuple[float, float, float]:
+    """Wall seconds, peak PSS in MB, and CPU seconds (user + system of the whole process tree:
+    ansible-playbook, its workers, the modules and any client they ran)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with PssSampler(proc.pid) as sampler:
         out = proc.communicate()[0]
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:3])}... failed ({proc.returncode}):\n{out[-3000:]}")
-    return wall, sampler.peak_kb / 1024
+    if profile:
+        # ansible.posix.profile_tasks: each task's wall time, summed over hosts' batches.
+        print("\n".join(line for line in out.splitlines() if re.search(r" -{2,} +[0-9.]+s$", line)))
+    return wall, sampler.peak_kb / 1024, cpu
 
 
 def main() -> int:
@@ -155,6 +167,11 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--aws-cli", default=None, help="the aws executable (AWS CLI v1 from PyPI)")
     parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"))
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print each task's time (ansible.posix.profile_tasks) for the role's runs",
+    )
     parser.add_argument(
         "--only", default="", help="comma-separated approaches to run (a quick look; no report written)"
     )
@@ -229,19 +246,31 @@ def main() -> int:
         memory: dict[str, float] = {}
         for round_ in range(args.repeat):
             for name, argv in commands.items():
-                wall, peak = timed(argv, env, work)
+                wall, peak, cpu = timed(argv, env, work)
                 results[name].append(wall)
                 memory[name] = max(memory.get(name, 0), peak)
-                print(f"round {round_ + 1} {name:16s} {wall:7.2f} s  peak {peak:6.0f} MB", flush=True)
+                print(f"round {round_ + 1} {name:16s} {wall:7.2f} s  cpu {cpu:6.1f} s  peak {peak:6.0f} MB", flush=True)
             if only and "role_50" not in only:
                 continue
             for server_ in devices.servers:
                 server_.device.reset(1.0)
             subprocess.run(["rm", "-rf", str(work / "edge")], check=True)
-            wall, peak = timed(role_cmd, env, work)
+            role_env = env
+            launches = work / "client-argv.log"
+            if args.profile:
+                launches.unlink(missing_ok=True)
+                role_env = dict(
+                    env, ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", SNOWBALL_CLIENT_ARGV_LOG=str(launches)
+                )
+            wall, peak, cpu = timed(role_cmd, role_env, work, profile=args.profile)
+            if args.profile:
+                count = len(launches.read_text().splitlines())
+                print(f"simulated client started {count} times ({count / DEVICES:.1f} per device)")
             results["role_50"].append(wall)
             memory["role_50"] = max(memory.get("role_50", 0), peak)
-            print(f"round {round_ + 1} {'role_50':16s} {wall:7.2f} s  peak {peak:6.0f} MB", flush=True)
+            print(
+                f"round {round_ + 1} {'role_50':16s} {wall:7.2f} s  cpu {cpu:6.1f} s  peak {peak:6.0f} MB", flush=True
+            )
     finally:
         devices.stop()
         server.stop()
@@ -258,6 +287,7 @@ def render(med: dict[str, float], memory: dict[str, float], args: argparse.Names
     rows = [
         ("debug", "playbook whose only task is `debug` (Ansible's own floor)"),
         ("ping", "`ansible.builtin.ping` on every host (floor for any per-host module task)"),
+        ("ping_delegated", "`ansible.builtin.ping` delegated to localhost, per host (what delegation adds)"),
         ("aws_cli", "`aws snowball get-job-unlock-code` (AWS CLI v1) through `command`, per host"),
         ("raw_boto3", "raw boto3, one client, 16 threads, 200 calls (no Ansible)"),
         ("lookup_batched", "this collection: one batched lookup for 200 ids (`concurrency=16`)"),

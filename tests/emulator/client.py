@@ -34,8 +34,7 @@ import re
 import shlex
 import sys
 import time
-import urllib.error
-import urllib.request
+from urllib.parse import urlsplit
 
 CONFIG = os.path.join(".aws", "snowball", "config", "snowball-edge.config")
 UNLOCKING_DEVICE = (
@@ -99,27 +98,41 @@ def _settings(args: argparse.Namespace) -> dict:
 
 
 def _call(endpoint: str, path: str, payload: dict) -> dict:
-    request = urllib.request.Request(
-        endpoint.rstrip("/") + path,
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
+    # http.client, not urllib.request: this runs once per client command, and urllib.request's
+    # imports (email, certifi through ssl) would double the simulated client's start-up.
+    import http.client
+
+    parts = urlsplit(endpoint)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = None
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as e:
-        try:
-            detail = json.load(e).get("message") or e.reason
-        except ValueError:
-            detail = e.reason
-        raise ClientError(f"Unable to complete the request: {detail}") from None
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        reason = getattr(e, "reason", e)
+        connection = kind(parts.hostname, parts.port, timeout=10)
+        connection.request(
+            "POST",
+            parts.path.rstrip("/") + path,
+            body=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        response = connection.getresponse()
+        body = response.read()
+    except (OSError, ValueError, http.client.HTTPException) as e:
         raise ClientError(
-            f"Could not connect to the Snowball Edge device at {endpoint}: {reason}."
+            f"Could not connect to the Snowball Edge device at {endpoint}: {e}."
             " Check the endpoint and that the device is powered on and reachable."
         ) from None
+    finally:
+        if connection is not None:
+            connection.close()
+    if response.status >= 400:
+        try:
+            detail = json.loads(body).get("message") or response.reason
+        except ValueError:
+            detail = response.reason
+        raise ClientError(f"Unable to complete the request: {detail}")
+    try:
+        return json.loads(body)
+    except ValueError as e:
+        raise ClientError(f"Unable to complete the request: the device's answer is not JSON ({e})") from None
 
 
 def _payload(settings: dict) -> dict:

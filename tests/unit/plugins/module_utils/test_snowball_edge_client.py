@@ -239,11 +239,19 @@ class Clock:
         self.now += seconds
 
 
-def test_waits_through_unlocking():
+def test_waits_through_unlocking_looking_first_after_one_interval():
     clock = Clock()
     client = ScriptedClient([device("UNLOCKING"), device("UNLOCKING"), device("UNLOCKED")])
     summary = sec.wait_until_unlocked(client, 60, 10, sleep=clock.sleep, clock=clock)
-    assert summary["state"] == "UNLOCKED" and clock.now == 20
+    # Looks at 10, 20 and 30 s: no describe right after unlock-device, which only starts unlocking.
+    assert summary["state"] == "UNLOCKED" and clock.now == 30 and client.answers == []
+
+
+def test_a_timeout_shorter_than_the_interval_still_gets_one_look():
+    clock = Clock()
+    client = ScriptedClient([device("UNLOCKED")])
+    assert sec.wait_until_unlocked(client, 3, 10, sleep=clock.sleep, clock=clock)["state"] == "UNLOCKED"
+    assert clock.now == 3
 
 
 def test_times_out_with_the_last_state():
