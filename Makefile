@@ -28,7 +28,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup demo docs bench molecule test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
+.PHONY: changelog help setup demo docs bench molecule test units units-lowest units-newest sanity integration integration-lowest integration-newest lint clean
 
 help:
 	@echo "make demo   - unlock three simulated edge sites (one a cluster) with the ready playbook"
@@ -122,12 +122,21 @@ lint: setup
 	$(VENV)/bin/ruff check plugins tests
 	$(VENV)/bin/ruff format --check plugins tests
 	$(VENV)/bin/antsibull-changelog lint
+	# CHANGELOG.rst is generated from changelogs/changelog.yaml: it must match (`make changelog`)
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-changelog generate --output $(BUILD)/CHANGELOG.rst --output-format rst
+	diff -u CHANGELOG.rst $(BUILD)/CHANGELOG.rst || { echo "CHANGELOG.rst is out of date: run make changelog"; exit 1; }
 	$(VENV)/bin/ansible-lint --offline --profile production
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
 	# docs/reference (rendered by `make docs`) must match the plugins' documentation
 	rm -rf $(BUILD)/docs-check && mkdir -p $(BUILD)/docs-check
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs collection --use-current --dest-dir $(BUILD)/docs-check edge.snowball >/dev/null
 	diff -r docs/reference $(BUILD)/docs-check || { echo "docs/reference is out of date: run make docs"; exit 1; }
+
+# Regenerate CHANGELOG.rst from changelogs/changelog.yaml. A release adds a release_summary
+# fragment and runs `antsibull-changelog release --version X.Y.Z` (with the same PATH), which
+# moves the fragments into changelog.yaml.
+changelog: setup
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-changelog generate
 
 # Render the collection's reference (RST) from its plugin and role documentation.
 docs: setup

@@ -48,6 +48,8 @@ def test_tarball_has_the_plugins_and_no_strays(tmp_path):
         "MANIFEST.json",
         "LICENSE",
         "README.md",
+        "CHANGELOG.rst",
+        "changelogs/changelog.yaml",
     ):
         assert needed in names
     strays = [name for name in names if any(part in name for part in STRAYS) or name.endswith(".pyc")]
