@@ -156,9 +156,59 @@ def timed(argv: list[str], env: dict, cwd: pathlib.Path, profile: bool = False) 
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:3])}... failed ({proc.returncode}):\n{out[-3000:]}")
     if profile:
-        # ansible.posix.profile_tasks: each task's wall time, summed over hosts' batches.
-        print("\n".join(line for line in out.splitlines() if re.search(r" -{2,} +[0-9.]+s$", line)))
+        print("\n".join(task_times(out)))
     return wall, sampler.peak_kb / 1024, cpu
+
+
+def task_times(out: str) -> list[str]:
+    """ansible.posix.profile_tasks' lines: each task's wall time over all hosts."""
+    return [line for line in out.splitlines() if re.search(r" -{2,} +[0-9.]+s$", line)]
+
+
+def role_profile(role_cmd: list[str], env: dict, work: pathlib.Path, devices: DeviceFleet) -> dict:
+    """One extra run of the role (not counted in the table) with per-task times and client starts."""
+    for server_ in devices.servers:
+        server_.device.reset(1.0)
+    subprocess.run(["rm", "-rf", str(work / "edge")], check=True)
+    launches = work / "client-argv.log"
+    launches.unlink(missing_ok=True)
+    env = dict(env, ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", SNOWBALL_CLIENT_ARGV_LOG=str(launches))
+    proc = subprocess.run(role_cmd, env=env, cwd=work, capture_output=True, text=True, check=True)
+    tasks = []
+    for line in task_times(proc.stdout):
+        name, seconds = re.match(r"(.*?) -{2,} +([0-9.]+)s$", line).groups()
+        tasks.append((name.split(" : ", 1)[-1], float(seconds)))
+    return {"tasks": tasks, "client_starts": len(launches.read_text().splitlines()) / DEVICES}
+
+
+STARTUP = """
+import time
+t0 = time.perf_counter()
+import ansible.module_utils.basic
+t1 = time.perf_counter()
+import botocore.config, botocore.session
+t2 = time.perf_counter()
+botocore.session.Session().create_client(
+    "snowball", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+)
+t3 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2)
+"""
+
+
+def module_startup(env: dict) -> tuple[float, float, float]:
+    """Medians over 7 fresh processes, in ms: ansible.module_utils.basic's import (every module
+    pays it, ping too), botocore's import, and creating a Snowball client (job_unlock_code pays both)."""
+    runs = [
+        [
+            float(x) * 1000
+            for x in subprocess.run(
+                [sys.executable, "-c", STARTUP], env=env, capture_output=True, text=True, check=True
+            ).stdout.split()
+        ]
+        for _ in range(7)
+    ]
+    return tuple(statistics.median(run[i] for run in runs) for i in range(3))
 
 
 def main() -> int:
@@ -243,11 +293,13 @@ def main() -> int:
 
         results: dict[str, list[float]] = {name: [] for name in commands}
         results["role_50"] = []
+        cpus: dict[str, list[float]] = {name: [] for name in results}
         memory: dict[str, float] = {}
         for round_ in range(args.repeat):
             for name, argv in commands.items():
                 wall, peak, cpu = timed(argv, env, work)
                 results[name].append(wall)
+                cpus[name].append(cpu)
                 memory[name] = max(memory.get(name, 0), peak)
                 print(f"round {round_ + 1} {name:16s} {wall:7.2f} s  cpu {cpu:6.1f} s  peak {peak:6.0f} MB", flush=True)
             if only and "role_50" not in only:
@@ -267,23 +319,31 @@ def main() -> int:
                 count = len(launches.read_text().splitlines())
                 print(f"simulated client started {count} times ({count / DEVICES:.1f} per device)")
             results["role_50"].append(wall)
+            cpus["role_50"].append(cpu)
             memory["role_50"] = max(memory.get("role_50", 0), peak)
             print(
                 f"round {round_ + 1} {'role_50':16s} {wall:7.2f} s  cpu {cpu:6.1f} s  peak {peak:6.0f} MB", flush=True
             )
+        profile = {}
+        if not only:
+            profile = role_profile(role_cmd, env, work, devices)
+            profile["startup"] = module_startup(env)
     finally:
         devices.stop()
         server.stop()
 
     med = {name: statistics.median(values) for name, values in results.items() if values}
-    report = render(med, memory, args)
+    cpu_med = {name: statistics.median(values) for name, values in cpus.items() if values}
+    report = render(med, cpu_med, memory, profile, args)
     print(report)
     if not only:
         pathlib.Path(args.out).write_text(report)
     return 0
 
 
-def render(med: dict[str, float], memory: dict[str, float], args: argparse.Namespace) -> str:
+def render(
+    med: dict[str, float], cpu: dict[str, float], memory: dict[str, float], profile: dict, args: argparse.Namespace
+) -> str:
     rows = [
         ("debug", "playbook whose only task is `debug` (Ansible's own floor)"),
         ("ping", "`ansible.builtin.ping` on every host (floor for any per-host module task)"),
@@ -302,14 +362,15 @@ def render(med: dict[str, float], memory: dict[str, float], args: argparse.Names
         f"Measured by `make bench` ({datetime.date.today()}, {platform.machine()}, {os.cpu_count()} CPUs,"
         f" Python {platform.python_version()}): 200 hosts with the local connection and `forks: 20`, the"
         f" API emulator adding {args.latency * 1000:.0f} ms to every call; whole-process wall time, median of"
-        f" {args.repeat} interleaved runs. Peak memory: the largest sum of PSS of the controller's processes.",
+        f" {args.repeat} interleaved runs. CPU: user + system seconds of the whole process tree (2 CPUs give"
+        " at most 2 CPU-seconds per second). Peak memory: the largest sum of PSS of the controller's processes.",
         "",
-        "| approach | wall (s) | peak memory (MB) |",
-        "| --- | ---: | ---: |",
+        "| approach | wall (s) | CPU (s) | peak memory (MB) |",
+        "| --- | ---: | ---: | ---: |",
     ]
     for key, label in rows:
         if key in med:
-            out.append(f"| {label} | {med[key]:.1f} | {memory.get(key, 0):.0f} |")
+            out.append(f"| {label} | {med[key]:.1f} | {cpu.get(key, 0):.1f} | {memory.get(key, 0):.0f} |")
     out += ["", "## Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
 
     def target(text: str, value: float, limit: float, unit: str = "×", less: bool = True) -> None:
@@ -340,6 +401,24 @@ def render(med: dict[str, float], memory: dict[str, float], args: argparse.Names
         )
     if "lookup_batched" in memory:
         target("peak controller memory, batched lookup < 300 MB", memory["lookup_batched"], 300, unit=" MB")
+    if profile:
+        basic, botocore_import, client = profile["startup"]
+        out += [
+            "",
+            "## Where the time goes",
+            "",
+            "Start-up of one module process, medians of 7 fresh processes:"
+            f" `ansible.module_utils.basic` {basic:.0f} ms (every module, ping too), botocore {botocore_import:.0f} ms,"
+            f" a Snowball client {client:.0f} ms (job_unlock_code pays these two on top of what ping pays).",
+            "",
+            f"One more run of the role, with `ansible.posix.profile_tasks` (wall time of each task over the 50"
+            f" hosts; the Snowball Edge client, simulated, was started {profile['client_starts']:.1f} times per device:"
+            " describe, unlock, then describe every `unlock_poll_interval` of 0.5 s until UNLOCKED):",
+            "",
+            "| task | wall (s) |",
+            "| --- | ---: |",
+        ]
+        out += [f"| {name} | {seconds:.2f} |" for name, seconds in profile["tasks"]]
     out.append("")
     return "\n".join(out)
 
