@@ -206,7 +206,7 @@ def module_startup(env: dict) -> tuple[float, float, float]:
                 [sys.executable, "-c", STARTUP], env=env, capture_output=True, text=True, check=True
             ).stdout.split()
         ]
-        for _ in range(7)
+        for _run in range(7)
     ]
     return tuple(statistics.median(run[i] for run in runs) for i in range(3))
 

@@ -112,10 +112,10 @@ def test_clients_in_one_process_share_one_data_loader(monkeypatch):
     monkeypatch.setattr(
         botocore.loaders.JSONFileLoader, "load_file", lambda self, path: reads.append(path) or real(self, path)
     )
-    first, _ = botocore_client.snowball_client(params(), VALID_JOB_ID)
+    first, _calls = botocore_client.snowball_client(params(), VALID_JOB_ID)
     assert reads, "the first client loads the model"
     reads.clear()
-    second, _ = botocore_client.snowball_client(params(region="eu-west-1", profile=None), VALID_JOB_ID)
+    second, _calls = botocore_client.snowball_client(params(region="eu-west-1", profile=None), VALID_JOB_ID)
     assert (first.meta.region_name, second.meta.region_name) == ("us-east-1", "eu-west-1")
     assert reads == [], "the second client re-read model files"
 
@@ -141,7 +141,7 @@ def test_after_warm_up_a_client_reads_no_model_file(monkeypatch):
         raise AssertionError(f"a model file was read after the warm-up: {args}")
 
     monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", no_file)
-    client, _ = botocore_client.snowball_client(params(region="ap-southeast-2"), VALID_JOB_ID)
+    client, _calls = botocore_client.snowball_client(params(region="ap-southeast-2"), VALID_JOB_ID)
     assert client.meta.service_model.service_name == "snowball"
 
 
