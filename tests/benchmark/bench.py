@@ -166,14 +166,24 @@ def task_times(out: str) -> list[str]:
     return [line for line in out.splitlines() if re.search(r" -{2,} +[0-9.]+s$", line)]
 
 
-def role_profile(role_cmd: list[str], env: dict, work: pathlib.Path, devices: DeviceFleet) -> dict:
-    """One extra run of the role (not counted in the table) with per-task times and client starts."""
+def fresh_devices(work: pathlib.Path, devices: DeviceFleet) -> None:
+    """Every simulated device LOCKED again (1 s unlock delay), no manifest left on any "edge host"."""
     for server_ in devices.servers:
         server_.device.reset(1.0)
     subprocess.run(["rm", "-rf", str(work / "edge")], check=True)
-    launches = work / "client-argv.log"
+
+
+def profiling_env(env: dict, launches: pathlib.Path) -> dict:
+    """``env`` plus per-task times (ansible.posix.profile_tasks) and a fresh log of client starts."""
     launches.unlink(missing_ok=True)
-    env = dict(env, ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", SNOWBALL_CLIENT_ARGV_LOG=str(launches))
+    return dict(env, ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", SNOWBALL_CLIENT_ARGV_LOG=str(launches))
+
+
+def role_profile(role_cmd: list[str], env: dict, work: pathlib.Path, devices: DeviceFleet) -> dict:
+    """One extra run of the role (not counted in the table) with per-task times and client starts."""
+    fresh_devices(work, devices)
+    launches = work / "client-argv.log"
+    env = profiling_env(env, launches)
     proc = subprocess.run(role_cmd, env=env, cwd=work, capture_output=True, text=True, check=True)
     tasks = []
     for line in task_times(proc.stdout):
@@ -305,16 +315,9 @@ def main() -> int:
                 print(f"round {round_ + 1} {name:16s} {wall:7.2f} s  cpu {cpu:6.1f} s  peak {peak:6.0f} MB", flush=True)
             if only and "role_50" not in only:
                 continue
-            for server_ in devices.servers:
-                server_.device.reset(1.0)
-            subprocess.run(["rm", "-rf", str(work / "edge")], check=True)
-            role_env = env
+            fresh_devices(work, devices)
             launches = work / "client-argv.log"
-            if args.profile:
-                launches.unlink(missing_ok=True)
-                role_env = dict(
-                    env, ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", SNOWBALL_CLIENT_ARGV_LOG=str(launches)
-                )
+            role_env = profiling_env(env, launches) if args.profile else env
             wall, peak, cpu = timed(role_cmd, role_env, work, profile=args.profile)
             if args.profile:
                 count = len(launches.read_text().splitlines())
