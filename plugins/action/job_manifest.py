@@ -29,13 +29,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
-from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_client
+from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 
@@ -111,14 +108,8 @@ class ActionModule(ActionBase):
             )
         return params
 
-    @staticmethod
-    def _client(params, job_id):
-        client, _calls = snowball_client(params, job_id, operation="GetJobManifest")
-        retrying = RetryingBotoClientWrapper(client, retry_decorator(params["retries"]))
-        return SnowballJobs(retrying, region=client.meta.region_name, endpoint=params.get("endpoint_url"))
-
     def _download(self, params, job_id):
-        jobs = self._client(params, job_id)
+        jobs, _calls = snowball_jobs(params, job_id, retry_decorator(params["retries"]), operation="GetJobManifest")
         uri = jobs.manifest_uri(job_id)
         host = urlsplit(uri).hostname or "the manifest URI"
         last = None

@@ -83,11 +83,8 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-
-from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_client
+from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
@@ -133,11 +130,9 @@ class LookupModule(LookupBase):
         # process makes (module_utils/botocore_client.py): no boto3 import, no model re-read.
         what = job_ids[0] if len(unique_ids) == 1 else f"{job_ids[0]} (and {len(unique_ids) - 1} more)"
         try:
-            client, _calls = snowball_client(self.get_options(), what, max_pool_connections=max(10, workers))
+            jobs, _calls = snowball_jobs(self.get_options(), what, retry, max_pool_connections=max(10, workers))
         except SnowballError as e:
             self._fail(e.message)
-        endpoint = self.get_option("endpoint_url")
-        jobs = SnowballJobs(RetryingBotoClientWrapper(client, retry), region=client.meta.region_name, endpoint=endpoint)
         check_state = self.get_option("check_state")
 
         def fetch(job_id):

@@ -35,7 +35,10 @@ try:
 except ImportError:
     HAS_BOTOCORE = False
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 
 #: One data loader per botocore data path (``AWS_DATA_PATH``), shared by every session in the process.
 _LOADERS: Dict[Any, Any] = {}
@@ -119,3 +122,20 @@ def snowball_client(
             lambda model=None, **kwargs: calls.append(f"snowball:{model.name}") if model is not None else None,
         )
     return client, calls
+
+
+def snowball_jobs(
+    params: Dict[str, Any],
+    job_id: str,
+    retry: Any,
+    operation: str = "GetJobUnlockCode",
+    max_pool_connections: int = 10,
+) -> Tuple[SnowballJobs, List[str]]:
+    """The Snowball calls for these options: a client from ``snowball_client`` wrapped in
+    amazon.aws's retry wrapper with ``retry`` (``snowball.retry_decorator``), and the list of
+    ``snowball:Operation`` names it calls."""
+    client, calls = snowball_client(params, job_id, operation, max_pool_connections)
+    jobs = SnowballJobs(
+        RetryingBotoClientWrapper(client, retry), region=client.meta.region_name, endpoint=params.get("endpoint_url")
+    )
+    return jobs, calls

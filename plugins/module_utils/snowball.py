@@ -23,8 +23,8 @@ from typing import Callable
 from typing import Dict
 from typing import Optional
 
-# The job-id rules live in job_id.py, which imports nothing, so that the controller-side action
-# plugin checks ids without loading botocore in every worker.
+# The job-id rules live in job_id.py, which imports nothing, so that job_unlock_code's action
+# plugin (which never calls AWS itself) checks ids without loading botocore.
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 

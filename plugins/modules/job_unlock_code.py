@@ -136,13 +136,10 @@ retried:
 # Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_client
+from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 
@@ -185,13 +182,7 @@ def main():
             raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
         if params["wait_interval"] < 1:
             raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
-        retry = retry_decorator(params["retries"])
-        client, resource_actions = snowball_client(params, job_id)
-        jobs = SnowballJobs(
-            RetryingBotoClientWrapper(client, retry),
-            region=client.meta.region_name,
-            endpoint=params.get("endpoint_url"),
-        )
+        jobs, resource_actions = snowball_jobs(params, job_id, retry_decorator(params["retries"]))
         result = run(module, jobs, job_id)
     except SnowballError as e:
         failure = e

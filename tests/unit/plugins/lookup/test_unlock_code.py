@@ -7,7 +7,7 @@ import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
-from ansible_collections.edge.snowball.plugins.lookup import unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.lookup.unlock_code import LookupModule
 from unit.helpers import VALID_JOB_ID
 from unit.helpers import job_metadata
@@ -32,7 +32,7 @@ def stub(lookup):
     client, stubber = stubbed_client()
     # The lookup builds its client with botocore (module_utils/botocore_client.py); hand it the
     # stubbed one. The lookup wraps it in amazon.aws's retry wrapper itself.
-    with mock.patch.object(unlock_code, "snowball_client", return_value=(client, [])) as factory:
+    with mock.patch.object(botocore_client, "snowball_client", return_value=(client, [])) as factory:
         with stubber:
             stubber.factory = factory
             yield stubber

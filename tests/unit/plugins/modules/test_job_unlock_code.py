@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 
+from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.modules import job_unlock_code
 from unit.helpers import FAKE_CODE
 from unit.helpers import VALID_JOB_ID
@@ -19,7 +20,7 @@ BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secre
 def stub():
     client, stubber = stubbed_client()
     # The module builds its client with botocore (module_utils/botocore_client.py); hand it the stubbed one.
-    with mock.patch.object(job_unlock_code, "snowball_client", return_value=(client, [])) as factory:
+    with mock.patch.object(botocore_client, "snowball_client", return_value=(client, [])) as factory:
         with stubber:
             stubber.factory = factory
             yield stubber
