@@ -66,7 +66,9 @@ _WHAT_TO_CHECK = {
 }
 
 
-def _service_error(error: Exception, action: str, subject: str, region: Optional[str], endpoint: Optional[str]) -> SnowballError:
+def _service_error(
+    error: Exception, action: str, subject: str, region: Optional[str], endpoint: Optional[str]
+) -> SnowballError:
     """A Snow Device Management failure as a message that says what to do. ``subject`` names what
     the call was about (a job, a device, a task), never anything secret."""
     target = endpoint or "the Snow Device Management endpoint"

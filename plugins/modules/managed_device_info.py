@@ -201,7 +201,9 @@ def main():
     try:
         # None (not given) lists every device; an empty list selects none.
         job_ids = None if params["job_ids"] is None else require_valid_job_ids(params["job_ids"])
-        device_ids = None if params["managed_device_ids"] is None else require_valid_device_ids(params["managed_device_ids"])
+        device_ids = (
+            None if params["managed_device_ids"] is None else require_valid_device_ids(params["managed_device_ids"])
+        )
         api, resource_actions = managed_devices(params)
         result = run(api, job_ids, device_ids)
     except SnowballError as e:

@@ -424,7 +424,9 @@ def _api(handler: Any, operation: str, groups: dict, query_string: str, body: by
         elif fault and fault.kind == "server_error":
             raise ApiError(fault.status, "InternalServerException", "An internal error occurred. Try again later.")
         elif fault and fault.kind == "denied":
-            raise ApiError(403, "AccessDeniedException", f"User is not authorized to perform: {SIGNING_NAME}:{operation}")
+            raise ApiError(
+                403, "AccessDeniedException", f"User is not authorized to perform: {SIGNING_NAME}:{operation}"
+            )
         policy = CREDENTIALS[akid][1]
         if policy == "expired":
             raise ApiError(403, "ExpiredTokenException", "The security token included in the request is expired")

@@ -124,7 +124,11 @@ def test_create_tasks_in_batches_of_ten_with_a_token_each_and_no_device_twice(st
 
 
 def test_task_creation_time_falls_back_to_the_local_clock(stub):
-    stub.add_response("create_task", {"taskId": "st-0"}, {"targets": ["smd-1"], "command": {"unlock": {}}, "clientToken": ANY, "description": ANY})
+    stub.add_response(
+        "create_task",
+        {"taskId": "st-0"},
+        {"targets": ["smd-1"], "command": {"unlock": {}}, "clientToken": ANY, "description": ANY},
+    )
     stub.add_response("describe_task", {"taskId": "st-0"}, {"taskId": "st-0"})
     assert stub.api.create_unlock_tasks(["smd-1"])[0]["created_at"] == T0
 
