@@ -23,7 +23,7 @@ device that is still running one gets a REJECTED execution there.
 Control (tests only):
 
 * ``GET /_emulator/managed-devices`` every device (by job name) and the tasks;
-* ``POST /_emulator/managed-devices/_config`` ``{"execution_time": s, "page_size": n}``;
+* ``POST /_emulator/managed-devices/_config`` ``{"execution_time": s, "page_size": n, "extra_devices": n}``;
 * ``POST /_emulator/managed-devices/_reset`` back to the seeded states, tasks forgotten;
 * ``POST /_emulator/managed-devices/<job name>`` ``{"state": "LOCKED", "outcome": "FAILED" | "TIMED_OUT" |
   "REJECTED" | null, "reaches_out": false}`` (a device that never reaches out keeps every execution
@@ -50,6 +50,7 @@ from .api import CREDENTIALS
 from .api import ApiError
 from .api import _verify_signature
 from .jobs import Job
+from .jobs import job_id_for
 
 SIGNING_NAME = "snow-device-management"
 ACCOUNT = "123456789012"
@@ -142,6 +143,7 @@ class DeviceManagement:
     def __init__(self, jobs: list[Job], execution_time: float = DEFAULT_EXECUTION_TIME):
         self.lock = threading.Lock()
         self.jobs = jobs
+        self.extra = 0
         self.execution_time = execution_time
         self.page_size = DEFAULT_PAGE_SIZE
         self.reset()
@@ -156,6 +158,10 @@ class DeviceManagement:
                     continue
                 device_id = _short_id("smd", job.job_id)
                 self.devices[device_id] = ManagedDevice(job.name, job.job_id, device_id, first, past, past)
+            for i in range(1, self.extra + 1):  # devices of jobs the Snowball side does not know: scale tests
+                job_id = job_id_for(f"spare{i}")
+                device_id = _short_id("smd", job_id)
+                self.devices[device_id] = ManagedDevice(f"spare{i}", job_id, device_id, "LOCKED", past, past)
             self.by_name = {d.name: d for d in self.devices.values()}
             self.tasks: dict[str, Task] = {}
             self.tokens: dict[str, str] = {}
@@ -369,8 +375,15 @@ def of(server: Any) -> DeviceManagement:
         return fleet
 
 
-def configure(server: Any, execution_time: float | None = None, page_size: int | None = None) -> DeviceManagement:
+def configure(
+    server: Any, execution_time: float | None = None, page_size: int | None = None, extra_devices: int | None = None
+) -> DeviceManagement:
+    """Set the execution time, the ListDevices page size, or add ``extra_devices`` LOCKED devices
+    (spare1..N, for jobs the Snowball side does not know; this resets the devices and tasks)."""
     fleet = of(server)
+    if extra_devices is not None:
+        fleet.extra = int(extra_devices)
+        fleet.reset()
     if execution_time is not None:
         fleet.execution_time = float(execution_time)
     if page_size is not None:
@@ -471,7 +484,7 @@ def _control(handler: Any, method: str, path: str, body: bytes) -> None:
         fleet.reset()
         return _send_json(handler, 200, fleet.public())
     if name == "_config":
-        configure(handler.server, data.get("execution_time"), data.get("page_size"))
+        configure(handler.server, data.get("execution_time"), data.get("page_size"), data.get("extra_devices"))
         return _send_json(handler, 200, fleet.public())
     with fleet.lock:
         device = fleet.by_name.get(name)
