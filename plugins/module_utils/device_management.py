@@ -397,7 +397,7 @@ def no_device_message(job_ids: List[str]) -> str:
     return (
         f"no managed device for job(s) {', '.join(job_ids)}: remote management is not enabled for"
         " them (DescribeJob's RemoteManagement is not INSTALLED_AUTOSTART), or the device has never reached"
-        " AWS from the job's region. Nothing was unlocked. Unlock these with the edge.snowball.unlock role's"
+        " AWS from the job's region. Unlock these with the edge.snowball.unlock role's"
         " client method (unlock_method: client), which needs no remote management."
     )
 

@@ -16,7 +16,8 @@ description:
     C(INSTALLED_AUTOSTART)) that can reach their AWS region. For other devices use the
     C(edge.snowball.unlock) role's client method.
   - O(job_ids) are checked against the rule AWS documents before any call, and mapped to their managed
-    devices with C(ListDevices). A job with no managed device fails the task before anything is unlocked.
+    devices with C(ListDevices). A job with no managed device fails the task (listed in
+    RV(jobs_without_device)), after the devices of the other jobs are unlocked.
   - Devices that already report C(UNLOCKED) get no task. The others are unlocked with C(CreateTask), at most
     10 devices per task, each device once.
   - With O(wait=true) the module waits until each device's execution is C(SUCCEEDED) B(and)
@@ -143,6 +144,12 @@ devices:
       description: When the device last contacted AWS (ISO 8601).
       type: str
       sample: "2026-11-28T03:40:12.345000+00:00"
+jobs_without_device:
+  description: The O(job_ids) that have no managed device (remote management not enabled); the task fails.
+  returned: when there are any
+  type: list
+  elements: str
+  sample: [JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d]
 task_ids:
   description: The C(CreateTask) tasks this run created (each for at most 10 devices).
   returned: always
@@ -186,14 +193,14 @@ def _entry(job_id, device_id, described):
 
 
 def collect(api, job_ids, device_ids):
-    """The entries to work on, one per distinct device, with its current state."""
+    """The entries to work on, one per distinct device, with its current state; and the jobs
+    that have no managed device."""
     entries = []
     seen = set()
+    missing = []
     if job_ids:
         found = api.devices_of_jobs(job_ids)
         missing = [job_id for job_id in job_ids if not found[job_id]]
-        if missing:
-            raise SnowballError(no_device_message(missing), error_code="NoManagedDevice")
         pairs = [(job_id, d.get("managedDeviceId")) for job_id in job_ids for d in found[job_id]]
     else:
         pairs = [(None, device_id) for device_id in device_ids]
@@ -203,32 +210,39 @@ def collect(api, job_ids, device_ids):
         seen.add(device_id)
         described = api.describe_device(device_id, job_id)
         entries.append(_entry(job_id or described.get("associatedWithJob"), device_id, described))
-    return entries
+    return entries, missing
 
 
 def run(module, api, job_ids, device_ids):
     params = module.params
-    entries = collect(api, job_ids, device_ids)
+    entries, missing = collect(api, job_ids, device_ids)
+    # A job without a managed device fails the task, after the other jobs' devices are unlocked: in a
+    # fleet, one site ordered without remote management does not hold back the others.
+    messages = [no_device_message(missing)] if missing else []
     locked = [e for e in entries if e["state"] != UNLOCKED]
     for entry in locked:
         entry["changed"] = True
     result = {"changed": bool(locked), "devices": entries, "task_ids": []}
+    if missing:
+        result["jobs_without_device"] = missing
     if module.check_mode or not locked:
-        return result, None
+        return result, " ".join(messages) or None
     tasks = api.create_unlock_tasks([e["managed_device_id"] for e in locked])
     task_of = {device_id: task["task_id"] for task in tasks for device_id in task["targets"]}
     for entry in locked:
         entry["task_id"] = task_of[entry["managed_device_id"]]
     result["task_ids"] = [task["task_id"] for task in tasks]
     if not params["wait"]:
-        return result, None
+        return result, " ".join(messages) or None
     api.wait_for_unlock(
         locked, {task["task_id"]: task["created_at"] for task in tasks}, params["timeout"], params["poll_interval"]
     )
     message = failure_message(locked, params["timeout"])
+    if message:
+        messages.append(message)
     for entry in locked:
         entry.pop("timed_out", None)
-    return result, message
+    return result, " ".join(messages) or None
 
 
 def main():
@@ -263,7 +277,8 @@ def main():
         api, resource_actions = managed_devices(params)
         result, message = run(module, api, job_ids, device_ids)
         if message:
-            failure = SnowballError(message, error_code="RemoteUnlockFailed")
+            code = "NoManagedDevice" if result.get("jobs_without_device") else "RemoteUnlockFailed"
+            failure = SnowballError(message, error_code=code)
     except SnowballError as e:
         failure = e
     extra = {}

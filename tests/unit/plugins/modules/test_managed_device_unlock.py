@@ -128,14 +128,26 @@ def test_a_failed_execution_fails_naming_job_and_device(stub):
     assert "exception" not in result.result
 
 
-def test_a_job_without_managed_device_fails_before_any_task(stub):
+def test_a_job_without_managed_device_fails_after_the_others_are_unlocked(stub):
     listed(stub, VALID_JOB_ID, "smd-1")
     listed(stub, JOB2)
+    described(stub, "smd-1")
+    task(stub, "st-0", ["smd-1"])
+    execution(stub, "st-0", "smd-1", "SUCCEEDED")
+    described(stub, "smd-1", "UNLOCKED", LATER)
     result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID, JOB2]))
     assert result.failed
+    assert result.result["devices"][0]["state"] == "UNLOCKED"
+    assert result.result["jobs_without_device"] == [JOB2]
     assert JOB2 in result.result["msg"] and "remote management is not enabled" in result.result["msg"]
     assert "unlock_method: client" in result.result["msg"]
     assert result.result["error_code"] == "NoManagedDevice"
+
+
+def test_check_mode_also_reports_a_job_without_managed_device(stub):
+    listed(stub, JOB2)
+    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[JOB2], _ansible_check_mode=True))
+    assert result.failed and result.result["jobs_without_device"] == [JOB2]
 
 
 @pytest.mark.parametrize(
