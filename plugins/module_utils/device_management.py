@@ -19,6 +19,7 @@ What the service gives, and how it is used:
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import threading
 import time
@@ -46,6 +47,8 @@ except ImportError:
 SERVICE = "snow-device-management"
 #: CreateTask takes at most this many targets (the API's TargetList).
 MAX_TARGETS_PER_TASK = 10
+#: Calls in flight at once for a fleet (each ListDevices / DescribeDevice / DescribeExecution is per device).
+CONCURRENCY = 16
 UNLOCKED = "UNLOCKED"
 SUCCEEDED = "SUCCEEDED"
 #: Execution states after which nothing more happens.
@@ -209,8 +212,10 @@ class ManagedDevices:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime.datetime] = lambda: datetime.datetime.now(datetime.timezone.utc),
         token: Callable[[], str] = lambda: str(uuid.uuid4()),
+        concurrency: int = CONCURRENCY,
     ):
         self.client = client
+        self.concurrency = concurrency
         self.region = region
         self.endpoint = endpoint
         self._retry_kwargs = {"aws_retry": True} if retrying else {}
@@ -250,6 +255,24 @@ class ManagedDevices:
         # Raised outside the except block: no chained traceback.
         raise failure
 
+    def _map(self, function: Callable[[Any], Any], items: List[Any]) -> List[Any]:
+        """``[function(item) for item in items]``, up to ``concurrency`` at a time, in order. The first
+        failure (a SnowballError) is raised once every call has ended."""
+        if len(items) <= 1 or self.concurrency <= 1:
+            return [function(item) for item in items]
+        failure: Optional[SnowballError] = None
+        results = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(self.concurrency, len(items))) as pool:
+            for future in [pool.submit(function, item) for item in items]:
+                try:
+                    results.append(future.result())
+                except SnowballError as e:
+                    failure = failure or e
+                    results.append(None)
+        if failure is not None:
+            raise failure
+        return results
+
     # -- reading -----------------------------------------------------------
     def list_devices(self, job_id: Optional[str] = None) -> List[Dict[str, Any]]:
         """ListDevices, every page; with ``job_id`` only that job's devices (also filtered here on
@@ -282,7 +305,11 @@ class ManagedDevices:
 
     def devices_of_jobs(self, job_ids: List[str]) -> Dict[str, List[Dict[str, Any]]]:
         """ListDevices for each job: ``{job_id: [device summary, ...]}`` (an empty list: no managed device)."""
-        return {job_id: self.list_devices(job_id) for job_id in job_ids}
+        return dict(zip(job_ids, self._map(self.list_devices, job_ids)))
+
+    def describe_devices(self, pairs: List[Any]) -> List[Dict[str, Any]]:
+        """DescribeDevice for each ``(job_id or None, managed_device_id)``, concurrently, in order."""
+        return self._map(lambda pair: self.describe_device(pair[1], pair[0]), pairs)
 
     # -- unlocking ---------------------------------------------------------
     def create_unlock_tasks(self, device_ids: List[str]) -> List[Dict[str, Any]]:
@@ -338,25 +365,23 @@ class ManagedDevices:
         deadline get ``timed_out: True``."""
         deadline = self._clock() + timeout
         pending = [e for e in entries if e.get("task_id")]
+
+        def check(entry: Dict[str, Any]) -> bool:
+            """One look at one device; True while it is still pending."""
+            if entry.get("execution_state") != SUCCEEDED:
+                execution = self.describe_execution(entry["task_id"], entry["managed_device_id"], entry["job_id"])
+                entry["execution_state"] = execution.get("state")
+                if entry["execution_state"] != SUCCEEDED:
+                    return entry["execution_state"] not in FAILED_EXECUTION_STATES
+            device = self.describe_device(entry["managed_device_id"], entry["job_id"])
+            entry["state"] = device.get("deviceState")
+            entry["last_updated_at"] = iso(device.get("lastUpdatedAt"))
+            entry["last_reached_out_at"] = iso(device.get("lastReachedOutAt"))
+            fresh = _after(device.get("lastUpdatedAt"), created_at[entry["task_id"]])
+            return not (entry["state"] == UNLOCKED and fresh)
+
         while True:
-            still = []
-            for entry in pending:
-                if entry.get("execution_state") != SUCCEEDED:
-                    execution = self.describe_execution(entry["task_id"], entry["managed_device_id"], entry["job_id"])
-                    entry["execution_state"] = execution.get("state")
-                    if entry["execution_state"] in FAILED_EXECUTION_STATES:
-                        continue
-                    if entry["execution_state"] != SUCCEEDED:
-                        still.append(entry)
-                        continue
-                device = self.describe_device(entry["managed_device_id"], entry["job_id"])
-                entry["state"] = device.get("deviceState")
-                entry["last_updated_at"] = iso(device.get("lastUpdatedAt"))
-                entry["last_reached_out_at"] = iso(device.get("lastReachedOutAt"))
-                fresh = _after(device.get("lastUpdatedAt"), created_at[entry["task_id"]])
-                if not (entry["state"] == UNLOCKED and fresh):
-                    still.append(entry)
-            pending = still
+            pending = [entry for entry, still in zip(pending, self._map(check, pending)) if still]
             if not pending:
                 return entries
             remaining = deadline - self._clock()
@@ -415,7 +440,7 @@ def managed_devices(params: Dict[str, Any], **kwargs: Any) -> tuple:
     endpoint = params.get("endpoint_url") or None
     failure = None
     try:
-        client, calls = aws_client(SERVICE, params)
+        client, calls = aws_client(SERVICE, params, max_pool_connections=CONCURRENCY)
     except SnowballError:
         raise  # before the botocore clause: botocore may be missing
     except (BotoCoreError, ValueError) as e:

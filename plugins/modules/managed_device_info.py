@@ -173,11 +173,12 @@ def run(api, job_ids, device_ids):
         pairs = [(d.get("associatedWithJob"), d.get("managedDeviceId")) for d in api.list_devices()]
     devices = []
     seen = set()
+    distinct = []
     for job_id, device_id in pairs:
-        if not device_id or device_id in seen:
-            continue
-        seen.add(device_id)
-        described = api.describe_device(device_id, job_id)
+        if device_id and device_id not in seen:
+            seen.add(device_id)
+            distinct.append((job_id, device_id))
+    for (job_id, device_id), described in zip(distinct, api.describe_devices(distinct)):
         described.setdefault("managedDeviceId", device_id)
         devices.append(device_facts(described, job_id))
     result["devices"] = devices

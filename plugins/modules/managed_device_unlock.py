@@ -204,11 +204,12 @@ def collect(api, job_ids, device_ids):
         pairs = [(job_id, d.get("managedDeviceId")) for job_id in job_ids for d in found[job_id]]
     else:
         pairs = [(None, device_id) for device_id in device_ids]
+    distinct = []
     for job_id, device_id in pairs:
-        if not device_id or device_id in seen:
-            continue
-        seen.add(device_id)
-        described = api.describe_device(device_id, job_id)
+        if device_id and device_id not in seen:
+            seen.add(device_id)
+            distinct.append((job_id, device_id))
+    for (job_id, device_id), described in zip(distinct, api.describe_devices(distinct)):
         entries.append(_entry(job_id or described.get("associatedWithJob"), device_id, described))
     return entries, missing
 

@@ -31,7 +31,9 @@ def inventory(emulator, tmp_path):
                 "unlock_poll_interval": 0.2,
                 "unlock_timeout": 30,
             },
-            "children": {"edge": {"hosts": {host: {"unlock_job_id": jobs[name].job_id} for host, name in HOSTS.items()}}},
+            "children": {
+                "edge": {"hosts": {host: {"unlock_job_id": jobs[name].job_id} for host, name in HOSTS.items()}}
+            },
         }
     }
     path = tmp_path / "inventory.yml"
@@ -45,7 +47,9 @@ def test_remote_method_unlocks_every_host_with_one_task_and_each_host_checks_its
     env = user_env(emulator)
     env["AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT"] = emulator.url
 
-    checked = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-v", inventory=inv, extra_args=["--check"])
+    checked = run_playbook(
+        PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-v", inventory=inv, extra_args=["--check"]
+    )
     assert checked.rc == 0, checked.tail()
     assert "CreateTask" not in emulator.state.stats()["requests"]
     assert fleet.public()["devices"]["ready1"]["state"] == "LOCKED"

@@ -64,6 +64,7 @@ def stub(fake_time):
         clock=fake_time.clock,
         now=lambda: T0,
         token=lambda: next(tokens),
+        concurrency=1,  # the Stubber answers in order
     )
     with stubber:
         stubber.api = api
@@ -264,3 +265,37 @@ def test_throttling_is_retried_by_the_factorys_client(monkeypatch):
         stubber.add_client_error("list_devices", service_error_code="InternalServerException", http_status_code=500)
         stubber.add_response("list_devices", {"devices": [summary("smd-1")]}, {"jobId": VALID_JOB_ID})
         assert len(api.list_devices(VALID_JOB_ID)) == 1
+
+
+def test_fleet_calls_run_concurrently_in_order_and_the_first_failure_is_raised_after_all_end():
+    import threading
+
+    api = ManagedDevices(sdm_client(), retrying=False, concurrency=4)
+    running = []
+    peak = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(4, timeout=5)
+
+    def call(item):
+        with lock:
+            running.append(item)
+            peak.append(len(running))
+        barrier.wait()  # only passes when four calls are in flight together
+        with lock:
+            running.remove(item)
+        return item * 2
+
+    assert api._map(call, [1, 2, 3, 4]) == [2, 4, 6, 8]
+    assert max(peak) == 4
+
+    ended = []
+
+    def fail_some(item):
+        ended.append(item)
+        if item % 2:
+            raise SnowballError(f"failed {item}")
+        return item
+
+    with pytest.raises(SnowballError, match="failed 1"):
+        api._map(fail_some, list(range(1, 9)))
+    assert sorted(ended) == list(range(1, 9))

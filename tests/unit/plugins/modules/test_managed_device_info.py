@@ -22,7 +22,7 @@ BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secre
 def stub():
     client = sdm_client()
     stubber = Stubber(client)
-    api = ManagedDevices(client, retrying=False)
+    api = ManagedDevices(client, retrying=False, concurrency=1)
     with mock.patch.object(managed_device_info, "managed_devices", return_value=(api, [])) as factory:
         with stubber:
             stubber.factory = factory

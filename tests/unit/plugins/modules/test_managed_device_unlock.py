@@ -27,7 +27,7 @@ def stub():
     client = sdm_client()
     stubber = Stubber(client)
     fake = FakeTime()
-    api = ManagedDevices(client, retrying=False, sleep=fake.sleep, clock=fake.clock, now=lambda: T0)
+    api = ManagedDevices(client, retrying=False, sleep=fake.sleep, clock=fake.clock, now=lambda: T0, concurrency=1)
     with mock.patch.object(managed_device_unlock, "managed_devices", return_value=(api, [])) as factory:
         with stubber:
             stubber.factory = factory
