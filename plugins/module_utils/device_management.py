@@ -321,36 +321,39 @@ class ManagedDevices:
         for device_id in device_ids:
             if device_id not in distinct:
                 distinct.append(device_id)
-        tasks = []
-        for start in range(0, len(distinct), MAX_TARGETS_PER_TASK):
-            targets = distinct[start : start + MAX_TARGETS_PER_TASK]
-            before = self._now()
-            subject = "managed device(s) " + ", ".join(targets)
-            response = self._call(
-                "CreateTask",
-                "create_task",
-                subject,
-                targets=targets,
-                command={"unlock": {}},
-                clientToken=self._token(),
-                description="edge.snowball unlock",
+        batches = [
+            (distinct[start : start + MAX_TARGETS_PER_TASK], self._token())
+            for start in range(0, len(distinct), MAX_TARGETS_PER_TASK)
+        ]
+        # All tasks at once: the devices then unlock together, and the wait is one execution long.
+        return self._map(self._create_unlock_task, batches)
+
+    def _create_unlock_task(self, batch: Any) -> Dict[str, Any]:
+        targets, token = batch
+        before = self._now()
+        subject = "managed device(s) " + ", ".join(targets)
+        response = self._call(
+            "CreateTask",
+            "create_task",
+            subject,
+            targets=targets,
+            command={"unlock": {}},
+            clientToken=token,
+            description="edge.snowball unlock",
+        )
+        task_id = response.get("taskId")
+        if not task_id:
+            raise SnowballError(
+                f"CreateTask for {subject} returned no taskId; check endpoint_url points at Snow Device Management.",
+                error_code="EmptyTaskId",
             )
-            task_id = response.get("taskId")
-            if not task_id:
-                raise SnowballError(
-                    f"CreateTask for {subject} returned no taskId; check endpoint_url points at Snow Device Management.",
-                    error_code="EmptyTaskId",
-                )
-            described = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id)
-            created = described.get("createdAt")
-            tasks.append(
-                {
-                    "task_id": task_id,
-                    "targets": targets,
-                    "created_at": created if isinstance(created, datetime.datetime) else before,
-                }
-            )
-        return tasks
+        described = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id)
+        created = described.get("createdAt")
+        return {
+            "task_id": task_id,
+            "targets": targets,
+            "created_at": created if isinstance(created, datetime.datetime) else before,
+        }
 
     def wait_for_unlock(
         self,
