@@ -64,7 +64,7 @@ notes:
   - Required IAM actions, in the job's region, are C(snow-device-management:ListDevices),
     C(snow-device-management:DescribeDevice), C(snow-device-management:CreateTask),
     C(snow-device-management:DescribeTask) and C(snow-device-management:DescribeExecution).
-  - No secret is involved: the result is not censored.
+  - No secret is involved, so the result is not censored.
   - In check mode no task is created; RV(devices) shows which devices would be unlocked.
   - botocore reaches a different endpoint with O(endpoint_url) or C(AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT).
 seealso:
