@@ -49,8 +49,12 @@ SERVICE = "snow-device-management"
 MAX_TARGETS_PER_TASK = 10
 #: Calls in flight at once for a fleet (each ListDevices / DescribeDevice / DescribeExecution is per device).
 CONCURRENCY = 16
+#: How far this machine's clock may be ahead of AWS's when DescribeTask cannot give the task's creation time.
+CLOCK_SKEW = datetime.timedelta(seconds=60)
 UNLOCKED = "UNLOCKED"
 SUCCEEDED = "SUCCEEDED"
+#: The model says SUCCEEDED; one AWS CLI page says COMPLETED: both mean the command ran.
+SUCCESS_EXECUTION_STATES = (SUCCEEDED, "COMPLETED")
 #: Execution states after which nothing more happens.
 FAILED_EXECUTION_STATES = ("FAILED", "REJECTED", "TIMED_OUT", "CANCELED")
 PENDING_EXECUTION_STATES = ("QUEUED", "IN_PROGRESS")
@@ -316,7 +320,7 @@ class ManagedDevices:
         """CreateTask ``unlock`` for ``device_ids`` (distinct), at most 10 per task. Each call carries its
         own clientToken, the same on every retry of that call, so a retried call makes no second task.
         Returns ``[{"task_id", "targets", "created_at"}]``; ``created_at`` comes from DescribeTask (AWS's
-        clock), or this machine's clock just before CreateTask when AWS does not say."""
+        clock), or this machine's clock just before CreateTask less ``CLOCK_SKEW`` when AWS does not say."""
         distinct: List[str] = []
         for device_id in device_ids:
             if device_id not in distinct:
@@ -347,13 +351,15 @@ class ManagedDevices:
                 f"CreateTask for {subject} returned no taskId; check endpoint_url points at Snow Device Management.",
                 error_code="EmptyTaskId",
             )
-        described = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id)
-        created = described.get("createdAt")
-        return {
-            "task_id": task_id,
-            "targets": targets,
-            "created_at": created if isinstance(created, datetime.datetime) else before,
-        }
+        try:
+            created = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id).get("createdAt")
+        except SnowballError:
+            # Not allowed (IAM) or not answered: the task exists, so go on with this machine's clock,
+            # allowing it to be up to CLOCK_SKEW ahead of AWS's.
+            created = None
+        if not isinstance(created, datetime.datetime):
+            created = before - CLOCK_SKEW
+        return {"task_id": task_id, "targets": targets, "created_at": created}
 
     def wait_for_unlock(
         self,
@@ -371,10 +377,10 @@ class ManagedDevices:
 
         def check(entry: Dict[str, Any]) -> bool:
             """One look at one device; True while it is still pending."""
-            if entry.get("execution_state") != SUCCEEDED:
+            if entry.get("execution_state") not in SUCCESS_EXECUTION_STATES:
                 execution = self.describe_execution(entry["task_id"], entry["managed_device_id"], entry["job_id"])
                 entry["execution_state"] = execution.get("state")
-                if entry["execution_state"] != SUCCEEDED:
+                if entry["execution_state"] not in SUCCESS_EXECUTION_STATES:
                     return entry["execution_state"] not in FAILED_EXECUTION_STATES
             device = self.describe_device(entry["managed_device_id"], entry["job_id"])
             entry["state"] = device.get("deviceState")
@@ -404,7 +410,7 @@ def failure_message(entries: List[Dict[str, Any]], timeout: float) -> Optional[s
         if execution in FAILED_EXECUTION_STATES:
             lines.append(f"{who}: execution {execution}: {_WHAT_TO_CHECK[execution]}")
         elif entry.get("timed_out"):
-            if execution == SUCCEEDED:
+            if execution in SUCCESS_EXECUTION_STATES:
                 lines.append(
                     f"{who}: the execution SUCCEEDED but the device has not reported UNLOCKED since the task"
                     f" started (it reports {entry.get('state')}, last updated {entry.get('last_updated_at')})"

@@ -124,14 +124,18 @@ def test_create_tasks_in_batches_of_ten_with_a_token_each_and_no_device_twice(st
     assert all(t["created_at"] == LATER for t in tasks)
 
 
-def test_task_creation_time_falls_back_to_the_local_clock(stub):
+@pytest.mark.parametrize("answer", [{"taskId": "st-0"}, "AccessDeniedException"])
+def test_task_creation_time_falls_back_to_the_local_clock_less_the_skew(stub, answer):
     stub.add_response(
         "create_task",
         {"taskId": "st-0"},
         {"targets": ["smd-1"], "command": {"unlock": {}}, "clientToken": ANY, "description": ANY},
     )
-    stub.add_response("describe_task", {"taskId": "st-0"}, {"taskId": "st-0"})
-    assert stub.api.create_unlock_tasks(["smd-1"])[0]["created_at"] == T0
+    if isinstance(answer, dict):
+        stub.add_response("describe_task", answer, {"taskId": "st-0"})
+    else:
+        stub.add_client_error("describe_task", service_error_code=answer, http_status_code=403)
+    assert stub.api.create_unlock_tasks(["smd-1"])[0]["created_at"] == T0 - device_management.CLOCK_SKEW
 
 
 @pytest.mark.parametrize(
@@ -185,6 +189,14 @@ def test_waits_for_succeeded_and_a_fresh_unlocked_state(stub, fake_time):
     stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
     assert entries[0]["state"] == "UNLOCKED" and entries[0]["execution_state"] == "SUCCEEDED"
     assert fake_time.sleeps == [5, 5, 5]
+    assert device_management.failure_message(entries, 60) is None
+
+
+def test_an_execution_reported_completed_counts_as_succeeded(stub):
+    stub.add_response("describe_execution", {"state": "COMPLETED"}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
+    stub.add_response("describe_device", device("smd-1", "UNLOCKED", LATER), {"managedDeviceId": "smd-1"})
+    entries = [entry()]
+    stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
     assert device_management.failure_message(entries, 60) is None
 
 
