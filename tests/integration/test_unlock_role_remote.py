@@ -59,7 +59,8 @@ def test_remote_method_unlocks_every_host_with_one_task_and_each_host_checks_its
     hosts = recap(run)
     assert hosts["west"]["failed"] == 1, run.tail()
     assert all(hosts[h]["failed"] == 0 for h in HOSTS if h != "west"), run.tail()
-    assert "remote management is not enabled" in run.stdout
+    # Callbacks wrap long messages differently across ansible-core versions: compare words.
+    assert "remote management is not enabled" in " ".join(run.stdout.split())
     # One batched call for the whole play (ListDevices once per job, in check mode and in the run),
     # and one task for the four locked devices; import1 was already UNLOCKED.
     assert emulator.state.stats()["requests"]["ListDevices"] == 2 * len(HOSTS)
