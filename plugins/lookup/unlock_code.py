@@ -45,7 +45,7 @@ options:
     default: 6
   codes_file:
     description:
-      - Read the codes from this file on the controller instead of asking AWS: the ansible-vault file
+      - Read the codes from this file on the controller instead of asking AWS. It is the ansible-vault file
         M(edge.snowball.export_unlock_codes) wrote while connected. No AWS call is made at all.
       - Decrypted in memory with the vault secrets loaded for the play (C(--vault-id),
         C(--vault-password-file) or C(--ask-vault-pass)), never through a temporary file.

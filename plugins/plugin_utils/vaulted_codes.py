@@ -73,7 +73,16 @@ def encrypt_secret(secrets: List[Tuple[str, Any]], vault_id: Optional[str] = Non
 
 def encrypt_codes(codes: Dict[str, str], vault_id: str, secret: Any) -> bytes:
     """The vault file's bytes for ``codes``; the clear text exists only in this process's memory."""
-    plaintext = HEADER + yaml.safe_dump(dict(sorted(codes.items())), default_flow_style=False, explicit_start=True)
+    # Plain str: ansible-core 2.19 hands over tagged str subclasses, which safe_dump refuses with an
+    # error that quotes the value (a code, for a value).
+    plain = {str.__str__(job_id): str.__str__(code) for job_id, code in sorted(codes.items())}
+    failure = None
+    try:
+        plaintext = HEADER + yaml.safe_dump(plain, default_flow_style=False, explicit_start=True)
+    except yaml.YAMLError:
+        failure = CodesFileError("the codes could not be written as YAML (not shown).", "CodesNotSerializable")
+    if failure is not None:
+        raise failure
     return VaultLib([(vault_id, secret)]).encrypt(plaintext.encode("utf-8"), secret, vault_id=vault_id)
 
 
