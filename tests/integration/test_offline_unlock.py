@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import tempfile
 import threading
 
 import yaml
@@ -152,3 +153,89 @@ def test_prepare_then_unlock_every_device_with_the_api_stopped(emulator, devices
     assert emulator.state.stats()["total"] == requests, "the offline unlock called the Snowball API"
     assert all(devices.device(name).state == "UNLOCKED" for name in all_devices)
     assert all(t["failed"] == 0 and t["unreachable"] == 0 for t in recap(run).values()), recap(run)
+
+
+def one_host(devices, emulator, tmp_path, name, job, **variables):
+    """An inventory of one edge host next to device ``name``, whose job is ``job``'s."""
+    host = {
+        "unlock_job_id": emulator.state.by_name[job].job_id,
+        "unlock_endpoint": devices.endpoint(name),
+        **variables,
+    }
+    data = {
+        "all": {
+            "vars": {
+                "ansible_connection": "local",
+                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                "unlock_manifest_path": "{{ work_dir }}/edge/{{ inventory_hostname }}/manifest.bin",
+                "unlock_poll_interval": 0.2,
+                "unlock_timeout": 10,
+            },
+            "children": {"edge": {"hosts": {"site": host}}},
+        }
+    }
+    fd, path = tempfile.mkstemp(prefix=f"inventory-{name}-", suffix=".yml", dir=tmp_path)
+    os.close(fd)
+    path = pathlib.Path(path)
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_each_offline_failure_says_what_is_wrong_and_calls_no_api(emulator, devices, tmp_path):
+    codes_file, manifests, password = site(tmp_path)
+    jobs = emulator.state.by_name
+    prepared = prepare(emulator, tmp_path, one_host(devices, emulator, tmp_path, "ready1", "ready1"))
+    assert prepared.rc == 0, prepared.tail()
+    wrong = tmp_path / "wrong-password"
+    wrong.write_text("not the password\n")
+    clear = tmp_path / "elsewhere" / "codes.yml"
+    clear.parent.mkdir()
+    # A codes file in clear, as people make by hand (a made-up code: the leak scan reads this directory).
+    clear.write_text(yaml.safe_dump({jobs["ready1"].job_id: "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"}))
+    other_manifest = tmp_path / "elsewhere" / "ready2.bin"
+    other_manifest.write_bytes(jobs["ready2"].manifest)
+    own_manifest = f"{manifests}/{{{{ unlock_job_id }}}}.bin"
+    env = user_env(emulator)
+    cases = {
+        "job missing from the file": (
+            one_host(devices, emulator, tmp_path, "ready2", "ready2", unlock_codes_file=str(codes_file),
+                     unlock_manifest_src=str(other_manifest)),
+            ["--vault-id", f"site@{password}"],
+            f"job {jobs['ready2'].job_id} is not in the codes file {codes_file} (it holds 1 job(s))",
+        ),
+        "wrong vault password": (
+            one_host(devices, emulator, tmp_path, "ready1", "ready1", unlock_codes_file=str(codes_file),
+                     unlock_manifest_src=own_manifest),
+            ["--vault-id", f"site@{wrong}"],
+            f"cannot decrypt {codes_file} with the vault secrets loaded for this run: wrong vault password",
+        ),
+        "no vault password at all": (
+            one_host(devices, emulator, tmp_path, "ready1", "ready1", unlock_codes_file=str(codes_file),
+                     unlock_manifest_src=own_manifest),
+            [],
+            f"{codes_file} is vault-encrypted but no vault secret is loaded",
+        ),
+        "not a vault file": (
+            one_host(devices, emulator, tmp_path, "ready1", "ready1", unlock_codes_file=str(clear),
+                     unlock_manifest_src=own_manifest),
+            ["--vault-id", f"site@{password}"],
+            f"{clear} is not an ansible-vault encrypted file",
+        ),
+        "manifest of another job": (
+            one_host(devices, emulator, tmp_path, "ready1", "ready1", unlock_codes_file=str(codes_file),
+                     unlock_manifest_src=str(other_manifest)),
+            ["--vault-id", f"site@{password}"],
+            # The device's refusal, through the client (device_unlock names the endpoint and the command).
+            "describe-device failed (exit status 1) for endpoint",
+        ),
+    }
+    failures = {}
+    for case, (inv, args, message) in cases.items():
+        requests = emulator.state.stats()["total"]
+        run = run_playbook(UNLOCK, emulator, tmp_path, extra_env=env, verbosity="-vvv", inventory=inv, extra_args=args)
+        assert not run.leaks(), (case, run.leaks())
+        assert emulator.state.stats()["total"] == requests, f"{case}: the Snowball API was called"
+        if run.rc == 0 or message not in " ".join(run.stdout.split()):
+            failures[case] = run.tail(30)
+    assert not failures, failures
+    assert devices.device("ready1").state == "LOCKED" and devices.device("ready2").state == "LOCKED"
