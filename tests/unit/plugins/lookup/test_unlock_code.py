@@ -89,8 +89,8 @@ def test_codes_file_gives_the_codes_with_no_aws_call(stub, tmp_path):
     lookup._loader.set_vault_secrets(secrets)
     try:
         assert lookup.run([OTHER_ID, VALID_JOB_ID], {}, codes_file=str(path)) == [CODE_B, CODE_A]
-        with pytest.raises(AnsibleLookupError, match=f"job {VALID_JOB_ID[:-1]}0 is not in the codes file"):
-            lookup.run([VALID_JOB_ID[:-1] + "0"], {}, codes_file=str(path))
+        with pytest.raises(AnsibleLookupError, match=f"job {VALID_JOB_ID[:-1]}9 is not in the codes file"):
+            lookup.run([VALID_JOB_ID[:-1] + "9"], {}, codes_file=str(path))
         lookup._loader.set_vault_secrets([("default", VaultSecret(b"wrong"))])
         with pytest.raises(AnsibleLookupError, match="wrong vault password") as info:
             lookup.run([VALID_JOB_ID], {}, codes_file=str(path))
