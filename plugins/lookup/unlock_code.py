@@ -81,7 +81,7 @@ EXAMPLES = r"""
 
 - name: At a disconnected site, the code from the file export_unlock_codes wrote (no AWS call)
   ansible.builtin.set_fact:
-    snowball_unlock_code: "{{ lookup('edge.snowball.unlock_code', snowball_job_id, codes_file='/srv/snowball-codes/site-a.vault.yml') }}"
+    snowball_unlock_code: "{{ lookup('edge.snowball.unlock_code', snowball_job_id, codes_file='/srv/snowball-codes/fleet.vault.yml') }}"
   no_log: true
 """
 
