@@ -30,7 +30,6 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import Snow
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
-from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import CodesFileError
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import encrypt_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import encrypt_secret
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import file_mode
@@ -58,13 +57,6 @@ def argument_spec():
     return spec
 
 
-class _Refusal(Exception):
-    def __init__(self, message, error_code):
-        super().__init__(message)
-        self.message = message
-        self.error_code = error_code
-
-
 class ActionModule(ActionBase):
     _supports_check_mode = True
     _supports_async = False
@@ -76,13 +68,11 @@ class ActionModule(ActionBase):
         failure = None
         try:
             result.update(self._export())
-        except (SnowballError, CodesFileError, _Refusal) as e:
+        except SnowballError as e:
             failure = e
         if failure is not None:
             # Outside the except block: nothing chained. Failures never hold a code.
-            result.update(failed=True, msg=failure.message)
-            if getattr(failure, "error_code", None):
-                result["error_code"] = failure.error_code
+            result.update(failed=True, **failure.as_result())
             return result
         # The task handled codes: censored like job_unlock_code's result (see its action plugin).
         result["_ansible_no_log"] = True
@@ -92,16 +82,16 @@ class ActionModule(ActionBase):
     def _export(self):
         refusal = debug_refusal("edge.snowball.export_unlock_codes")
         if refusal:
-            raise _Refusal(refusal, "DebugOutputOn")
+            raise SnowballError(refusal, "DebugOutputOn")
         params = self._validated()
         job_ids = list(dict.fromkeys(params["job_ids"]))
         # Before anything else: no request, no file, for any bad id.
         for job_id in job_ids:
             reason = validate_job_id(job_id)
             if reason is not None:
-                raise _Refusal(reason, "InvalidJobId")
+                raise SnowballError(reason, "InvalidJobId")
         if not job_ids:
-            raise _Refusal("job_ids is empty: give the job id of every device the site will unlock", "NoJobIds")
+            raise SnowballError("job_ids is empty: give the job id of every device the site will unlock", "NoJobIds")
         # And no request without a way to encrypt the answers.
         vault_id, secret = encrypt_secret(loaded_secrets(self._loader), params["vault_id"])
         dest = self._dest(params["dest"])
@@ -141,20 +131,20 @@ class ActionModule(ActionBase):
     def _validated(self):
         validated = ArgumentSpecValidator(argument_spec()).validate(dict(self._task.args))
         if validated.error_messages:
-            raise _Refusal("; ".join(validated.error_messages), "InvalidArguments")
+            raise SnowballError("; ".join(validated.error_messages), "InvalidArguments")
         params = validated.validated_parameters
         if params["concurrency"] < 1:
-            raise _Refusal(f"concurrency must be at least 1, got {params['concurrency']}", "InvalidArguments")
+            raise SnowballError(f"concurrency must be at least 1, got {params['concurrency']}", "InvalidArguments")
         return params
 
     def _dest(self, dest):
         if not dest or dest.endswith(os.sep):
-            raise _Refusal(
+            raise SnowballError(
                 f"dest {dest!r} must name the codes file, for example /media/site-usb/codes.vault.yml", "InvalidDest"
             )
         dest = self._loader.path_dwim(os.path.expanduser(dest))
         if os.path.isdir(dest):
-            raise _Refusal(f"dest {dest} is a directory: name the codes file inside it", "InvalidDest")
+            raise SnowballError(f"dest {dest} is a directory: name the codes file inside it", "InvalidDest")
         return dest
 
     def _existing(self, dest):
@@ -165,8 +155,8 @@ class ActionModule(ActionBase):
         failure = None
         try:
             return read_codes(dest, loaded_secrets(self._loader))
-        except CodesFileError as e:
-            failure = _Refusal(
+        except SnowballError as e:
+            failure = SnowballError(
                 f"{e.message} Refusing to overwrite {dest}: remove it first (or choose another dest).",
                 e.error_code,
             )
@@ -179,7 +169,7 @@ class ActionModule(ActionBase):
                 os.makedirs(directory, mode=DIRECTORY_MODE)
             write_atomically(dest, data, FILE_MODE)
         except OSError as e:
-            raise _Refusal(
+            raise SnowballError(
                 f"cannot write the codes file {dest} on the controller: {e.strerror}. Nothing was written; check"
                 " the directory exists and is writable.",
                 "CodesFileUnwritable",

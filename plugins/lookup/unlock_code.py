@@ -102,7 +102,6 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import retr
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
-from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import CodesFileError
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import loaded_secrets
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import read_codes
 
@@ -123,7 +122,7 @@ class LookupModule(LookupBase):
         failure = None
         try:
             codes = read_codes(path, loaded_secrets(self._loader))
-        except CodesFileError as e:
+        except SnowballError as e:
             failure = e.message
         if failure is not None:
             self._fail(failure)

@@ -35,7 +35,9 @@ def fetch_unlock_codes(jobs: SnowballJobs, job_ids: List[str], workers: int, che
     if min(workers, len(unique_ids)) <= 1:
         answers = [fetch(job_id) for job_id in unique_ids]
     else:
-        with ThreadPoolExecutor(max_workers=min(workers, len(unique_ids)), thread_name_prefix="snowball-unlock-code") as pool:
+        with ThreadPoolExecutor(
+            max_workers=min(workers, len(unique_ids)), thread_name_prefix="snowball-unlock-code"
+        ) as pool:
             answers = list(pool.map(fetch, unique_ids))
     codes: Dict[str, str] = {}
     for job_id, (code, error) in zip(unique_ids, answers):

@@ -29,20 +29,13 @@ from ansible.errors import AnsibleError
 from ansible.parsing.vault import VaultLib
 from ansible.parsing.vault import is_encrypted
 
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+
 #: What ansible-core's CLI options load, for messages.
 HOW_TO_LOAD = "--vault-id, --vault-password-file or --ask-vault-pass (or ANSIBLE_VAULT_PASSWORD_FILE)"
 HEADER = "# edge.snowball.export_unlock_codes: job id -> unlock code. Keep apart from the manifests.\n"
 #: Larger than any codes file for a fleet (a line is about 75 bytes): refuse to read anything bigger.
 MAX_SIZE = 16 * 1024 * 1024
-
-
-class CodesFileError(Exception):
-    """A codes-file problem, with a message that says what to do. Never carries a code."""
-
-    def __init__(self, message: str, error_code: str):
-        super().__init__(message)
-        self.message = message
-        self.error_code = error_code
 
 
 def loaded_secrets(loader: Any) -> List[Tuple[str, Any]]:
@@ -53,7 +46,7 @@ def loaded_secrets(loader: Any) -> List[Tuple[str, Any]]:
 def encrypt_secret(secrets: List[Tuple[str, Any]], vault_id: Optional[str] = None) -> Tuple[str, Any]:
     """The identity that encrypts: ``vault_id`` when given, else the first one loaded."""
     if not secrets:
-        raise CodesFileError(
+        raise SnowballError(
             "no vault secret is loaded, and the unlock codes are only ever written encrypted. Run the"
             f" playbook with {HOW_TO_LOAD}.",
             "NoVaultSecret",
@@ -64,7 +57,7 @@ def encrypt_secret(secrets: List[Tuple[str, Any]], vault_id: Optional[str] = Non
         if loaded_id == vault_id:
             return loaded_id, secret
     loaded = ", ".join(sorted({str(loaded_id) for loaded_id, _secret in secrets}))
-    raise CodesFileError(
+    raise SnowballError(
         f"vault_id {vault_id!r} is not among the vault identities loaded for this run ({loaded}). Load it with"
         f" --vault-id {vault_id}@SOURCE, or leave vault_id out to use the first one.",
         "VaultIdNotLoaded",
@@ -80,7 +73,7 @@ def encrypt_codes(codes: Dict[str, str], vault_id: str, secret: Any) -> bytes:
     try:
         plaintext = HEADER + yaml.safe_dump(plain, default_flow_style=False, explicit_start=True)
     except yaml.YAMLError:
-        failure = CodesFileError("the codes could not be written as YAML (not shown).", "CodesNotSerializable")
+        failure = SnowballError("the codes could not be written as YAML (not shown).", "CodesNotSerializable")
     if failure is not None:
         raise failure
     return VaultLib([(vault_id, secret)]).encrypt(plaintext.encode("utf-8"), secret, vault_id=vault_id)
@@ -89,14 +82,14 @@ def encrypt_codes(codes: Dict[str, str], vault_id: str, secret: Any) -> bytes:
 def decrypt_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> Dict[str, str]:
     """``{job_id: code}`` from a codes file's bytes, decrypted in memory."""
     if not is_encrypted(data):
-        raise CodesFileError(
+        raise SnowballError(
             f"{path} is not an ansible-vault encrypted file, so it is not a codes file written by"
             " edge.snowball.export_unlock_codes (its content is not shown). If it holds unlock codes in clear,"
             " destroy it, and export the codes again while connected.",
             "NotAVaultFile",
         )
     if not secrets:
-        raise CodesFileError(
+        raise SnowballError(
             f"{path} is vault-encrypted but no vault secret is loaded. Run the playbook with {HOW_TO_LOAD}.",
             "NoVaultSecret",
         )
@@ -104,7 +97,7 @@ def decrypt_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> Dic
     try:
         plaintext = VaultLib(secrets).decrypt(data)
     except AnsibleError:
-        failure = CodesFileError(
+        failure = SnowballError(
             f"cannot decrypt {path} with the vault secrets loaded for this run: wrong vault password (or vault"
             " id). Load the password it was exported with (--vault-id, --vault-password-file or"
             " --ask-vault-pass).",
@@ -119,7 +112,7 @@ def decrypt_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> Dic
     if not isinstance(codes, dict) or not all(
         isinstance(key, str) and isinstance(value, str) and value for key, value in codes.items()
     ):
-        raise CodesFileError(
+        raise SnowballError(
             f"{path} decrypts, but does not hold a mapping of job id to unlock code as"
             " edge.snowball.export_unlock_codes writes it (its content is not shown). Export the codes again.",
             "NotACodesFile",
@@ -134,7 +127,7 @@ def read_codes(path: str, secrets: List[Tuple[str, Any]]) -> Dict[str, str]:
         with open(path, "rb") as handle:
             data = handle.read(MAX_SIZE + 1)
     except OSError as e:
-        failure = CodesFileError(
+        failure = SnowballError(
             f"cannot read the codes file {path} on the controller: {e.strerror}. Check the path (the file"
             " edge.snowball.export_unlock_codes wrote while connected).",
             "CodesFileUnreadable",
@@ -142,7 +135,7 @@ def read_codes(path: str, secrets: List[Tuple[str, Any]]) -> Dict[str, str]:
     if failure is not None:
         raise failure
     if len(data) > MAX_SIZE:
-        raise CodesFileError(f"{path} is larger than {MAX_SIZE} bytes: not a codes file.", "NotACodesFile")
+        raise SnowballError(f"{path} is larger than {MAX_SIZE} bytes: not a codes file.", "NotACodesFile")
     return decrypt_codes(data, path, secrets)
 
 

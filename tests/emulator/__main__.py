@@ -116,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         if status or not offline:
             return status
         server.stop()
-        print(f"\n*** Snowball API stopped at {server.url}: no AWS from here on (the devices still run) ***\n", flush=True)
+        print(
+            f"\n*** Snowball API stopped at {server.url}: no AWS from here on (the devices still run) ***\n", flush=True
+        )
         return subprocess.call(offline, env=env)
     finally:
         if fleet is not None:

@@ -52,7 +52,11 @@ def test_export_writes_a_vault_file_only_ansible_vault_can_read(emulator, tmp_pa
         {"ansible.builtin.assert": {"that": ["again is not changed"]}},
     ]
     run = run_playbook(
-        play(tmp_path, tasks), emulator, tmp_path, extra_env=user_env(emulator), extra_args=["--vault-password-file", str(password)]
+        play(tmp_path, tasks),
+        emulator,
+        tmp_path,
+        extra_env=user_env(emulator),
+        extra_args=["--vault-password-file", str(password)],
     )
     assert run.rc == 0, run.tail()
     assert not run.leaks(), run.leaks()

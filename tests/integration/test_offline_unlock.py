@@ -81,9 +81,22 @@ def site(tmp_path):
 
 def prepare(emulator, tmp_path, inv, *extra):
     codes, manifests, password = site(tmp_path)
-    args = ["--vault-id", f"site@{password}", "-e", f"offline_codes_file={codes}", "-e", f"offline_manifest_dir={manifests}"]
+    args = [
+        "--vault-id",
+        f"site@{password}",
+        "-e",
+        f"offline_codes_file={codes}",
+        "-e",
+        f"offline_manifest_dir={manifests}",
+    ]
     return run_playbook(
-        PREPARE, emulator, tmp_path, extra_env=user_env(emulator), verbosity="-vvv", inventory=inv, extra_args=args + list(extra)
+        PREPARE,
+        emulator,
+        tmp_path,
+        extra_env=user_env(emulator),
+        verbosity="-vvv",
+        inventory=inv,
+        extra_args=args + list(extra),
     )
 
 
@@ -144,7 +157,12 @@ def test_prepare_then_unlock_every_device_with_the_api_stopped(emulator, devices
     # business, the same online or offline (docs/security-model.md): everything else is sampled.
     with FileSampler(secrets, tmp_path, edge_tmp(tmp_path), skip=("edge-snowball-client-",)) as sampler:
         run = run_playbook(
-            UNLOCK, emulator, tmp_path, extra_env=env, verbosity="-vvv", inventory=inv,
+            UNLOCK,
+            emulator,
+            tmp_path,
+            extra_env=env,
+            verbosity="-vvv",
+            inventory=inv,
             extra_args=["--vault-id", f"site@{password}"],
         )
     assert run.rc == 0, run.tail()
@@ -198,32 +216,67 @@ def test_each_offline_failure_says_what_is_wrong_and_calls_no_api(emulator, devi
     env = user_env(emulator)
     cases = {
         "job missing from the file": (
-            one_host(devices, emulator, tmp_path, "ready2", "ready2", unlock_codes_file=str(codes_file),
-                     unlock_manifest_src=str(other_manifest)),
+            one_host(
+                devices,
+                emulator,
+                tmp_path,
+                "ready2",
+                "ready2",
+                unlock_codes_file=str(codes_file),
+                unlock_manifest_src=str(other_manifest),
+            ),
             ["--vault-id", f"site@{password}"],
             f"job {jobs['ready2'].job_id} is not in the codes file {codes_file} (it holds 1 job(s))",
         ),
         "wrong vault password": (
-            one_host(devices, emulator, tmp_path, "ready1", "ready1", unlock_codes_file=str(codes_file),
-                     unlock_manifest_src=own_manifest),
+            one_host(
+                devices,
+                emulator,
+                tmp_path,
+                "ready1",
+                "ready1",
+                unlock_codes_file=str(codes_file),
+                unlock_manifest_src=own_manifest,
+            ),
             ["--vault-id", f"site@{wrong}"],
             f"cannot decrypt {codes_file} with the vault secrets loaded for this run: wrong vault password",
         ),
         "no vault password at all": (
-            one_host(devices, emulator, tmp_path, "ready1", "ready1", unlock_codes_file=str(codes_file),
-                     unlock_manifest_src=own_manifest),
+            one_host(
+                devices,
+                emulator,
+                tmp_path,
+                "ready1",
+                "ready1",
+                unlock_codes_file=str(codes_file),
+                unlock_manifest_src=own_manifest,
+            ),
             [],
             f"{codes_file} is vault-encrypted but no vault secret is loaded",
         ),
         "not a vault file": (
-            one_host(devices, emulator, tmp_path, "ready1", "ready1", unlock_codes_file=str(clear),
-                     unlock_manifest_src=own_manifest),
+            one_host(
+                devices,
+                emulator,
+                tmp_path,
+                "ready1",
+                "ready1",
+                unlock_codes_file=str(clear),
+                unlock_manifest_src=own_manifest,
+            ),
             ["--vault-id", f"site@{password}"],
             f"{clear} is not an ansible-vault encrypted file",
         ),
         "manifest of another job": (
-            one_host(devices, emulator, tmp_path, "ready1", "ready1", unlock_codes_file=str(codes_file),
-                     unlock_manifest_src=str(other_manifest)),
+            one_host(
+                devices,
+                emulator,
+                tmp_path,
+                "ready1",
+                "ready1",
+                unlock_codes_file=str(codes_file),
+                unlock_manifest_src=str(other_manifest),
+            ),
             ["--vault-id", f"site@{password}"],
             # The device's refusal, through the client (device_unlock names the endpoint and the command).
             "describe-device failed (exit status 1) for endpoint",

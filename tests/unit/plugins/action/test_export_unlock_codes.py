@@ -140,7 +140,9 @@ def test_vault_id_picks_the_identity_and_an_unknown_one_is_refused(stub, tmp_pat
     dest = tmp_path / "site.vault.yml"
     secrets = (SECRET, ("site", VaultSecret(b"other password")))
     codes(stub, (VALID_JOB_ID, CODE_A))
-    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest), "vault_id": "site"}, secrets=secrets).run(task_vars={})
+    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest), "vault_id": "site"}, secrets=secrets).run(
+        task_vars={}
+    )
     assert not result.get("failed"), result
     assert dest.read_bytes().startswith(b"$ANSIBLE_VAULT;1.2;AES256;site\n")
     assert decrypt(dest, secrets=secrets[1:]) == {VALID_JOB_ID: CODE_A}
