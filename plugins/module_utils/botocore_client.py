@@ -70,12 +70,14 @@ def warm_up() -> None:
         pass
 
 
-def snowball_client(
-    params: Dict[str, Any], job_id: str, operation: str = "GetJobUnlockCode", max_pool_connections: int = 10
-) -> Tuple[Any, List[str]]:
-    """A botocore Snowball client for amazon.aws's connection options (module params, or a
-    plugin's ``get_options()``), and the list that collects the ``snowball:Operation`` names it
-    calls (amazon.aws's ``resource_actions``)."""
+def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int = 10) -> Tuple[Any, List[str]]:
+    """A botocore client of ``service`` for amazon.aws's connection options (module params, or a
+    plugin's ``get_options()``), and the list that collects the ``service:Operation`` names it
+    calls (amazon.aws's ``resource_actions``).
+
+    Raises ``SnowballError`` for bad options, and botocore's own exceptions (``BotoCoreError``,
+    ``ValueError``) when the client cannot be made: callers turn those into their messages.
+    """
     if not HAS_BOTOCORE:
         raise SnowballError(
             "botocore is required by the Python that calls AWS here"
@@ -102,26 +104,36 @@ def snowball_client(
             raise SnowballError(f"aws_config is not a valid botocore configuration: {e}") from None
     endpoint = params.get("endpoint_url") or None
     region = params.get("region") or None
-    failure = None
-    try:
-        client = _session(profile).create_client(
-            "snowball", region_name=region, endpoint_url=endpoint, verify=verify, config=config, **keys
-        )
-    except botocore.exceptions.BotoCoreError as e:
-        from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
-
-        failure = to_snowball_error(e, operation, job_id, region, endpoint)
-    except ValueError as e:
-        failure = SnowballError(f"could not create the Snowball client: {e}")
-    if failure is not None:
-        raise failure
+    client = _session(profile).create_client(
+        service, region_name=region, endpoint_url=endpoint, verify=verify, config=config, **keys
+    )
     calls: List[str] = []
     if params.get("debug_botocore_endpoint_logs"):
         client.meta.events.register(
-            "before-parameter-build.snowball",
-            lambda model=None, **kwargs: calls.append(f"snowball:{model.name}") if model is not None else None,
+            f"before-parameter-build.{client.meta.service_model.service_id.hyphenize()}",
+            lambda model=None, **kwargs: calls.append(f"{service}:{model.name}") if model is not None else None,
         )
     return client, calls
+
+
+def snowball_client(
+    params: Dict[str, Any], job_id: str, operation: str = "GetJobUnlockCode", max_pool_connections: int = 10
+) -> Tuple[Any, List[str]]:
+    """A botocore Snowball client for amazon.aws's connection options (module params, or a
+    plugin's ``get_options()``), and the list that collects the ``snowball:Operation`` names it
+    calls (amazon.aws's ``resource_actions``)."""
+    failure = None
+    try:
+        return aws_client("snowball", params, max_pool_connections)
+    except SnowballError:
+        raise  # before the botocore clauses: botocore may be missing
+    except botocore.exceptions.BotoCoreError as e:
+        from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
+
+        failure = to_snowball_error(e, operation, job_id, params.get("region") or None, params.get("endpoint_url"))
+    except ValueError as e:
+        failure = SnowballError(f"could not create the Snowball client: {e}")
+    raise failure
 
 
 def snowball_jobs(

@@ -3,7 +3,9 @@
 Run with ``make bench`` (not part of ``make test``). Starts the Snowball API emulator with
 ``--latency`` added to every call, builds a 200-host inventory (local connection, forks 20), and
 runs each approach ``--repeat`` times, interleaved, printing medians and the ratios the project
-targets; then the ``unlock`` role on 50 simulated devices against its floor. Peak controller
+targets; then the ``unlock`` role on 50 simulated devices against its floor; and a remote unlock of
+200 managed devices through Snow Device Management (``--execution-time`` per unlock), counting the
+emulator's CreateTask calls. Peak controller
 memory is the largest sum of PSS over ansible-playbook and its workers, sampled every 20 ms.
 The table goes to docs/performance.md.
 
@@ -33,6 +35,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from emulator.api import CREDENTIALS  # noqa: E402
 from emulator.api import DEFAULT_ACCESS_KEY  # noqa: E402
 from emulator.api import EmulatorServer  # noqa: E402
+from emulator import device_management  # noqa: E402
 from emulator.device import DeviceFleet  # noqa: E402
 from emulator.jobs import default_jobs  # noqa: E402
 
@@ -84,6 +87,27 @@ PLAYS = {
       delegate_to: localhost
 """,
 }
+
+
+def remote_play(devices: int) -> str:
+    """One managed_device_unlock on the controller for the first ``devices`` hosts' jobs."""
+    return f"""- hosts: fleet[0:{devices - 1}]
+  gather_facts: false
+  tasks:
+    - edge.snowball.managed_device_unlock:
+        job_ids: "{{{{ ansible_play_hosts | map('extract', hostvars, 'job_id') | list }}}}"
+        poll_interval: 1
+        timeout: 300
+      run_once: true
+      delegate_to: localhost
+"""
+
+
+def fresh_managed(server: EmulatorServer) -> int:
+    """Every managed device LOCKED again, no task; returns the emulator's CreateTask count so far."""
+    device_management.of(server).reset()
+    return server.state.stats()["requests"].get("CreateTask", 0)
+
 
 RAW_BOTO3 = """
 import sys, concurrent.futures, boto3, botocore.config
@@ -233,6 +257,8 @@ def main() -> int:
         action="store_true",
         help="print each task's time (ansible.posix.profile_tasks) for the role's runs",
     )
+    parser.add_argument("--remote-devices", type=int, default=HOSTS, help="managed devices unlocked remotely")
+    parser.add_argument("--execution-time", type=float, default=5.0, help="seconds one remote unlock takes")
     parser.add_argument(
         "--only", default="", help="comma-separated approaches to run (a quick look; no report written)"
     )
@@ -241,6 +267,7 @@ def main() -> int:
     work = pathlib.Path(tempfile.mkdtemp(prefix="edge-bench-"))
     jobs = default_jobs(extra=max(HOSTS, DEVICES))
     server = EmulatorServer(jobs=jobs, latency=args.latency).start()
+    device_management.configure(server, execution_time=args.execution_time)
     fleet_jobs = {job.name: job for job in jobs}
     assignments = {f"fleet{i}": f"127.0.1.{i}" for i in range(1, DEVICES + 1)}
     devices = DeviceFleet(fleet_jobs, assignments, port=0, unlock_delay=1.0).start()
@@ -248,6 +275,7 @@ def main() -> int:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(
             AWS_ENDPOINT_URL_SNOWBALL=server.url,
+            AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT=server.url,
             AWS_ENDPOINT_URL=server.url,
             AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY,
             AWS_SECRET_ACCESS_KEY=CREDENTIALS[DEFAULT_ACCESS_KEY][0],
@@ -268,12 +296,13 @@ def main() -> int:
         if args.aws_cli:
             lines.append(f"aws_cli={os.path.abspath(args.aws_cli)}")
         (work / "fleet.ini").write_text("\n".join(lines) + "\n")
-        for name, text in PLAYS.items():
+        plays = dict(PLAYS, remote_200=remote_play(args.remote_devices))
+        for name, text in plays.items():
             (work / f"{name}.yml").write_text(text)
         ids = [fleet_jobs[f"fleet{i}"].job_id for i in range(1, HOSTS + 1)]
         (work / "raw_boto3.py").write_text(RAW_BOTO3)
 
-        commands = {name: [str(BIN / "ansible-playbook"), "-i", "fleet.ini", f"{name}.yml"] for name in PLAYS}
+        commands = {name: [str(BIN / "ansible-playbook"), "-i", "fleet.ini", f"{name}.yml"] for name in plays}
         if not args.aws_cli:
             del commands["aws_cli"]
         commands["raw_boto3"] = [sys.executable, "raw_boto3.py", *ids]
@@ -306,9 +335,14 @@ def main() -> int:
         results["role_50"] = []
         cpus: dict[str, list[float]] = {name: [] for name in results}
         memory: dict[str, float] = {}
+        create_tasks: list[int] = []
         for round_ in range(args.repeat):
             for name, argv in commands.items():
+                before = fresh_managed(server) if name == "remote_200" else 0
                 wall, peak, cpu = timed(argv, env, work)
+                if name == "remote_200":
+                    create_tasks.append(server.state.stats()["requests"].get("CreateTask", 0) - before)
+                    print(f"round {round_ + 1} remote_200 sent {create_tasks[-1]} CreateTask calls", flush=True)
                 results[name].append(wall)
                 cpus[name].append(cpu)
                 memory[name] = max(memory.get(name, 0), peak)
@@ -338,7 +372,7 @@ def main() -> int:
 
     med = {name: statistics.median(values) for name, values in results.items() if values}
     cpu_med = {name: statistics.median(values) for name, values in cpus.items() if values}
-    report = render(med, cpu_med, memory, profile, args)
+    report = render(med, cpu_med, memory, profile, args, max(create_tasks) if create_tasks else None)
     print(report)
     if not only:
         out = pathlib.Path(args.out)
@@ -349,7 +383,12 @@ def main() -> int:
 
 
 def render(
-    med: dict[str, float], cpu: dict[str, float], memory: dict[str, float], profile: dict, args: argparse.Namespace
+    med: dict[str, float],
+    cpu: dict[str, float],
+    memory: dict[str, float],
+    profile: dict,
+    args: argparse.Namespace,
+    create_tasks: int | None = None,
 ) -> str:
     rows = [
         ("debug", "playbook whose only task is `debug` (Ansible's own floor)"),
@@ -362,6 +401,11 @@ def render(
         ("module_per_host", "this collection: `job_unlock_code` delegated to localhost, per host"),
         ("ping_role_floor", f"floor of the role: {ROLE_MODULE_TASKS} `ping` tasks on 50 hosts"),
         ("role_50", "this collection: the `unlock` role on 50 simulated devices (1 s unlock delay)"),
+        (
+            "remote_200",
+            f"this collection: `managed_device_unlock` once on the controller for {args.remote_devices} managed"
+            f" devices ({args.execution_time:g} s per unlock)",
+        ),
     ]
     out = [
         "# Performance: unlock codes for a fleet",
@@ -406,6 +450,16 @@ def render(
             med["role_50"] / floor,
             1.5,
         )
+    if "remote_200" in med:
+        target(
+            f"remote unlock of {args.remote_devices} devices ≤ one execution ({args.execution_time:g} s) + 10 s",
+            med["remote_200"],
+            args.execution_time + 10,
+            unit=" s",
+        )
+    if create_tasks is not None:
+        limit = -(-args.remote_devices // 10)
+        target(f"CreateTask calls for {args.remote_devices} devices ≤ {limit}", create_tasks, limit, unit="")
     if "lookup_batched" in memory:
         target("peak controller memory, batched lookup < 300 MB", memory["lookup_batched"], 300, unit=" MB")
     if profile:

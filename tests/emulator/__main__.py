@@ -32,6 +32,7 @@ import threading
 from .api import CREDENTIALS
 from .api import DEFAULT_ACCESS_KEY
 from .api import EmulatorServer
+from . import device_management
 from .device import DEMO_DEVICES
 from .device import DEMO_PORT
 from .device import DeviceFleet
@@ -51,6 +52,7 @@ def _environment(url: str, fleet: DeviceFleet | None) -> dict[str, str]:
         PATH=CLIENT_BIN + os.pathsep + os.environ.get("PATH", ""),
         SNOWBALL_EMULATOR_URL=url,
         AWS_ENDPOINT_URL_SNOWBALL=url,
+        AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT=url,
         AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY,
         AWS_SECRET_ACCESS_KEY=CREDENTIALS[DEFAULT_ACCESS_KEY][0],
         AWS_REGION=os.environ.get("AWS_REGION", "us-east-1"),
@@ -72,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url-file", help="also write the URL to this file")
     parser.add_argument("--device-port", type=int, default=DEMO_PORT, help="port of every simulated device (0: free)")
     parser.add_argument("--unlock-delay", type=float, default=1.0, help="seconds a device spends UNLOCKING")
+    parser.add_argument(
+        "--execution-time", type=float, default=None, help="seconds a Snow Device Management unlock task runs"
+    )
     parser.add_argument("--no-devices", action="store_true", help="start no simulated device")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     parser.add_argument("command", choices=("serve", "run"))
@@ -82,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         args.host, args.port, jobs=default_jobs(extra=args.extra_jobs), latency=args.latency, verbose=args.verbose
     )
     server.start()
+    if args.execution_time is not None:
+        device_management.configure(server, execution_time=args.execution_time)
     fleet = None
     if not args.no_devices:
         fleet = DeviceFleet(server.state.by_name, DEMO_DEVICES, port=args.device_port, unlock_delay=args.unlock_delay)

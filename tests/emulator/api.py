@@ -242,6 +242,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # -- routing ---------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         self._body()
+        from . import device_management  # Snow Device Management, on the same port (it imports this module)
+
+        if device_management.serve(self, "GET", b""):
+            return None
         path = urlsplit(self.path).path
         if path == "/_emulator/jobs":
             state = self.server.state
@@ -268,6 +272,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         body = self._body()
+        from . import device_management  # Snow Device Management, on the same port (it imports this module)
+
+        if device_management.serve(self, "POST", body):
+            return None
         path = urlsplit(self.path).path
         if path.startswith("/_emulator/"):
             return self._control(path, body)

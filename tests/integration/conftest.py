@@ -127,6 +127,7 @@ def edge_host_env(tmp_path: pathlib.Path, emulator: EmulatorServer | None = None
     if emulator is not None:
         env.update(
             AWS_ENDPOINT_URL_SNOWBALL=emulator.url,
+            AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT=emulator.url,
             AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY,
             AWS_SECRET_ACCESS_KEY=CREDENTIALS[DEFAULT_ACCESS_KEY][0],
             AWS_REGION="us-east-1",

@@ -27,6 +27,8 @@ PLUGINS = [
     "plugins/lookup/unlock_code.py",
     "plugins/modules/device_unlock.py",
     "plugins/modules/device_info.py",
+    "plugins/modules/managed_device_unlock.py",
+    "plugins/modules/managed_device_info.py",
 ]
 SINGLE_JOB = "JID123e4567-e89b-12d3-a456-426655440000"
 CLUSTER_JOB = "JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
@@ -69,6 +71,7 @@ def test_every_example_runs_as_written(emulator, tmp_path):
         playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
         env = {
             "AWS_ENDPOINT_URL_SNOWBALL": emulator.url,
+            "AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT": emulator.url,
             "AWS_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY,
             "AWS_SECRET_ACCESS_KEY": CREDENTIALS[DEFAULT_ACCESS_KEY][0],
             "AWS_REGION": "us-east-1",
@@ -97,3 +100,8 @@ def test_every_example_runs_as_written(emulator, tmp_path):
         assert devices.device("ready1").state == "UNLOCKED"
         assert all(devices.device(f"cluster{i}").state == "UNLOCKED" for i in (1, 2, 3))
         assert "failed=0" in run.stdout
+        # managed_device_unlock's examples unlocked both jobs' devices remotely, with one task.
+        managed = emulator.device_management.public()
+        assert managed["devices"]["ready1"]["state"] == "UNLOCKED"
+        assert managed["devices"]["cluster1"]["state"] == "UNLOCKED"
+        assert len(managed["tasks"]) == 1

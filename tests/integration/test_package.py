@@ -40,6 +40,10 @@ def test_tarball_has_the_plugins_and_no_strays(tmp_path):
         "plugins/action/job_manifest.py",
         "plugins/modules/device_unlock.py",
         "plugins/modules/device_info.py",
+        "plugins/modules/managed_device_unlock.py",
+        "plugins/modules/managed_device_info.py",
+        "plugins/module_utils/device_management.py",
+        "roles/unlock/tasks/remote.yml",
         "plugins/module_utils/snowball_edge_client.py",
         "roles/unlock/tasks/main.yml",
         "roles/unlock/meta/argument_specs.yml",
@@ -71,7 +75,14 @@ def _ansible_doc(*args: str) -> str:
 def test_ansible_doc_lists_every_plugin():
     modules = _ansible_doc("-l", "edge.snowball")
     lookups = _ansible_doc("-t", "lookup", "-l", "edge.snowball")
-    for module in ("job_unlock_code", "job_manifest", "device_unlock", "device_info"):
+    for module in (
+        "job_unlock_code",
+        "job_manifest",
+        "device_unlock",
+        "device_info",
+        "managed_device_unlock",
+        "managed_device_info",
+    ):
         assert f"edge.snowball.{module}" in modules
     assert "edge.snowball.unlock_code" in lookups
     assert "edge.snowball.unlock" in _ansible_doc("-t", "role", "-l", "edge.snowball")

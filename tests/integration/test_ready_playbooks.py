@@ -23,6 +23,7 @@ def user_env(emulator):
     return {
         # Configured the way a user points botocore at an endpoint, without endpoint_url.
         "AWS_ENDPOINT_URL_SNOWBALL": emulator.url,
+        "AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT": emulator.url,
         "AWS_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY": CREDENTIALS[DEFAULT_ACCESS_KEY][0],
         "AWS_REGION": "us-east-1",

@@ -15,8 +15,16 @@ TARGETS = sorted(
 )
 
 
+#: Targets that only call Snow Device Management (REST-JSON): the Snowball protocol does not apply.
+REST_JSON_TARGETS = {"managed_device_unlock", "managed_device_info"}
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_target(target, emulator, devices, protocol, tmp_path):
+    if target in REST_JSON_TARGETS:
+        if protocol == "cbor":
+            pytest.skip("Snow Device Management speaks REST-JSON only")
+        protocol = "rest-json"
     playbook = tmp_path / "play.yml"
     playbook.write_text(f"- hosts: localhost\n  gather_facts: false\n  roles:\n    - role: {target}\n")
     run = run_playbook(playbook, emulator, tmp_path, protocol, devices=devices)

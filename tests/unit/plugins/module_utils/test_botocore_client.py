@@ -77,6 +77,8 @@ def test_resource_actions_are_collected_when_asked():
         ("modules.job_unlock_code", ("boto3", "s3transfer")),  # botocore only
         ("modules.device_unlock", ("boto3", "botocore")),  # the edge host needs neither
         ("modules.device_info", ("boto3", "botocore")),
+        ("modules.managed_device_unlock", ("boto3", "s3transfer")),
+        ("modules.managed_device_info", ("boto3", "s3transfer")),
         ("modules.job_manifest", ("boto3", "s3transfer")),  # target side: amazon.aws's option spec only
         # Controller side: botocore alone (boto3 would cost every forked worker ~190 ms)
         ("lookup.unlock_code", ("boto3", "s3transfer")),
@@ -93,6 +95,15 @@ def test_module_imports_stay_lean(module, forbidden):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True).stdout
     assert out.split() == ["False"] * len(forbidden), f"{module} imports {forbidden}: {out}"
+
+
+def test_aws_client_serves_another_service_with_its_resource_actions():
+    client, calls = botocore_client.aws_client("snow-device-management", params(debug_botocore_endpoint_logs=True))
+    assert client.meta.service_model.signing_name == "snow-device-management"
+    with Stubber(client) as stub:
+        stub.add_response("list_devices", {"devices": []}, {})
+        client.list_devices()
+    assert calls == ["snow-device-management:ListDevices"]
 
 
 def _env():

@@ -1,0 +1,465 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Remote unlock through AWS Snow Device Management (botocore service ``snow-device-management``).
+
+A device ordered with remote management (``RemoteManagement: INSTALLED_AUTOSTART`` on its job)
+reaches out to its AWS region and takes commands from there: ``CreateTask`` with
+``command: {unlock: {}}`` unlocks it with no client, manifest or unlock code anywhere. No secret
+travels on this path, so nothing here is censored.
+
+What the service gives, and how it is used:
+
+* ``ListDevices(jobId)`` (paginated) maps a job to its managed device(s);
+* ``DescribeDevice`` is a cloud-side copy of what the device last reported (``deviceState``,
+  ``lastUpdatedAt``): a state older than the task proves nothing about the task;
+* ``CreateTask`` takes 1 to 10 targets; only one command runs on a device at a time;
+* ``DescribeExecution`` gives each device's execution state for a task.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime
+import threading
+import time
+import uuid
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import THROTTLING_CODES
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
+
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+    from botocore.parsers import ResponseParserError
+except ImportError:
+    pass  # Reported by botocore_client.aws_client
+
+SERVICE = "snow-device-management"
+#: CreateTask takes at most this many targets (the API's TargetList).
+MAX_TARGETS_PER_TASK = 10
+#: Calls in flight at once for a fleet (each ListDevices / DescribeDevice / DescribeExecution is per device).
+CONCURRENCY = 16
+#: How far this machine's clock may be ahead of AWS's when DescribeTask cannot give the task's creation time.
+CLOCK_SKEW = datetime.timedelta(seconds=60)
+UNLOCKED = "UNLOCKED"
+SUCCEEDED = "SUCCEEDED"
+#: The model says SUCCEEDED; one AWS CLI page says COMPLETED: both mean the command ran.
+SUCCESS_EXECUTION_STATES = (SUCCEEDED, "COMPLETED")
+#: Execution states after which nothing more happens.
+FAILED_EXECUTION_STATES = ("FAILED", "REJECTED", "TIMED_OUT", "CANCELED")
+PENDING_EXECUTION_STATES = ("QUEUED", "IN_PROGRESS")
+
+_WHAT_TO_CHECK = {
+    "FAILED": "the device could not unlock itself; check it on site (power, display, snowballEdge describe-device)",
+    "REJECTED": (
+        "the device refused the command, usually because another command is still running on it (only one"
+        " runs at a time); wait for it to finish and run again"
+    ),
+    "TIMED_OUT": (
+        "the device did not finish the unlock in time; check that it is powered on and that it can reach the"
+        " AWS region (its last contact is in last_reached_out_at)"
+    ),
+    "CANCELED": "the task was canceled (CancelTask) before the device ran it; run again to unlock it",
+}
+
+
+def _service_error(
+    error: Exception, action: str, subject: str, region: Optional[str], endpoint: Optional[str]
+) -> SnowballError:
+    """A Snow Device Management failure as a message that says what to do. ``subject`` names what
+    the call was about (a job, a device, a task), never anything secret."""
+    target = endpoint or "the Snow Device Management endpoint"
+    if isinstance(error, ClientError):
+        err = error.response.get("Error", {}) or {}
+        code = str(err.get("Code") or "")
+        said = str(err.get("Message") or "").strip()
+        said = f" AWS said: {said.rstrip('.')}." if said else ""
+        request_id = (error.response.get("ResponseMetadata") or {}).get("RequestId")
+        status = (error.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+        where = f" in region {region}" if region else ""
+        text = None
+        if code in THROTTLING_CODES:
+            text = (
+                f"Snow Device Management kept throttling {action} for {subject} ({code}) after retrying with"
+                " backoff. Retry later, raise the retries option, or unlock fewer devices per run."
+            )
+        elif code == "ResourceNotFoundException":
+            text = (
+                f"{subject} was not found by Snow Device Management{where} ({action}).{said} Check the id, and"
+                " that region and account are the ones the job was ordered in."
+            )
+        elif code == "ValidationException":
+            text = f"Snow Device Management refused {action} for {subject} as invalid.{said} Check the ids passed."
+        elif code in ("AccessDeniedException", "AccessDenied"):
+            text = (
+                f"access denied for {SERVICE}:{action} ({subject}).{said} Allow the IAM action"
+                f" {SERVICE}:{action} in the job's region (docs/iam-policy.json in this collection)."
+            )
+        elif code == "ServiceQuotaExceededException":
+            text = (
+                f"{action} for {subject} would exceed a Snow Device Management quota.{said} Wait for running"
+                " tasks to finish (or ask AWS to raise the quota), then run again."
+            )
+        elif code == "InternalServerException" or (isinstance(status, int) and status >= 500):
+            text = (
+                f"Snow Device Management failed with HTTP {status} ({code or 'no error code'}) on {action} for"
+                f" {subject}, after retries. This is on the AWS side: retry later."
+            )
+        if text is not None:
+            return SnowballError(text, error_code=code or None, request_id=request_id)
+        return to_snowball_error(error, action, subject, region, target)
+    from botocore import exceptions as bex
+
+    name = type(error).__name__
+    if isinstance(error, (bex.ConnectTimeoutError, bex.ReadTimeoutError)):
+        return SnowballError(
+            f"timed out talking to {target} on {action} for {subject} ({name}). Check the network path to the"
+            " endpoint, or raise aws_config.read_timeout / connect_timeout.",
+            error_code=name,
+        )
+    if isinstance(error, bex.EndpointConnectionError):
+        return SnowballError(
+            f"could not connect to {target} on {action} for {subject}: nothing answered"
+            f" ({error.kwargs.get('endpoint_url', 'unknown URL')}). Check endpoint_url (or"
+            " AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT), the region and the network (proxy, DNS, firewall).",
+            error_code=name,
+        )
+    return to_snowball_error(error, action, subject, region, target)
+
+
+def _after(stamp: Any, since: Any) -> bool:
+    """True when timestamp ``stamp`` is later than ``since`` (both datetimes; naive ones are UTC)."""
+    if not isinstance(stamp, datetime.datetime) or not isinstance(since, datetime.datetime):
+        return False
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=datetime.timezone.utc)
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=datetime.timezone.utc)
+    return stamp > since
+
+
+def iso(stamp: Any) -> Optional[str]:
+    return stamp.isoformat() if isinstance(stamp, datetime.datetime) else None
+
+
+def require_valid_job_ids(values: Iterable[Any]) -> List[str]:
+    """Every job id checked before any call; the first bad one fails with its reason. Duplicates dropped."""
+    out: List[str] = []
+    for value in values:
+        reason = validate_job_id(value)
+        if reason is not None:
+            raise SnowballError(reason, error_code="InvalidJobId")
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
+    out: List[str] = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip() or len(value) > 64 or value != value.strip():
+            raise SnowballError(
+                f"managed_device_ids holds {value!r}, which is not a managed device id (1 to 64 characters, no"
+                " spaces; edge.snowball.managed_device_info lists them)",
+                error_code="InvalidManagedDeviceId",
+            )
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def require_positive(name: str, value: Any, minimum: float) -> None:
+    if value is None or value < minimum:
+        raise SnowballError(f"{name} must be at least {minimum:g} seconds, got {value}", error_code="InvalidOption")
+
+
+def retry_decorator(retries: int = DEFAULT_RETRIES):
+    """amazon.aws's jittered backoff, also on ``ThrottlingException`` and ``InternalServerException``
+    (neither is in ``AWSRetry``'s own list). ``retries`` is on top of botocore's own attempts."""
+    if not isinstance(retries, int) or retries < 0:
+        raise SnowballError(f"retries must be 0 or more, got {retries}")
+    from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+    return AWSRetry.jittered_backoff(
+        retries=retries + 1,
+        delay=1,
+        max_delay=20,
+        catch_extra_error_codes=list(THROTTLING_CODES) + ["InternalServerException"],
+    )
+
+
+class ManagedDevices:
+    """The Snow Device Management calls of this collection, with its messages.
+
+    ``client`` is a botocore ``snow-device-management`` client, usually wrapped by amazon.aws's
+    ``RetryingBotoClientWrapper`` (then ``retrying=True`` passes ``aws_retry=True``). ``clock``
+    (seconds, monotonic), ``sleep`` and ``now`` (UTC datetime) are injected so tests never sleep.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        region: Optional[str] = None,
+        endpoint: Optional[str] = None,
+        retrying: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime.datetime] = lambda: datetime.datetime.now(datetime.timezone.utc),
+        token: Callable[[], str] = lambda: str(uuid.uuid4()),
+        concurrency: int = CONCURRENCY,
+    ):
+        self.client = client
+        self.concurrency = concurrency
+        self.region = region
+        self.endpoint = endpoint
+        self._retry_kwargs = {"aws_retry": True} if retrying else {}
+        self._sleep = sleep
+        self._clock = clock
+        self._now = now
+        self._token = token
+        self.attempts: Dict[str, int] = {}
+        self.calls: Dict[str, int] = {}
+        self._count_lock = threading.Lock()
+        events = getattr(getattr(client, "meta", None), "events", None)
+        if events is not None:
+            events.register(f"before-send.{SERVICE}", self._sent)
+
+    def _sent(self, event_name: str = "", **kwargs: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        with self._count_lock:
+            self.attempts[operation] = self.attempts.get(operation, 0) + 1
+
+    def retry_summary(self) -> Optional[str]:
+        parts = []
+        with self._count_lock:
+            for operation, sent in sorted(self.attempts.items()):
+                made = self.calls.get(operation, 0)
+                if sent > made:
+                    parts.append(f"{operation}: {sent} requests for {made} call(s) ({sent - made} retried)")
+        return "; ".join(parts) or None
+
+    def _call(self, action: str, method: str, subject: str, **params: Any) -> Dict[str, Any]:
+        with self._count_lock:
+            self.calls[action] = self.calls.get(action, 0) + 1
+        failure: Optional[SnowballError] = None
+        try:
+            return getattr(self.client, method)(**params, **self._retry_kwargs)
+        except (BotoCoreError, ClientError, ResponseParserError) as e:
+            failure = _service_error(e, action, subject, self.region, self.endpoint)
+        # Raised outside the except block: no chained traceback.
+        raise failure
+
+    def _map(self, function: Callable[[Any], Any], items: List[Any]) -> List[Any]:
+        """``[function(item) for item in items]``, up to ``concurrency`` at a time, in order. The first
+        failure (a SnowballError) is raised once every call has ended."""
+        if len(items) <= 1 or self.concurrency <= 1:
+            return [function(item) for item in items]
+        failure: Optional[SnowballError] = None
+        results = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(self.concurrency, len(items))) as pool:
+            for future in [pool.submit(function, item) for item in items]:
+                try:
+                    results.append(future.result())
+                except SnowballError as e:
+                    failure = failure or e
+                    results.append(None)
+        if failure is not None:
+            raise failure
+        return results
+
+    # -- reading -----------------------------------------------------------
+    def list_devices(self, job_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        """ListDevices, every page; with ``job_id`` only that job's devices (also filtered here on
+        ``associatedWithJob``, should an endpoint ignore the filter)."""
+        devices: List[Dict[str, Any]] = []
+        params: Dict[str, Any] = {"jobId": job_id} if job_id else {}
+        subject = f"job {job_id}" if job_id else "the account's managed devices"
+        seen_tokens = set()
+        while True:
+            page = self._call("ListDevices", "list_devices", subject, **params)
+            for device in page.get("devices") or []:
+                if job_id and device.get("associatedWithJob") not in (None, job_id):
+                    continue
+                devices.append(device)
+            token = page.get("nextToken")
+            if not token or token in seen_tokens:
+                return devices
+            seen_tokens.add(token)
+            params["nextToken"] = token
+
+    def describe_device(self, device_id: str, job_id: Optional[str] = None) -> Dict[str, Any]:
+        subject = f"managed device {device_id}" + (f" (job {job_id})" if job_id else "")
+        response = self._call("DescribeDevice", "describe_device", subject, managedDeviceId=device_id)
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def describe_execution(self, task_id: str, device_id: str, job_id: Optional[str]) -> Dict[str, Any]:
+        subject = f"managed device {device_id}" + (f" (job {job_id})" if job_id else "") + f" in task {task_id}"
+        return self._call("DescribeExecution", "describe_execution", subject, taskId=task_id, managedDeviceId=device_id)
+
+    def devices_of_jobs(self, job_ids: List[str]) -> Dict[str, List[Dict[str, Any]]]:
+        """ListDevices for each job: ``{job_id: [device summary, ...]}`` (an empty list: no managed device)."""
+        return dict(zip(job_ids, self._map(self.list_devices, job_ids)))
+
+    def describe_devices(self, pairs: List[Any]) -> List[Dict[str, Any]]:
+        """DescribeDevice for each ``(job_id or None, managed_device_id)``, concurrently, in order."""
+        return self._map(lambda pair: self.describe_device(pair[1], pair[0]), pairs)
+
+    # -- unlocking ---------------------------------------------------------
+    def create_unlock_tasks(self, device_ids: List[str]) -> List[Dict[str, Any]]:
+        """CreateTask ``unlock`` for ``device_ids`` (distinct), at most 10 per task. Each call carries its
+        own clientToken, the same on every retry of that call, so a retried call makes no second task.
+        Returns ``[{"task_id", "targets", "created_at"}]``; ``created_at`` comes from DescribeTask (AWS's
+        clock), or this machine's clock just before CreateTask less ``CLOCK_SKEW`` when AWS does not say."""
+        distinct: List[str] = []
+        for device_id in device_ids:
+            if device_id not in distinct:
+                distinct.append(device_id)
+        batches = [
+            (distinct[start : start + MAX_TARGETS_PER_TASK], self._token())
+            for start in range(0, len(distinct), MAX_TARGETS_PER_TASK)
+        ]
+        # All tasks at once: the devices then unlock together, and the wait is one execution long.
+        return self._map(self._create_unlock_task, batches)
+
+    def _create_unlock_task(self, batch: Any) -> Dict[str, Any]:
+        targets, token = batch
+        before = self._now()
+        subject = "managed device(s) " + ", ".join(targets)
+        response = self._call(
+            "CreateTask",
+            "create_task",
+            subject,
+            targets=targets,
+            command={"unlock": {}},
+            clientToken=token,
+            description="edge.snowball unlock",
+        )
+        task_id = response.get("taskId")
+        if not task_id:
+            raise SnowballError(
+                f"CreateTask for {subject} returned no taskId; check endpoint_url points at Snow Device Management.",
+                error_code="EmptyTaskId",
+            )
+        try:
+            created = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id).get("createdAt")
+        except SnowballError:
+            # Not allowed (IAM) or not answered: the task exists, so go on with this machine's clock,
+            # allowing it to be up to CLOCK_SKEW ahead of AWS's.
+            created = None
+        if not isinstance(created, datetime.datetime):
+            created = before - CLOCK_SKEW
+        return {"task_id": task_id, "targets": targets, "created_at": created}
+
+    def wait_for_unlock(
+        self,
+        entries: List[Dict[str, Any]],
+        created_at: Dict[str, datetime.datetime],
+        timeout: float,
+        poll_interval: float,
+    ) -> List[Dict[str, Any]]:
+        """Poll until every entry (``job_id``, ``managed_device_id``, ``task_id``) is done: its execution
+        SUCCEEDED and DescribeDevice says UNLOCKED with ``lastUpdatedAt`` after its task was created, or its
+        execution ended in a failure state. Updates and returns ``entries``; entries still pending at the
+        deadline get ``timed_out: True``."""
+        deadline = self._clock() + timeout
+        pending = [e for e in entries if e.get("task_id")]
+
+        def check(entry: Dict[str, Any]) -> bool:
+            """One look at one device; True while it is still pending."""
+            if entry.get("execution_state") not in SUCCESS_EXECUTION_STATES:
+                execution = self.describe_execution(entry["task_id"], entry["managed_device_id"], entry["job_id"])
+                entry["execution_state"] = execution.get("state")
+                if entry["execution_state"] not in SUCCESS_EXECUTION_STATES:
+                    return entry["execution_state"] not in FAILED_EXECUTION_STATES
+            device = self.describe_device(entry["managed_device_id"], entry["job_id"])
+            entry["state"] = device.get("deviceState")
+            entry["last_updated_at"] = iso(device.get("lastUpdatedAt"))
+            entry["last_reached_out_at"] = iso(device.get("lastReachedOutAt"))
+            fresh = _after(device.get("lastUpdatedAt"), created_at[entry["task_id"]])
+            return not (entry["state"] == UNLOCKED and fresh)
+
+        while True:
+            pending = [entry for entry, still in zip(pending, self._map(check, pending)) if still]
+            if not pending:
+                return entries
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                for entry in pending:
+                    entry["timed_out"] = True
+                return entries
+            self._sleep(min(poll_interval, remaining))
+
+
+def failure_message(entries: List[Dict[str, Any]], timeout: float) -> Optional[str]:
+    """One message for every device whose unlock failed or did not finish, or None."""
+    lines = []
+    for entry in entries:
+        who = f"job {entry['job_id']} (managed device {entry['managed_device_id']}, task {entry.get('task_id')})"
+        execution = entry.get("execution_state")
+        if execution in FAILED_EXECUTION_STATES:
+            lines.append(f"{who}: execution {execution}: {_WHAT_TO_CHECK[execution]}")
+        elif entry.get("timed_out"):
+            if execution in SUCCESS_EXECUTION_STATES:
+                lines.append(
+                    f"{who}: the execution SUCCEEDED but the device has not reported UNLOCKED since the task"
+                    f" started (it reports {entry.get('state')}, last updated {entry.get('last_updated_at')})"
+                    f" within {timeout:g}s; check that it can reach the AWS region, or raise timeout"
+                )
+            else:
+                lines.append(
+                    f"{who}: still {execution or 'unknown'} after {timeout:g}s; the device has not picked up"
+                    " the command: check that it is powered on, that its remote management is running and that"
+                    " it can reach the AWS region, or raise timeout"
+                )
+    if not lines:
+        return None
+    return f"remote unlock failed for {len(lines)} device(s): " + "; ".join(lines)
+
+
+def no_device_message(job_ids: List[str]) -> str:
+    return (
+        f"no managed device for job(s) {', '.join(job_ids)}: remote management is not enabled for"
+        " them (DescribeJob's RemoteManagement is not INSTALLED_AUTOSTART), or the device has never reached"
+        " AWS from the job's region. Unlock these with the edge.snowball.unlock role's"
+        " client method (unlock_method: client), which needs no remote management."
+    )
+
+
+def managed_devices(params: Dict[str, Any], **kwargs: Any) -> tuple:
+    """``ManagedDevices`` for amazon.aws's connection options (module params), built like the
+    Snowball client (botocore only, shared data loader), wrapped in amazon.aws's retry wrapper with
+    this collection's backoff; and the list of ``snow-device-management:Operation`` names it calls."""
+    from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
+    from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import aws_client
+
+    retry = retry_decorator(params.get("retries", DEFAULT_RETRIES))
+    region = params.get("region") or None
+    endpoint = params.get("endpoint_url") or None
+    failure = None
+    try:
+        client, calls = aws_client(SERVICE, params, max_pool_connections=CONCURRENCY)
+    except SnowballError:
+        raise  # before the botocore clause: botocore may be missing
+    except (BotoCoreError, ValueError) as e:
+        if isinstance(e, ValueError):
+            failure = SnowballError(f"could not create the Snow Device Management client: {e}")
+        else:
+            failure = _service_error(e, "creating the client", "Snow Device Management", region, endpoint)
+    if failure is not None:
+        raise failure
+    devices = ManagedDevices(
+        RetryingBotoClientWrapper(client, retry), region=client.meta.region_name, endpoint=endpoint, **kwargs
+    )
+    return devices, calls

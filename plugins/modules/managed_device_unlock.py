@@ -1,0 +1,298 @@
+#!/usr/bin/python
+
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: managed_device_unlock
+version_added: 1.1.0
+short_description: Unlock Snowball Edge devices remotely through AWS Snow Device Management
+description:
+  - Unlocks Snowball Edge devices from the controller alone, through the AWS Snow Device Management API
+    (C(CreateTask) with the C(unlock) command). No Snowball Edge client, manifest or unlock code is needed
+    on any edge host, and no connection to the site at all.
+  - Works only for devices ordered with remote management (the job's C(RemoteManagement) is
+    C(INSTALLED_AUTOSTART)) that can reach their AWS region. For other devices use the
+    C(edge.snowball.unlock) role's client method.
+  - O(job_ids) are checked against the rule AWS documents before any call, and mapped to their managed
+    devices with C(ListDevices). A job with no managed device fails the task (listed in
+    RV(jobs_without_device)), after the devices of the other jobs are unlocked.
+  - Devices that already report C(UNLOCKED) get no task. The others are unlocked with C(CreateTask), at most
+    10 devices per task, each device once.
+  - With O(wait=true) the module waits until each device's execution is C(SUCCEEDED) B(and)
+    C(DescribeDevice) reports C(UNLOCKED) with a C(lastUpdatedAt) later than the task's creation (the
+    service's device state is a copy of what the device last reported, so an older one proves nothing).
+    An execution that ends C(FAILED), C(REJECTED), C(TIMED_OUT) or C(CANCELED), or a device that is not
+    unlocked within O(timeout), fails the task with a message naming the job and device.
+author:
+  - edge.snowball maintainers (@edge-snowball)
+options:
+  job_ids:
+    description:
+      - The Snowball jobs whose devices to unlock, for example C(JID123e4567-e89b-12d3-a456-426655440000).
+      - Mutually exclusive with O(managed_device_ids).
+    type: list
+    elements: str
+  managed_device_ids:
+    description:
+      - The managed device ids to unlock, as M(edge.snowball.managed_device_info) returns them.
+      - Mutually exclusive with O(job_ids).
+    type: list
+    elements: str
+  wait:
+    description:
+      - Wait until every device reports C(UNLOCKED) after its task started.
+      - With V(false) the module returns once the tasks are created.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for all devices when O(wait=true).
+    type: int
+    default: 900
+  poll_interval:
+    description: Seconds between two rounds of checks while waiting.
+    type: float
+    default: 10
+  retries:
+    description:
+      - How many times a throttled (C(ThrottlingException)) or failed (HTTP 5xx) call is retried with
+        jittered backoff, on top of botocore's own retries. V(0) leaves only botocore's retries.
+    type: int
+    default: 6
+notes:
+  - Required IAM actions, in the job's region, are C(snow-device-management:ListDevices),
+    C(snow-device-management:DescribeDevice), C(snow-device-management:CreateTask),
+    C(snow-device-management:DescribeTask) and C(snow-device-management:DescribeExecution).
+  - No secret is involved, so the result is not censored.
+  - In check mode no task is created; RV(devices) shows which devices would be unlocked.
+  - botocore reaches a different endpoint with O(endpoint_url) or C(AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT).
+seealso:
+  - module: edge.snowball.managed_device_info
+  - module: edge.snowball.device_unlock
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+# Note: These examples do not set authentication details, see the AWS Guide for details.
+
+- name: Unlock the devices of two jobs remotely and wait until they report UNLOCKED
+  edge.snowball.managed_device_unlock:
+    job_ids:
+      - JID123e4567-e89b-12d3-a456-426655440000
+      - JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+    timeout: 600
+    poll_interval: 5
+  register: remote_unlock
+
+- name: Show what happened to each device
+  ansible.builtin.debug:
+    msg: "{{ item.job_id }}: {{ item.state }} ({{ item.execution_state | default('no task needed', true) }})"
+  loop: "{{ remote_unlock.devices }}"
+  loop_control:
+    label: "{{ item.managed_device_id }}"
+
+- name: Send the unlock command to a known managed device and return at once
+  edge.snowball.managed_device_unlock:
+    managed_device_ids:
+      - "{{ remote_unlock.devices[0].managed_device_id }}"
+    wait: false
+"""
+
+RETURN = r"""
+devices:
+  description: One entry per managed device, in the order of O(job_ids) or O(managed_device_ids).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    job_id:
+      description: The job the device was ordered with.
+      type: str
+      sample: JID123e4567-e89b-12d3-a456-426655440000
+    managed_device_id:
+      description: The device's id in Snow Device Management.
+      type: str
+      sample: smd-3yxpo3wcbbmcf3hm
+    state:
+      description: The device's last reported state, C(LOCKED), C(UNLOCKING) or C(UNLOCKED).
+      type: str
+      sample: UNLOCKED
+    execution_state:
+      description:
+        - The state of the device's unlock execution (C(QUEUED), C(IN_PROGRESS), C(SUCCEEDED), C(FAILED),
+          C(REJECTED), C(TIMED_OUT), C(CANCELED)); null when no task was sent to it (already unlocked,
+          check mode) or when O(wait=false).
+      type: str
+      sample: SUCCEEDED
+    task_id:
+      description: The task that unlocked the device; null when none was needed.
+      type: str
+      sample: st-ficthmqoc2pht9gd
+    changed:
+      description: Whether an unlock task was (or in check mode would be) sent to this device.
+      type: bool
+      sample: true
+    last_updated_at:
+      description: When the device last reported its state to AWS (ISO 8601).
+      type: str
+      sample: "2026-11-28T03:40:12.345000+00:00"
+    last_reached_out_at:
+      description: When the device last contacted AWS (ISO 8601).
+      type: str
+      sample: "2026-11-28T03:40:12.345000+00:00"
+jobs_without_device:
+  description: The O(job_ids) that have no managed device (remote management not enabled); the task fails.
+  returned: when there are any
+  type: list
+  elements: str
+  sample: [JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d]
+task_ids:
+  description: The C(CreateTask) tasks this run created (each for at most 10 devices).
+  returned: always
+  type: list
+  elements: str
+  sample: [st-ficthmqoc2pht9gd]
+retried:
+  description: Which AWS calls were retried (throttling, 5xx, network errors) and how often.
+  returned: when a call was retried
+  type: str
+  sample: "CreateTask: 3 requests for 1 call(s) (2 retried)"
+"""
+
+# Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import UNLOCKED
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import failure_message
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import iso
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import managed_devices
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import no_device_message
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_positive
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_device_ids
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_job_ids
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+
+
+def _entry(job_id, device_id, described):
+    return {
+        "job_id": job_id,
+        "managed_device_id": device_id,
+        "state": described.get("deviceState"),
+        "execution_state": None,
+        "task_id": None,
+        "changed": False,
+        "last_updated_at": iso(described.get("lastUpdatedAt")),
+        "last_reached_out_at": iso(described.get("lastReachedOutAt")),
+    }
+
+
+def collect(api, job_ids, device_ids):
+    """The entries to work on, one per distinct device, with its current state; and the jobs
+    that have no managed device."""
+    entries = []
+    seen = set()
+    missing = []
+    if job_ids:
+        found = api.devices_of_jobs(job_ids)
+        missing = [job_id for job_id in job_ids if not found[job_id]]
+        pairs = [(job_id, d.get("managedDeviceId")) for job_id in job_ids for d in found[job_id]]
+    else:
+        pairs = [(None, device_id) for device_id in device_ids]
+    distinct = []
+    for job_id, device_id in pairs:
+        if device_id and device_id not in seen:
+            seen.add(device_id)
+            distinct.append((job_id, device_id))
+    for (job_id, device_id), described in zip(distinct, api.describe_devices(distinct)):
+        entries.append(_entry(job_id or described.get("associatedWithJob"), device_id, described))
+    return entries, missing
+
+
+def run(module, api, job_ids, device_ids):
+    params = module.params
+    entries, missing = collect(api, job_ids, device_ids)
+    # A job without a managed device fails the task, after the other jobs' devices are unlocked: in a
+    # fleet, one site ordered without remote management does not hold back the others.
+    messages = [no_device_message(missing)] if missing else []
+    locked = [e for e in entries if e["state"] != UNLOCKED]
+    for entry in locked:
+        entry["changed"] = True
+    result = {"changed": bool(locked), "devices": entries, "task_ids": []}
+    if missing:
+        result["jobs_without_device"] = missing
+    if module.check_mode or not locked:
+        return result, " ".join(messages) or None
+    tasks = api.create_unlock_tasks([e["managed_device_id"] for e in locked])
+    task_of = {device_id: task["task_id"] for task in tasks for device_id in task["targets"]}
+    for entry in locked:
+        entry["task_id"] = task_of[entry["managed_device_id"]]
+    result["task_ids"] = [task["task_id"] for task in tasks]
+    if not params["wait"]:
+        return result, " ".join(messages) or None
+    api.wait_for_unlock(
+        locked, {task["task_id"]: task["created_at"] for task in tasks}, params["timeout"], params["poll_interval"]
+    )
+    message = failure_message(locked, params["timeout"])
+    if message:
+        messages.append(message)
+    for entry in locked:
+        entry.pop("timed_out", None)
+    return result, " ".join(messages) or None
+
+
+def main():
+    argument_spec = aws_argument_spec()
+    argument_spec.update(
+        job_ids=dict(type="list", elements="str"),
+        managed_device_ids=dict(type="list", elements="str"),
+        wait=dict(type="bool", default=True),
+        timeout=dict(type="int", default=900),
+        poll_interval=dict(type="float", default=10),
+        retries=dict(type="int", default=DEFAULT_RETRIES),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[("job_ids", "managed_device_ids")],
+        required_one_of=[("job_ids", "managed_device_ids")],
+        supports_check_mode=True,
+    )
+    params = module.params
+
+    failure = None
+    api = None
+    resource_actions = []
+    result = {"changed": False, "devices": [], "task_ids": []}
+    try:
+        job_ids = require_valid_job_ids(params["job_ids"] or [])
+        device_ids = require_valid_device_ids(params["managed_device_ids"] or [])
+        if not job_ids and not device_ids:
+            raise SnowballError("job_ids or managed_device_ids must name at least one device", error_code="NoTarget")
+        require_positive("timeout", params["timeout"], 0)
+        require_positive("poll_interval", params["poll_interval"], 0.1)
+        api, resource_actions = managed_devices(params)
+        result, message = run(module, api, job_ids, device_ids)
+        if message:
+            code = "NoManagedDevice" if result.get("jobs_without_device") else "RemoteUnlockFailed"
+            failure = SnowballError(message, error_code=code)
+    except SnowballError as e:
+        failure = e
+    extra = {}
+    retried = api.retry_summary() if api is not None else None
+    if retried:
+        extra["retried"] = retried
+    if params["debug_botocore_endpoint_logs"]:
+        extra["resource_actions"] = sorted(set(resource_actions))
+    if failure is not None:
+        # Outside the except block, so that no traceback is attached to the result.
+        module.fail_json(**failure.as_result(), **{k: v for k, v in result.items() if k != "msg"}, **extra)
+    module.exit_json(**result, **extra)
+
+
+if __name__ == "__main__":
+    main()

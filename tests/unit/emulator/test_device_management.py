@@ -1,0 +1,196 @@
+"""The emulator's Snow Device Management API, driven by real botocore over HTTP."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import botocore.session
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from emulator import device_management
+from emulator.api import CREDENTIALS
+from emulator.api import DEFAULT_ACCESS_KEY
+from emulator.api import EmulatorServer
+from emulator.jobs import default_jobs
+
+
+@pytest.fixture
+def server():
+    with EmulatorServer(jobs=default_jobs(extra=25)) as srv:
+        device_management.configure(srv, execution_time=0.3)
+        yield srv
+
+
+def client(server, key=DEFAULT_ACCESS_KEY, service="snow-device-management"):
+    return botocore.session.get_session().create_client(
+        service,
+        region_name="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id=key,
+        aws_secret_access_key=CREDENTIALS[key][0],
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+
+
+def control(server, path, payload=None):
+    data = None if payload is None else json.dumps(payload).encode()
+    return json.load(urllib.request.urlopen(urllib.request.Request(server.url + path, data=data)))
+
+
+def device_of(server, name):
+    return control(server, "/_emulator/managed-devices")["devices"][name]["managed_device_id"]
+
+
+def test_seeds_managed_devices_only_for_jobs_with_remote_management(server):
+    sdm = client(server)
+    jobs = server.state.by_name
+    assert len(sdm.list_devices(jobId=jobs["ready1"].job_id)["devices"]) == 1
+    assert sdm.list_devices(jobId=jobs["ready3"].job_id)["devices"] == []
+    everything = [d for page in sdm.get_paginator("list_devices").paginate() for d in page["devices"]]
+    assert len(everything) == 6 + 25  # ready1-2, import1, cluster1-3, fleet1-25
+    assert {d["associatedWithJob"] for d in everything} >= {jobs["ready1"].job_id, jobs["fleet25"].job_id}
+    assert "nextToken" in sdm.list_devices(), "pages of 10"
+
+
+def test_unlock_goes_queued_in_progress_succeeded_and_updates_the_device_after_the_task(server):
+    device_management.configure(server, execution_time=1.0)
+    sdm = client(server)
+    device_id = device_of(server, "ready1")
+    before = sdm.describe_device(managedDeviceId=device_id)
+    assert before["deviceState"] == "LOCKED"
+    task = sdm.create_task(targets=[device_id], command={"unlock": {}})
+    created = sdm.describe_task(taskId=task["taskId"])["createdAt"]
+    assert before["lastUpdatedAt"] < created
+    seen = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        state = sdm.describe_execution(taskId=task["taskId"], managedDeviceId=device_id)["state"]
+        device = sdm.describe_device(managedDeviceId=device_id)["deviceState"]
+        if not seen or seen[-1] != (state, device):
+            seen.append((state, device))
+        if state == "SUCCEEDED":
+            break
+        time.sleep(0.05)
+    assert seen[-2:] == [("IN_PROGRESS", "UNLOCKING"), ("SUCCEEDED", "UNLOCKED")]
+    assert seen[0] in (("QUEUED", "LOCKED"), ("IN_PROGRESS", "UNLOCKING"))
+    after = sdm.describe_device(managedDeviceId=device_id)
+    assert after["lastUpdatedAt"] > created
+    assert sdm.describe_task(taskId=task["taskId"])["state"] == "COMPLETED"
+
+
+def test_one_command_at_a_time_per_device(server):
+    device_management.configure(server, execution_time=5.0)
+    sdm = client(server)
+    device_id = device_of(server, "ready2")
+    first = sdm.create_task(targets=[device_id], command={"unlock": {}})
+    second = sdm.create_task(targets=[device_id], command={"unlock": {}})
+    assert sdm.describe_execution(taskId=second["taskId"], managedDeviceId=device_id)["state"] == "REJECTED"
+    assert sdm.describe_execution(taskId=first["taskId"], managedDeviceId=device_id)["state"] in (
+        "QUEUED",
+        "IN_PROGRESS",
+    )
+
+
+def test_client_token_makes_create_task_idempotent(server):
+    sdm = client(server)
+    device_id = device_of(server, "cluster1")
+    one = sdm.create_task(targets=[device_id], command={"unlock": {}}, clientToken="same")
+    two = sdm.create_task(targets=[device_id], command={"unlock": {}}, clientToken="same")
+    assert one["taskId"] == two["taskId"]
+    assert len(control(server, "/_emulator/managed-devices")["tasks"]) == 1
+
+
+@pytest.mark.parametrize("outcome", ["FAILED", "TIMED_OUT"])
+def test_injected_execution_outcome(server, outcome):
+    control(server, "/_emulator/managed-devices/cluster2", {"outcome": outcome})
+    sdm = client(server)
+    device_id = device_of(server, "cluster2")
+    task = sdm.create_task(targets=[device_id], command={"unlock": {}})
+    time.sleep(0.35)
+    assert sdm.describe_execution(taskId=task["taskId"], managedDeviceId=device_id)["state"] == outcome
+    assert sdm.describe_device(managedDeviceId=device_id)["deviceState"] == "LOCKED"
+
+
+def test_a_device_that_never_reaches_out_stays_queued(server):
+    control(server, "/_emulator/managed-devices/cluster3", {"reaches_out": False})
+    sdm = client(server)
+    device_id = device_of(server, "cluster3")
+    task = sdm.create_task(targets=[device_id], command={"unlock": {}})
+    time.sleep(0.35)
+    assert sdm.describe_execution(taskId=task["taskId"], managedDeviceId=device_id)["state"] == "QUEUED"
+    assert sdm.describe_device(managedDeviceId=device_id)["deviceState"] == "LOCKED"
+
+
+@pytest.mark.parametrize(
+    ("targets", "code"),
+    [
+        ([], "ValidationException"),
+        (["smd-x"] * 2, "ValidationException"),
+        (["smd-unknown"], "ResourceNotFoundException"),
+    ],
+)
+def test_create_task_validates_targets(server, targets, code):
+    sdm = client(server)
+    if targets == []:
+        # botocore refuses an empty list itself; send 11 targets instead.
+        targets = [device_of(server, f"fleet{i}") for i in range(1, 12)]
+    with pytest.raises(ClientError) as info:
+        sdm.create_task(targets=targets, command={"unlock": {}})
+    assert info.value.response["Error"]["Code"] == code
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "status"),
+    [
+        ("throttle", "ThrottlingException", 429),
+        ("server_error", "InternalServerException", 500),
+        ("denied", "AccessDeniedException", 403),
+    ],
+)
+def test_faults_apply_to_the_api_and_are_counted(server, kind, code, status):
+    control(server, "/_emulator/faults", {"kind": kind, "operation": "CreateTask", "times": 1})
+    sdm = client(server)
+    with pytest.raises(ClientError) as info:
+        sdm.create_task(targets=[device_of(server, "ready1")], command={"unlock": {}})
+    assert info.value.response["Error"]["Code"] == code
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
+    sdm.create_task(targets=[device_of(server, "ready1")], command={"unlock": {}})
+    assert control(server, "/_emulator/stats")["requests"]["CreateTask"] == 2
+
+
+def test_sigv4_is_checked_with_the_signing_name(server):
+    wrong = botocore.session.get_session().create_client(
+        "snow-device-management",
+        region_name="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id=DEFAULT_ACCESS_KEY,
+        aws_secret_access_key="not-the-secret",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    with pytest.raises(ClientError) as info:
+        wrong.list_devices()
+    assert info.value.response["Error"]["Code"] == "InvalidSignatureException"
+    denied = [k for k, (_s, policy) in CREDENTIALS.items() if policy == "deny"][0]
+    with pytest.raises(ClientError) as info:
+        client(server, denied).list_devices()
+    assert info.value.response["Error"]["Code"] == "AccessDeniedException"
+
+
+def test_requests_signed_for_another_service_are_refused(server):
+    sdm = client(server)
+    sdm._request_signer._signing_name = "snowball"  # a signature scoped to another service
+    with pytest.raises(ClientError) as info:
+        sdm.list_devices()
+    assert "snow-device-management" in info.value.response["Error"]["Message"]
+
+
+def test_reset_restores_the_seeded_states(server):
+    control(server, "/_emulator/managed-devices/ready1", {"state": "UNLOCKED", "outcome": "FAILED"})
+    control(server, "/_emulator/managed-devices/_reset", {})
+    devices = control(server, "/_emulator/managed-devices")["devices"]
+    assert devices["ready1"]["state"] == "LOCKED" and devices["ready1"]["outcome"] == "SUCCEEDED"
+    assert devices["import1"]["state"] == "UNLOCKED"
