@@ -27,9 +27,12 @@ options:
     elements: str
   check_state:
     description:
-      - Call C(DescribeJob) first for each job and fail with a clear message when the job is not
-        C(WithCustomer) or its credentials have expired (360 days after creation).
-      - Needs the IAM action C(snowball:DescribeJob) as well.
+      - When AWS refuses a job's code because of the job's state (C(InvalidJobStateException)), call
+        C(DescribeJob) for that job and fail with a clear message, the job's real state when it is not
+        C(WithCustomer), or that its credentials have expired (360 days after creation).
+      - The code is asked for first, so each job that is C(WithCustomer) costs one API call. Before
+        release 1.1.0, C(DescribeJob) was called first for every job (two calls per job).
+      - Needs the IAM action C(snowball:DescribeJob) to explain a refusal.
     type: bool
     default: true
   concurrency:
@@ -44,8 +47,9 @@ options:
     type: int
     default: 6
 notes:
-  - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when
-    O(check_state=true).
+  - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) to explain a
+    refusal (O(check_state=true)).
+  - One API call per distinct job id in the common case, whatever the options.
   - Throttling is retried with jittered backoff; the order of the codes always follows the order of the ids.
 seealso:
   - module: edge.snowball.job_unlock_code
@@ -138,7 +142,8 @@ class LookupModule(LookupBase):
         def fetch(job_id):
             try:
                 if check_state:
-                    jobs.check_job(job_id)
+                    # The code first (one call); DescribeJob only explains a refusal.
+                    return jobs.checked_unlock_code(job_id)[0], None
                 return jobs.unlock_code(job_id), None
             except SnowballError as e:
                 return None, e.message
