@@ -38,8 +38,10 @@ options:
   concurrency:
     description:
       - How many jobs to ask AWS about at the same time. The client's connection pool is sized to match.
+      - The default was V(10) before release 1.1.0; V(16) is what the fleet benchmark found fastest
+        (docs/performance.md), and throttling is retried with backoff.
     type: int
-    default: 10
+    default: 16
   retries:
     description:
       - How many times a throttled or failed (HTTP 5xx) call is retried with jittered backoff, on top
