@@ -14,7 +14,7 @@ description:
     task reports no change. When it is already C(UNLOCKING) (started by an earlier task), unlocking is
     not started again; with O(wait=true) the task only waits for C(UNLOCKED), and reports no change.
   - For a fleet, unlock in two tasks so that no fork waits for one device while others have not started
-    (Ansible runs O(forks) hosts at a time; real devices take minutes to unlock). First O(wait=false) on
+    (Ansible runs C(forks) hosts at a time; real devices take minutes to unlock). First O(wait=false) on
     every host, which returns as soon as the client has accepted C(unlock-device) (C(unlock-cluster)), then
     the module again with O(wait=true) (the default), which waits only where the device is not
     C(UNLOCKED) yet. The role P(edge.snowball.unlock#role) does this.
