@@ -22,6 +22,7 @@ from typing import Any
 from typing import Callable
 from typing import Dict
 from typing import Optional
+from typing import Tuple
 
 # The job-id rules live in job_id.py, which imports nothing, so that job_unlock_code's action
 # plugin (which never calls AWS itself) checks ids without loading botocore.
@@ -99,11 +100,19 @@ def _utcnow() -> datetime.datetime:
 class SnowballError(Exception):
     """A failure with a message a person can act on. Never carries a code."""
 
-    def __init__(self, message: str, error_code: Optional[str] = None, request_id: Optional[str] = None):
+    def __init__(
+        self,
+        message: str,
+        error_code: Optional[str] = None,
+        request_id: Optional[str] = None,
+        aws_message: str = "",
+    ):
         super().__init__(message)
         self.message = message
         self.error_code = error_code
         self.request_id = request_id
+        #: What AWS said, when it said something (never a code: error bodies hold none).
+        self.aws_message = aws_message
 
     def as_result(self) -> Dict[str, Any]:
         result: Dict[str, Any] = {"msg": self.message}
@@ -181,7 +190,7 @@ def _client_error_message(error: ClientError, action: str, job_id: str, region: 
         )
     else:
         text = f"{action} failed for job {job_id}: {code or 'HTTP ' + str(status)}.{said}"
-    return SnowballError(text, error_code=code or None, request_id=request_id)
+    return SnowballError(text, error_code=code or None, request_id=request_id, aws_message=aws_message)
 
 
 def _endpoint_name(endpoint: Optional[str]) -> str:
@@ -416,6 +425,65 @@ class SnowballJobs:
             )
         return {"job_state": state, "expires_at": expiry}
 
+    def checked_unlock_code(
+        self, job_id: str, wait: bool = False, wait_timeout: float = 600, poll_interval: float = 15
+    ) -> Tuple[str, Optional[Dict[str, Any]]]:
+        """The code, asked for first: one call when the job is WithCustomer and not expired.
+
+        Only when AWS refuses it for the job's state (``InvalidJobStateException``) does
+        ``DescribeJob`` say why: the job's real state, or that its credentials expired
+        (``check_job``), or, with ``wait``, wait for the job to reach WithCustomer and ask again.
+        Returns ``(code, None)`` in the common case, ``(code, check_job's dict)`` after a
+        DescribeJob. The code is a secret: never log or print it.
+        """
+        refused: Optional[SnowballError] = None
+        try:
+            return self.unlock_code(job_id), None
+        except SnowballError as e:
+            if e.error_code != "InvalidJobStateException":
+                raise
+            refused = e
+        state = self._explain_refusal(job_id, refused, wait, wait_timeout, poll_interval)
+        # DescribeJob says WithCustomer and within 360 days (the job may just have arrived,
+        # or arrived while waiting): ask again, once.
+        try:
+            return self.unlock_code(job_id), state
+        except SnowballError as e:
+            if e.error_code != "InvalidJobStateException":
+                raise
+            again = e
+        expiry = state["expires_at"]
+        until = f", its credentials valid until {expiry:%Y-%m-%d}" if expiry else ""
+        said = f" AWS said: {again.aws_message}" if again.aws_message else ""
+        raise SnowballError(
+            f"AWS refused the unlock code of job {job_id} (InvalidJobStateException) although DescribeJob reports"
+            f" the job {READY_STATE}{until}.{said} Retry later; if it persists, contact AWS Support about the job.",
+            error_code=again.error_code,
+            request_id=again.request_id,
+        )
+
+    def _explain_refusal(
+        self, job_id: str, refused: SnowballError, wait: bool, wait_timeout: float, poll_interval: float
+    ) -> Dict[str, Any]:
+        """check_job after a refused GetJobUnlockCode; when DescribeJob itself fails, the refusal
+        is reported with what DescribeJob said."""
+        failure: Optional[SnowballError] = None
+        try:
+            return self.check_job(job_id, wait=wait, wait_timeout=wait_timeout, poll_interval=poll_interval)
+        except SnowballError as e:
+            if e.error_code in _EXPLAINED_CODES:
+                failure = e
+            else:
+                said = f" AWS said: {refused.aws_message}" if refused.aws_message else ""
+                failure = SnowballError(
+                    f"GetJobUnlockCode refused for job {job_id}: the job is not in a state that allows it.{said}"
+                    f" The code is only available while the job is {READY_STATE}, and for 360 days after it was"
+                    f" created. DescribeJob, called to find out why, failed too: {e.message}",
+                    error_code=refused.error_code,
+                    request_id=refused.request_id,
+                )
+        raise failure
+
     def unlock_code(self, job_id: str) -> str:
         """GetJobUnlockCode. The return value is a secret: never log or print it."""
         response = self._call("GetJobUnlockCode", job_id, JobId=job_id)
@@ -434,6 +502,10 @@ class SnowballJobs:
                 f"GetJobManifest for job {job_id} returned no manifest URI.", error_code="EmptyManifestURI"
             )
         return uri
+
+
+#: check_job's own verdicts (the job's state explained), as opposed to a failing DescribeJob.
+_EXPLAINED_CODES = frozenset(("JobNotWithCustomer", "JobCredentialsExpired", "WaitTimeout"))
 
 
 def _snake(action: str) -> str:

@@ -27,7 +27,8 @@ def fetch_unlock_codes(jobs: SnowballJobs, job_ids: List[str], workers: int, che
     def fetch(job_id: str) -> Tuple[Optional[str], Optional[SnowballError]]:
         try:
             if check_state:
-                jobs.check_job(job_id)
+                # The code first (one call); DescribeJob only explains a refusal.
+                return jobs.checked_unlock_code(job_id)[0], None
             return jobs.unlock_code(job_id), None
         except SnowballError as e:
             return None, e

@@ -11,7 +11,13 @@ description:
   - Runs AWS's Snowball Edge client (C(snowballEdge)) on the edge host to unlock the device at O(endpoint)
     with the job's manifest and unlock code, then waits until the device reports C(UNLOCKED).
   - Idempotent. The device is described first; when it is already C(UNLOCKED) nothing is done and the
-    task reports no change.
+    task reports no change. When it is already C(UNLOCKING) (started by an earlier task), unlocking is
+    not started again; with O(wait=true) the task only waits for C(UNLOCKED), and reports no change.
+  - For a fleet, unlock in two tasks so that no fork waits for one device while others have not started
+    (Ansible runs C(forks) hosts at a time; real devices take minutes to unlock). First O(wait=false) on
+    every host, which returns as soon as the client has accepted C(unlock-device) (C(unlock-cluster)), then
+    the module again with O(wait=true) (the default), which waits only where the device is not
+    C(UNLOCKED) yet. The role P(edge.snowball.unlock#role) does this.
   - The unlock code never appears on the client's command line (which any local user can read with
     C(ps)). It is written to a client profile in a private temporary directory (mode 0700) that exists
     only while the client runs and is removed afterwards, also on failure. Anything the client prints
@@ -22,9 +28,19 @@ description:
 author:
   - edge.snowball maintainers (@edge-snowball)
 options:
+  wait:
+    description:
+      - Wait until the device (every device of a cluster) reports C(UNLOCKED).
+      - With V(false), return as soon as the client has accepted the unlock command, with RV(state)
+        V(UNLOCKING); run the module again with V(true) to wait (it does not start unlocking again).
+    type: bool
+    default: true
+    version_added: 1.1.0
   timeout:
     description:
-      - How many seconds to wait for the device to reach C(UNLOCKED) after unlocking was started.
+      - How many seconds to wait for the device to reach C(UNLOCKED) after unlocking was started
+        (after this task saw it C(UNLOCKING), when an earlier task started it).
+      - Also bounds each run of the client, with O(wait=false) too.
     type: int
     default: 1200
   poll_interval:
@@ -78,11 +94,27 @@ EXAMPLES = r"""
     unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d') }}"
     cluster_ips: [192.0.2.21, 192.0.2.22, 192.0.2.23]
     timeout: 1800
+
+# A fleet: start unlocking on every host first, then wait for all (one unlock time, not one per fork).
+- name: Start unlocking (returns once the client has accepted it)
+  edge.snowball.device_unlock:
+    endpoint: https://192.0.2.10
+    manifest_file: /srv/snowball/manifest.bin
+    unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
+    wait: false
+
+- name: Wait until it is UNLOCKED (unlocking is not started again)
+  edge.snowball.device_unlock:
+    endpoint: https://192.0.2.10
+    manifest_file: /srv/snowball/manifest.bin
+    unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
 """
 
 RETURN = r"""
 state:
-  description: The unlock state at the end, C(UNLOCKED) on success (for a cluster, when every device is).
+  description:
+    - The unlock state at the end, C(UNLOCKED) on success (for a cluster, when every device is).
+    - With O(wait=false), V(UNLOCKING) once unlocking was started or when it already was.
   returned: always
   type: str
   sample: UNLOCKED
@@ -102,7 +134,9 @@ cluster_id:
   type: str
   sample: CID123e4567-e89b-12d3-a456-426655440000
 devices:
-  description: Each device of the cluster with its state.
+  description:
+    - Each device of the cluster with its state, as last described (before the unlock command when
+      O(wait=false) started unlocking).
   returned: success, with O(cluster_ips)
   type: list
   elements: dict
@@ -122,8 +156,8 @@ devices:
   sample: [{"device_id": "JID123e4567-e89b-12d3-a456-426655440000", "state": "UNLOCKED",
             "active_ip": "192.0.2.21", "reachability": "REACHABLE"}]
 elapsed:
-  description: Seconds spent waiting for the device after unlocking was started.
-  returned: when the device was unlocked
+  description: Seconds this task spent waiting for the device to reach C(UNLOCKED).
+  returned: when the task waited for the device
   type: float
   sample: 74.2
 """
@@ -158,15 +192,31 @@ def unlock(module, client):
     before = summarize(client.describe(call_timeout(params["timeout"])), client.cluster)
     if before["state"] == "UNLOCKED":
         return dict(before, changed=False, msg="the device is already UNLOCKED")
+    if before["state"] == "UNLOCKING":
+        # Started earlier (a task with wait=false): never started again; wait if asked to.
+        if not params["wait"] or module.check_mode:
+            return dict(before, changed=False, msg="the device is already UNLOCKING; unlocking was not started again")
+        return dict(_wait(params, client), changed=False, msg="the device was UNLOCKING and is now UNLOCKED")
     if module.check_mode:
         return dict(
             before, changed=True, msg=f"the device is {before['state'] or 'in an unknown state'}; it would be unlocked"
         )
     client.unlock(call_timeout(params["timeout"]))
+    if not params["wait"]:
+        return dict(
+            before,
+            state="UNLOCKING",
+            changed=True,
+            msg="unlocking was started; run device_unlock with wait=true to wait until the device is UNLOCKED",
+        )
+    return dict(_wait(params, client), changed=True, msg="the device is UNLOCKED")
+
+
+def _wait(params, client):
     started = time.monotonic()
     after = wait_until_unlocked(client, params["timeout"], params["poll_interval"])
     after.pop("description", None)
-    return dict(after, changed=True, elapsed=round(time.monotonic() - started, 1), msg="the device is UNLOCKED")
+    return dict(after, elapsed=round(time.monotonic() - started, 1))
 
 
 def _stop(signum, frame):
@@ -176,7 +226,7 @@ def _stop(signum, frame):
 
 def main():
     argument_spec = device_argument_spec(timeout=1200)
-    argument_spec.update(poll_interval=dict(type="float", default=10))
+    argument_spec.update(poll_interval=dict(type="float", default=10), wait=dict(type="bool", default=True))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     signal.signal(signal.SIGTERM, _stop)

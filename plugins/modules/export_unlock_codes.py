@@ -54,9 +54,11 @@ options:
     type: str
   check_state:
     description:
-      - Call C(DescribeJob) first for each job and fail with a clear message when the job is not
-        C(WithCustomer) or its credentials have expired (360 days after creation).
-      - Needs the IAM action C(snowball:DescribeJob) as well.
+      - When AWS refuses a job's code because of the job's state, call C(DescribeJob) for that job and
+        fail with a clear message, the job's real state when it is not C(WithCustomer), or that its
+        credentials have expired (360 days after creation).
+      - The code is asked for first, so each job that is C(WithCustomer) costs one API call.
+      - Needs the IAM action C(snowball:DescribeJob) to explain a refusal.
     type: bool
     default: true
   concurrency:
@@ -85,7 +87,7 @@ attributes:
     platforms: posix
 notes:
   - Runs on the controller whatever host the task targets; use C(run_once=true) (or C(hosts=localhost)).
-  - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when O(check_state=true).
+  - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) to explain a refused code (O(check_state=true)).
   - An unlock code stays valid only while the job is C(WithCustomer), and at most 360 days after the job was
     created. Export shortly before the trip.
 seealso:

@@ -16,8 +16,11 @@ description:
     or in C(ANSIBLE_LOG_PATH). Register the result and pass RV(unlock_code) to the task that needs it.
   - Failures are not censored; their messages never contain a code.
   - O(job_id) is checked against the rule AWS documents before any network call.
-  - With O(check_state=true) (the default) the module first calls C(DescribeJob) and fails with the
-    job's real state when it is not C(WithCustomer), or when the job is older than 360 days.
+  - One API call in the common case. With O(check_state=true) (the default), when AWS refuses the code
+    because of the job's state, the module calls C(DescribeJob) and fails with the job's real state
+    (for example C(InTransitToCustomer)), or says that the job is older than 360 days.
+  - O(describe_job=true) calls C(DescribeJob) before asking for the code (the default of release 1.0.0),
+    so that RV(job_state) and RV(expires_at) are always returned.
   - The module only reads, so it runs unchanged in check mode and always reports C(changed=false).
   - AWS advises never to keep the unlock code in the same place as the manifest. This module never
     writes the code anywhere.
@@ -32,16 +35,27 @@ options:
     required: true
   check_state:
     description:
-      - Call C(DescribeJob) first and fail with a clear message when the job is not C(WithCustomer)
-        or its credentials have expired (360 days after the job was created).
-      - Needs the IAM action C(snowball:DescribeJob) as well.
+      - When AWS refuses the code because of the job's state (C(InvalidJobStateException)), call
+        C(DescribeJob) and fail with a clear message, the job's real state when it is not
+        C(WithCustomer), or that its credentials have expired (360 days after the job was created).
+      - The code is asked for first, so a job that is C(WithCustomer) costs one API call.
+        Before release 1.1.0, C(DescribeJob) was always called first; O(describe_job=true) still does that.
+      - Needs the IAM action C(snowball:DescribeJob) to explain a refusal.
     type: bool
     default: true
+  describe_job:
+    description:
+      - Call C(DescribeJob) before asking for the code, fail early when the job is not C(WithCustomer)
+        or older than 360 days, and return RV(job_state) and RV(expires_at) in every case.
+      - One more API call per job, and the IAM action C(snowball:DescribeJob).
+    type: bool
+    default: false
+    version_added: 1.1.0
   wait:
     description:
       - When the job has not reached C(WithCustomer) yet (for example the device is still
         C(InTransitToCustomer)), wait for it instead of failing.
-      - Only used with O(check_state=true).
+      - Only used with O(check_state=true) or O(describe_job=true).
     type: bool
     default: false
   wait_timeout:
@@ -61,8 +75,8 @@ options:
     type: int
     default: 6
 notes:
-  - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when
-    O(check_state=true).
+  - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) to explain a
+    refusal (O(check_state=true)) or with O(describe_job=true).
   - Throttling (C(ThrottlingException)) is retried with jittered backoff before the task fails.
   - "Use O(aws_config) to change botocore's time-outs and retries, for example
     C(aws_config: {read_timeout: 10, connect_timeout: 5})."
@@ -81,6 +95,12 @@ EXAMPLES = r"""
 - name: Get the unlock code of a job (censored in all output)
   edge.snowball.job_unlock_code:
     job_id: JID123e4567-e89b-12d3-a456-426655440000
+  register: snowball_job
+
+- name: The code, the job's state and when its credentials expire (one more API call, DescribeJob)
+  edge.snowball.job_unlock_code:
+    job_id: JID123e4567-e89b-12d3-a456-426655440000
+    describe_job: true
   register: snowball_job
 
 - name: Wait up to an hour for the device to arrive, then get its code
@@ -115,13 +135,18 @@ job_id:
   type: str
   sample: JID123e4567-e89b-12d3-a456-426655440000
 job_state:
-  description: The state of the job reported by C(DescribeJob).
-  returned: when O(check_state=true)
+  description:
+    - The state of the job reported by C(DescribeJob).
+    - Only returned when C(DescribeJob) was called. Before release 1.1.0 it was returned whenever
+      O(check_state=true); now the code is asked for first, so set O(describe_job=true) to always get it.
+  returned: when O(describe_job=true), or when O(check_state=true) and AWS first refused the code (for example after O(wait=true) waited)
   type: str
   sample: WithCustomer
 expires_at:
-  description: When the job's credentials expire (creation date plus 360 days), ISO 8601, UTC.
-  returned: when O(check_state=true)
+  description:
+    - When the job's credentials expire (creation date plus 360 days), ISO 8601, UTC.
+    - Only returned when C(DescribeJob) was called, as RV(job_state).
+  returned: when O(describe_job=true), or when O(check_state=true) and AWS first refused the code
   type: str
   sample: "2027-11-20T09:30:00+00:00"
 retried:
@@ -147,16 +172,20 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import retr
 def run(module, jobs, job_id):
     params = module.params
     result = {"changed": False, "job_id": job_id}
-    if params["check_state"]:
-        state = jobs.check_job(
-            job_id,
-            wait=params["wait"],
-            wait_timeout=params["wait_timeout"],
-            poll_interval=params["wait_interval"],
-        )
+    waiting = dict(wait=params["wait"], wait_timeout=params["wait_timeout"], poll_interval=params["wait_interval"])
+    state = None
+    if params["describe_job"]:
+        state = jobs.check_job(job_id, **waiting)
+        code = jobs.unlock_code(job_id)
+    elif params["check_state"]:
+        # The code first: one call in the common case; DescribeJob only explains a refusal.
+        code, state = jobs.checked_unlock_code(job_id, **waiting)
+    else:
+        code = jobs.unlock_code(job_id)
+    if state is not None:
         result["job_state"] = state["job_state"]
         result["expires_at"] = state["expires_at"].isoformat() if state["expires_at"] else None
-    result["unlock_code"] = jobs.unlock_code(job_id)
+    result["unlock_code"] = code
     return result
 
 
@@ -165,6 +194,7 @@ def main():
     argument_spec.update(
         job_id=dict(type="str", required=True),
         check_state=dict(type="bool", default=True),
+        describe_job=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
         wait_interval=dict(type="int", default=15),

@@ -106,3 +106,37 @@ def test_role_unlocks_many_hosts_and_a_shared_cluster_once(emulator, devices, tm
     assert not again.leaks(), again.leaks()
     assert all(t["changed"] == 0 for t in recap(again).values()), recap(again)
     assert all(devices.device(name).unlock_requests == 1 for name in all_devices)
+
+
+def test_role_starts_every_device_first_and_a_device_that_never_unlocks_fails_its_host_only(
+    emulator, devices, tmp_path
+):
+    inv = inventory(devices, emulator, tmp_path)
+    data = yaml.safe_load(inv.read_text())
+    data["all"]["vars"]["unlock_timeout"] = 4
+    inv.write_text(yaml.safe_dump(data))
+    devices.device("ready3").behaviour.never_unlocks = True  # west's device stays UNLOCKING
+    env = user_env(emulator)
+    env["ANSIBLE_FORKS"] = "2"  # fewer forks than hosts: the first pass must still reach every host
+
+    run = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-v", inventory=inv)
+
+    assert run.rc != 0, run.tail()
+    assert not run.leaks(), run.leaks()
+    totals = recap(run)
+    assert totals["west"]["failed"] == 1, totals
+    assert all(t["failed"] == 0 and t["unreachable"] == 0 for host, t in totals.items() if host != "west"), totals
+    assert re.findall(r"^fatal: \[(\S+)\]", run.stdout, re.MULTILINE) == ["west"], run.tail()
+    said = run.stdout + run.stderr
+    assert re.search(
+        r"timed out after 4s waiting for the device at \S+ to be UNLOCKED;\s+its last state was UNLOCKING", said
+    )
+    assert devices.device("ready3").state == "UNLOCKING"
+    assert all(devices.device(name).state == "UNLOCKED" for name in ["ready1", "ready2", *CLUSTER.values()])
+    # Every device was asked to unlock once: the waiting pass never starts unlocking again.
+    assert all(devices.device(name).unlock_requests == 1 for name in [*SINGLE.values(), *CLUSTER.values()])
+    # Pass 1 (start) ran on every host before pass 2 (wait) began on any.
+    start = run.stdout.index("TASK [edge.snowball.unlock : Start unlocking")
+    wait = run.stdout.index("TASK [edge.snowball.unlock : Wait until the device is UNLOCKED]")
+    started = re.findall(r"^changed: \[(\S+)\]", run.stdout[start:wait], re.MULTILINE)
+    assert sorted(started) == ["cluster-a", "north", "south", "west"], started

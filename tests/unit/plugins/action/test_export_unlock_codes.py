@@ -190,8 +190,9 @@ def test_never_overwrites_a_dest_that_is_not_its_codes_file(stub, tmp_path, cont
 
 def test_an_aws_failure_writes_nothing_and_says_what_to_do(stub, tmp_path):
     dest = tmp_path / "site.vault.yml"
+    # The code is asked for first; DescribeJob only explains the refusal (one call for a job with the customer).
+    stub.add_client_error("get_job_unlock_code", service_error_code="InvalidJobStateException")
     stub.add_response("describe_job", job_metadata(OTHER_ID, state="InTransitToCustomer"), {"JobId": OTHER_ID})
-    stub.add_response("describe_job", job_metadata(), {"JobId": VALID_JOB_ID})
     stub.add_response("get_job_unlock_code", {"UnlockCode": CODE_A}, {"JobId": VALID_JOB_ID})
     task = action({"job_ids": [OTHER_ID, VALID_JOB_ID], "dest": str(dest), "concurrency": 1})
     task._task.args["check_state"] = True

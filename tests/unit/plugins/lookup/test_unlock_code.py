@@ -46,10 +46,18 @@ def test_returns_one_code_per_id_in_order_and_asks_once_per_id(lookup, stub):
     assert codes == [CODE_A, CODE_B, CODE_A]
 
 
-def test_check_state_describes_each_job_first(lookup, stub):
-    stub.add_response("describe_job", job_metadata(), {"JobId": VALID_JOB_ID})
+def test_default_options_ask_once_per_id_without_describe_job(lookup, stub):
+    # The Stubber fails on any call it was not given: one GetJobUnlockCode per id, nothing else.
     stub.add_response("get_job_unlock_code", {"UnlockCode": CODE_A}, {"JobId": VALID_JOB_ID})
-    assert lookup.run([VALID_JOB_ID], {}, **CONNECTION) == [CODE_A]
+    stub.add_response("get_job_unlock_code", {"UnlockCode": CODE_B}, {"JobId": OTHER_ID})
+    assert lookup.run([VALID_JOB_ID, OTHER_ID], {}, concurrency=1, **CONNECTION) == [CODE_A, CODE_B]
+
+
+def test_a_refused_code_is_explained_by_describe_job(lookup, stub):
+    stub.add_client_error("get_job_unlock_code", service_error_code="InvalidJobStateException")
+    stub.add_response("describe_job", job_metadata(age_days=400), {"JobId": VALID_JOB_ID})
+    with pytest.raises(AnsibleLookupError, match="its unlock code expired on .*360 days"):
+        lookup.run([VALID_JOB_ID], {}, **CONNECTION)
 
 
 def test_one_bad_id_fails_before_any_call(lookup, stub):

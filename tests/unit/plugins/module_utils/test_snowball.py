@@ -227,6 +227,92 @@ def test_check_job_does_not_wait_for_a_job_that_went_back_to_aws():
     assert "Complete" in info.value.message
 
 
+def _refused(stub, times=1):
+    for _attempt in range(times):
+        stub.add_client_error(
+            "get_job_unlock_code",
+            service_error_code="InvalidJobStateException",
+            service_message="The unlock code is not available",
+        )
+
+
+def test_checked_unlock_code_makes_one_call_for_a_job_with_the_customer():
+    client, stub = stubbed_client()
+    stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": GOOD})
+    with stub:
+        jobs = SnowballJobs(client, retrying=False)
+        assert jobs.checked_unlock_code(GOOD) == (FAKE_CODE, None)
+    stub.assert_no_pending_responses()
+    assert jobs.calls == {"GetJobUnlockCode": 1}
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected", "error_code"),
+    [
+        (
+            job_metadata(state="InTransitToCustomer"),
+            "InTransitToCustomer: the device has not arrived yet",
+            "JobNotWithCustomer",
+        ),
+        (job_metadata(state="Complete"), "Complete: the job is complete", "JobNotWithCustomer"),
+        (job_metadata(age_days=361), "its unlock code expired on", "JobCredentialsExpired"),
+    ],
+)
+def test_checked_unlock_code_explains_a_refusal_as_check_job_does(metadata, expected, error_code):
+    client, stub = stubbed_client()
+    _refused(stub)
+    stub.add_response("describe_job", metadata, {"JobId": GOOD})
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, retrying=False).checked_unlock_code(GOOD)
+    assert expected in info.value.message and info.value.error_code == error_code
+
+
+def test_checked_unlock_code_does_not_describe_on_other_errors():
+    client, stub = stubbed_client()
+    stub.add_client_error("get_job_unlock_code", service_error_code="AccessDeniedException", service_message="no")
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, retrying=False).checked_unlock_code(GOOD)
+    assert "snowball:GetJobUnlockCode" in info.value.message
+
+
+def test_checked_unlock_code_waits_for_the_device_then_asks_again():
+    client, stub = stubbed_client()
+    _refused(stub)
+    stub.add_response("describe_job", job_metadata(state="InTransitToCustomer"), {"JobId": GOOD})
+    stub.add_response("describe_job", job_metadata(state="WithCustomer"), {"JobId": GOOD})
+    stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": GOOD})
+    sleeps = []
+    with stub:
+        jobs = SnowballJobs(client, retrying=False, sleep=sleeps.append, clock=lambda: 0.0)
+        code, state = jobs.checked_unlock_code(GOOD, wait=True, wait_timeout=60, poll_interval=5)
+    assert code == FAKE_CODE and state["job_state"] == "WithCustomer" and sleeps == [5]
+
+
+def test_checked_unlock_code_says_when_aws_refuses_a_job_it_reports_with_the_customer():
+    client, stub = stubbed_client()
+    _refused(stub)
+    stub.add_response("describe_job", job_metadata(), {"JobId": GOOD})
+    _refused(stub)
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, retrying=False).checked_unlock_code(GOOD)
+    message = info.value.message
+    assert "although DescribeJob reports the job WithCustomer" in message
+    assert "AWS said: The unlock code is not available." in message
+    assert info.value.error_code == "InvalidJobStateException"
+
+
+def test_checked_unlock_code_reports_the_refusal_when_describe_job_is_denied():
+    client, stub = stubbed_client()
+    _refused(stub)
+    stub.add_client_error("describe_job", service_error_code="AccessDeniedException", service_message="no")
+    with stub, pytest.raises(SnowballError) as info:
+        SnowballJobs(client, retrying=False).checked_unlock_code(GOOD)
+    message = info.value.message
+    assert "GetJobUnlockCode refused for job" in message and "only available while the job is WithCustomer" in message
+    assert "failed too: access denied for snowball:DescribeJob" in message
+    assert info.value.error_code == "InvalidJobStateException"
+
+
 def test_botocore_debug_log_never_shows_the_response_body():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
