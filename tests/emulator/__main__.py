@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url-file", help="also write the URL to this file")
     parser.add_argument("--device-port", type=int, default=DEMO_PORT, help="port of every simulated device (0: free)")
     parser.add_argument("--unlock-delay", type=float, default=1.0, help="seconds a device spends UNLOCKING")
+    parser.add_argument("--boot-time", type=float, default=0.0, help="seconds before the devices answer (booting)")
     parser.add_argument("--no-devices", action="store_true", help="start no simulated device")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     parser.add_argument("command", choices=("serve", "run"))
@@ -78,7 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     fleet = None
     if not args.no_devices:
-        fleet = DeviceFleet(server.state.by_name, DEMO_DEVICES, port=args.device_port, unlock_delay=args.unlock_delay)
+        fleet = DeviceFleet(
+            server.state.by_name,
+            DEMO_DEVICES,
+            port=args.device_port,
+            unlock_delay=args.unlock_delay,
+            boot_time=args.boot_time,
+        )
         try:
             fleet.start()
         except OSError as e:
