@@ -146,6 +146,7 @@ client_version:
   returned: always
   type: str
   sample: 1.2.0 Build 661
+  version_added: 1.1.0
 client_failure:
   description:
     - How the last client command failed, when the task failed because of it. Never holds the client's output
@@ -165,6 +166,7 @@ client_failure:
       description: Where the client wrote its words, V(stdout), V(stderr), V(both) or V(none) (JVM banner ignored).
       type: str
   sample: {"kind": "refusal", "rc": 1, "stream": "stdout"}
+  version_added: 1.1.0
 elapsed:
   description: Seconds spent waiting for the device after unlocking was started.
   returned: when the device was unlocked
