@@ -235,7 +235,8 @@ class ScriptedClient:
     @staticmethod
     def _answer(answer):
         if isinstance(answer, sec.ClientError):
-            raise answer  # pylint: disable=raising-bad-type  (the lists hold descriptions and failures)
+            # The lists hold descriptions and failures: only failures get here.
+            raise answer  # pylint: disable=raising-bad-type
         return answer
 
     def unlock(self, timeout):
