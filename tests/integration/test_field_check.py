@@ -38,7 +38,7 @@ def inventory(devices, emulator, tmp_path):
                 "unlock_poll_interval": 0.2,
                 "unlock_timeout": 30,
                 "field_check_report_dir": str(tmp_path / "reports"),
-                "field_check_probe_timeout": 3,
+                "field_check_probe_timeout": 10,
                 # Nothing answers there; the simulated client gives up after its own 10 s otherwise.
                 "field_check_silent_endpoint": f"http://127.0.0.98:{devices.port}",
             },
