@@ -83,11 +83,25 @@ $(BUILD)/.installed: $(TARBALL) $(UPSTREAM_COLLECTIONS)
 setup: $(BUILD)/.installed
 
 # ---------------------------------------------------------------- demo
+# The offline half: the codes and the manifests go to two directories (two USB keys at a real site).
+DEMO_OFFLINE := --vault-id demo@$(CURDIR)/$(BUILD)/demo/vault-password \
+  -e offline_codes_file=$(CURDIR)/$(BUILD)/demo/codes-key/site.vault.yml \
+  -e offline_manifest_dir=$(CURDIR)/$(BUILD)/demo/manifests-key
 demo: setup
 	rm -rf $(BUILD)/demo
 	cd playbooks && PYTHONPATH=$(CURDIR)/tests ANSIBLE_CONFIG=$(CURDIR)/playbooks/ansible.cfg \
 	  $(CURDIR)/$(VENV)/bin/python -m emulator run -- \
 	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i inventory/demo.yml demo.yml
+	@echo; echo "=== A disconnected site: prepare while connected, then unlock with the Snowball API stopped ==="
+	mkdir -p $(BUILD)/demo && (umask 077 && $(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > $(BUILD)/demo/vault-password)
+	cd playbooks && PYTHONPATH=$(CURDIR)/tests ANSIBLE_CONFIG=$(CURDIR)/playbooks/ansible.cfg \
+	  $(CURDIR)/$(VENV)/bin/python -m emulator run -- \
+	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i inventory/demo.yml prepare-offline.yml $(DEMO_OFFLINE) \
+	  --offline-- \
+	  $(CURDIR)/$(VENV)/bin/ansible-playbook -i inventory/demo.yml unlock.yml $(DEMO_OFFLINE) \
+	  -e unlock_codes_file=$(CURDIR)/$(BUILD)/demo/codes-key/site.vault.yml \
+	  -e 'unlock_manifest_src=$(CURDIR)/$(BUILD)/demo/manifests-key/{{ unlock_job_id }}.bin'
+	rm -f $(BUILD)/demo/vault-password
 
 # Fleet speed (not part of make test): prints the table and writes docs/performance.md.
 $(VENV_BENCH)/.done:
