@@ -25,6 +25,14 @@ options:
         a private temporary profile, never its command line.
     type: str
     required: true
+  job_id:
+    description:
+      - The device's job id (for a cluster, the job whose manifest and code are given), for example
+        V(JID123e4567-e89b-12d3-a456-426655440000). Optional.
+      - Written into the client profile's C(jobId), as C(snowballEdge configure) does; without it the profile has
+        an empty C(jobId). Checked with the job-id rules before the client runs.
+    type: str
+    version_added: 1.1.0
   client:
     description:
       - The Snowball Edge client to run, a name looked up on the edge host's C(PATH) or a full path.

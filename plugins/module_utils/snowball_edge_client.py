@@ -36,6 +36,8 @@ from typing import List
 from typing import Optional
 from urllib.parse import urlsplit
 
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+
 PROFILE_NAME = "edge-snowball"
 CONFIG_PATH = (".aws", "snowball", "config", "snowball-edge.config")
 KNOWN_STATES = ("LOCKED", "UNLOCKING", "UNLOCKED")
@@ -108,23 +110,37 @@ def endpoint_problem(endpoint: str) -> Optional[str]:
     return None
 
 
-def device_argument_spec(timeout: int) -> Dict[str, Any]:
-    """The options of device_unlock and device_info (each adds its own)."""
+def device_argument_spec(timeout: int, poll_interval: float) -> Dict[str, Any]:
+    """The options of device_unlock and device_info (each documents its own timeout and poll_interval)."""
     return dict(
         endpoint=dict(type="str", required=True),
         manifest_file=dict(type="path", required=True),
         unlock_code=dict(type="str", required=True, no_log=True),
+        job_id=dict(type="str"),
         client=dict(type="str", default="snowballEdge"),
         cluster_ips=dict(type="list", elements="str", default=[]),
         timeout=dict(type="int", default=timeout),
+        poll_interval=dict(type="float", default=poll_interval),
     )
 
 
 def check_device_options(params: Dict[str, Any]) -> None:
-    """ClientError for a bad endpoint, an empty code or a cluster IP that is no address."""
+    """ClientError for a bad endpoint or job id, an empty code, a cluster IP that is no address,
+    or a poll_interval that is not positive."""
     problem = endpoint_problem(params["endpoint"])
     if problem:
         raise ClientError(problem)
+    if params.get("job_id") is not None:
+        problem = validate_job_id(params["job_id"])
+        if problem:
+            # mask(): a code typed into job_id must not come back in the message.
+            raise ClientError(
+                mask(
+                    f"{problem}. job_id is optional: leave it out, or give the device's job id.", params["unlock_code"]
+                )
+            )
+    if not params["poll_interval"] > 0:
+        raise ClientError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
     if not params["unlock_code"]:
         raise ClientError("unlock_code is empty; pass the job's code (the edge.snowball.unlock_code lookup).")
     for ip in params["cluster_ips"]:
@@ -135,8 +151,12 @@ def check_device_options(params: Dict[str, Any]) -> None:
 @contextlib.contextmanager
 def edge_client(params: Dict[str, Any], client_path: str, manifest_file: str) -> Iterator[EdgeClient]:
     """An EdgeClient for the task's options, its private profile removed on the way out."""
-    with PrivateProfile(params["endpoint"], manifest_file, params["unlock_code"], params["cluster_ips"]) as profile:
-        yield EdgeClient(client_path, params["endpoint"], params["unlock_code"], profile, params["cluster_ips"])
+    with PrivateProfile(
+        params["endpoint"], manifest_file, params["unlock_code"], params["cluster_ips"], params.get("job_id") or ""
+    ) as profile:
+        yield EdgeClient(
+            client_path, params["endpoint"], params["unlock_code"], profile, params["cluster_ips"], manifest_file
+        )
 
 
 def find_client(client: str) -> str:
@@ -186,10 +206,10 @@ def _user() -> str:
 class PrivateProfile:
     """A client profile holding the code, in a 0700 directory that lives for one task."""
 
-    def __init__(self, endpoint: str, manifest_file: str, unlock_code: str, cluster_ips: List[str]):
+    def __init__(self, endpoint: str, manifest_file: str, unlock_code: str, cluster_ips: List[str], job_id: str = ""):
         self._profile = {
             "name": PROFILE_NAME,
-            "jobId": "",
+            "jobId": job_id,
             "unlockCode": unlock_code,
             "manifestPath": manifest_file,
             "defaultEndpoint": endpoint,
@@ -226,8 +246,100 @@ class PrivateProfile:
 
 
 # ---------------------------------------------------------------------------
+# What the client said
+# ---------------------------------------------------------------------------
+
+# HotSpot prints these on stderr at every start when the variable is set (JDK-8280357); the module
+# sets JAVA_TOOL_OPTIONS itself (-Duser.home), so the real client always prints the first one.
+_JVM_BANNER = re.compile(r"^\s*(NOTE: )?Picked up (JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS):")
+
+# How a failed command is told apart, from the client's words (no published texts: REAL-CLIENT.md).
+# Connection-level: the client never got an answer from the device (off, booting, network). The
+# phrases are Java's own (java.net exceptions and their OS messages), the AWS SDK's and Apache
+# HttpClient's wrappers, and plain English any client may use.
+_CONNECTION_WORDS = re.compile(
+    r"connection refused|connect timed out|connection timed out|read timed out|timed out|timeout"
+    r"|no route to host|network is unreachable|host is unreachable|unreachable|unknownhost|unknown host"
+    r"|name or service not known|temporary failure in name resolution|nodename nor servname"
+    r"|connection reset|broken pipe|connection closed|closed connection|connection aborted|end of stream"
+    r"|unexpected end of file|remote end closed|terminated the handshake|failed to respond"
+    r"|unable to execute http request|could not connect|couldn't connect|cannot connect|can't connect"
+    r"|unable to connect|failed to connect|not reachable|service unavailable|status code: 50[234]"
+    r"|connectexception|sockettimeoutexception|noroutetohostexception|socketexception"
+    r"|httphostconnectexception|connecttimeoutexception|nohttpresponseexception",
+    re.IGNORECASE,
+)
+# A refusal: the device (or the client) rejected the code, the manifest or the credentials made from
+# them, or the TLS peer. These win over connection words: retrying a wrong code for 20 minutes helps
+# no one. The endpoint and the manifest's path are taken out of the text first (a path like
+# /srv/snowball/manifest.bin must not count as "manifest").
+_REFUSAL_WORDS = re.compile(
+    r"unlock.?code|manifest|signature|access.?denied|not authori[sz]ed|unauthori[sz]ed|forbidden"
+    r"|authenticat|credential|unrecognizedclient|status code: 40[13]|certificate|pkix",
+    re.IGNORECASE,
+)
+CONNECTION = "connection"
+REFUSAL = "refusal"
+UNKNOWN = "unknown"
+
+
+def drop_jvm_banner(text: str) -> str:
+    """``text`` without the JVM's ``Picked up JAVA_TOOL_OPTIONS: …`` lines (and their kin)."""
+    if "Picked up" not in text:
+        return text
+    return "".join(line for line in text.splitlines(keepends=True) if not _JVM_BANNER.match(line))
+
+
+def _last_lines(text: str, count: int = 3) -> str:
+    """What a person needs from a client's output: its first error line (a Java exception's
+    headline) and its last lines, on one bounded line."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    picked = lines[-count:]
+    headline = next((line for line in lines if "Exception" in line or "Error" in line), None)
+    if headline and headline not in picked:
+        picked = [headline, "..."] + picked
+    return " ".join(picked)[:1000]
+
+
+def client_words(stdout: str, stderr: str) -> str:
+    """What the client said, banner dropped, from whichever stream it used (both when both)."""
+    said = [_last_lines(drop_jvm_banner(text)) for text in (stderr, stdout)]
+    return " | ".join(words for words in said if words)
+
+
+def classify(rc: Optional[int], words: str, endpoint: str = "", manifest: str = "") -> str:
+    """CONNECTION, REFUSAL or UNKNOWN for a failed client command (see docs/troubleshooting.md).
+
+    ``rc`` None means the command ran past its time limit and was stopped: no answer came, a
+    connection-level failure. A command the system could not run (126, 127) or that died of a
+    signal (negative) is UNKNOWN whatever it printed."""
+    if rc is None:
+        return CONNECTION
+    if rc <= 0 or rc in (126, 127):
+        return UNKNOWN
+    text = words
+    for known in (endpoint, manifest, os.path.basename(manifest) if manifest else ""):
+        if known:
+            text = text.replace(known, " ")
+    if _REFUSAL_WORDS.search(text):
+        return REFUSAL
+    if _CONNECTION_WORDS.search(text):
+        return CONNECTION
+    return UNKNOWN
+
+
+# ---------------------------------------------------------------------------
 # Calling the client
 # ---------------------------------------------------------------------------
+
+
+class CommandError(ClientError):
+    """A client command that failed; ``kind`` is CONNECTION, REFUSAL or UNKNOWN (``classify``)."""
+
+    def __init__(self, message: str, kind: str, words: str, **details: Any):
+        super().__init__(message, kind=kind, **details)
+        self.kind = kind
+        self.words = words
 
 
 class EdgeClient:
@@ -238,12 +350,14 @@ class EdgeClient:
         unlock_code: str,
         profile: PrivateProfile,
         cluster_ips: Optional[List[str]] = None,
+        manifest_file: str = "",
     ):
         self.client = client
         self.endpoint = endpoint
         self._code = unlock_code
         self.profile = profile
         self.cluster_ips = list(cluster_ips or [])
+        self.manifest_file = manifest_file
 
     @property
     def cluster(self) -> bool:
@@ -256,7 +370,8 @@ class EdgeClient:
         return argv
 
     def run(self, command: str, timeout: float) -> str:
-        """Run one client command; its stdout. Never raises with the code in the message."""
+        """Run one client command; its stdout (JVM banner dropped). Never raises with the code in the
+        message; a failure is a CommandError saying whether it was connection-level."""
         argv = self.argv(command)
         try:
             proc = subprocess.Popen(
@@ -274,22 +389,31 @@ class EdgeClient:
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise ClientError(
-                f"snowballEdge {command} did not finish within {timeout:g}s (endpoint {self.endpoint}); the client was"
-                " stopped. Check that the device is reachable from the edge host."
+            out, err = _kill_group(proc)
+            words = mask(client_words(out.decode("utf-8", "replace"), err.decode("utf-8", "replace")), self._code)
+            stopped = f"snowballEdge {command} did not finish within {timeout:g}s; the client was stopped"
+            raise CommandError(
+                f"{stopped} (endpoint {self.endpoint}). Check that the device is reachable from the edge host.",
+                CONNECTION,
+                f"{words} ({stopped})" if words else f"({stopped})",
+                rc=None,
+                stream=_stream(out.decode("utf-8", "replace"), err.decode("utf-8", "replace")),
             ) from None
         stdout = mask(out.decode("utf-8", "replace"), self._code)
         stderr = mask(err.decode("utf-8", "replace"), self._code)
         if proc.returncode != 0:
-            said = _last_lines(stderr) or _last_lines(stdout) or "(no output)"
-            raise ClientError(
-                f"snowballEdge {command} failed (exit status {proc.returncode}) for endpoint {self.endpoint}: {said}",
+            said = client_words(stdout, stderr)
+            raise CommandError(
+                f"snowballEdge {command} failed (exit status {proc.returncode}) for endpoint {self.endpoint}:"
+                f" {said or '(no output)'}",
+                classify(proc.returncode, said, self.endpoint, self.manifest_file),
+                said,
                 rc=proc.returncode,
                 stdout=stdout,
                 stderr=stderr,
+                stream=_stream(stdout, stderr),
             )
-        return stdout
+        return drop_jvm_banner(stdout)
 
     def describe(self, timeout: float) -> Dict[str, Any]:
         command = "describe-cluster" if self.cluster else "describe-device"
@@ -300,8 +424,16 @@ class EdgeClient:
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            raise ClientError(
-                f"snowballEdge {command} did not print the JSON description it should: {_last_lines(out) or '(nothing)'}"
+            # Some clients may report a failure with exit status 0: judge the words the same way.
+            said = _last_lines(out) or "(nothing)"
+            kind = classify(1, said, self.endpoint, self.manifest_file)
+            raise CommandError(
+                f"snowballEdge {command} did not print the JSON description it should (endpoint {self.endpoint}):"
+                f" {said}",
+                kind,
+                said,
+                rc=0,
+                stream="stdout",
             )
         return mask_data(data, self._code)
 
@@ -309,23 +441,146 @@ class EdgeClient:
         return self.run("unlock-cluster" if self.cluster else "unlock-device", timeout)
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _stream(stdout: str, stderr: str) -> str:
+    """Which stream carried the client's words: stdout, stderr, both or none (banner ignored)."""
+    on = [name for name, text in (("stdout", stdout), ("stderr", stderr)) if drop_jvm_banner(text).strip()]
+    return "both" if len(on) == 2 else (on[0] if on else "none")
+
+
+def _kill_group(proc: subprocess.Popen) -> Any:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except OSError:
         proc.kill()
-    proc.communicate()
+    out, err = proc.communicate()
+    return out or b"", err or b""
 
 
-def _last_lines(text: str, count: int = 3) -> str:
-    """What a person needs from a client's output: its first error line (a Java exception's
-    headline) and its last lines, on one bounded line."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    picked = lines[-count:]
-    headline = next((line for line in lines if "Exception" in line or "Error" in line), None)
-    if headline and headline not in picked:
-        picked = [headline, "..."] + picked
-    return " ".join(picked)[:1000]
+def failure_details(failure: ClientError) -> Dict[str, Any]:
+    """What a failed task returns besides its message: the state, and for a failed client command
+    how it failed (kind, exit status, the stream its words were on), never its output."""
+    details: Dict[str, Any] = {"state": failure.details.get("state")}
+    if failure.details.get("kind"):
+        details["client_failure"] = {
+            "kind": failure.details.get("kind"),
+            "rc": failure.details.get("rc"),
+            "stream": failure.details.get("stream"),
+        }
+    return details
+
+
+# ---------------------------------------------------------------------------
+# The client's version
+# ---------------------------------------------------------------------------
+
+_VERSION = re.compile(r"version[:\s]+v?(\d+(?:\.\d+)+(?:\s+Build\s+\d+)?)", re.IGNORECASE)
+LEGACY_HINT = (
+    "edge.snowball needs a Snowball Edge client from 2018 or later: one with the commands unlock-device,"
+    " describe-device and version, and profiles (the current client prints 'Snowball Edge client version: 1.2.0"
+    " Build 661' or later for 'snowballEdge version'). Install the current client from"
+    " https://aws.amazon.com/snowball/resources/ on the edge host."
+)
+_CACHE_NAME = "snowball-edge-client-versions.json"
+
+
+def _version_cache_path() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "edge.snowball", _CACHE_NAME)
+
+
+def _identity(client_path: str) -> Optional[str]:
+    """Which client file this is: its real path, size, mtime and inode (a new install changes it)."""
+    try:
+        real = os.path.realpath(client_path)
+        info = os.stat(real)
+    except OSError:
+        return None
+    return f"{real}:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+
+
+def _cached_version(identity: Optional[str]) -> Optional[str]:
+    if identity is None:
+        return None
+    try:
+        with open(_version_cache_path(), encoding="utf-8") as handle:
+            cached = json.load(handle).get(identity)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return cached if isinstance(cached, str) else None
+
+
+def _remember_version(identity: Optional[str], version: str) -> None:
+    """Best effort and atomic: a cache that cannot be written costs one client start next time."""
+    if identity is None:
+        return
+    path = _version_cache_path()
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                cache = json.load(handle)
+        except (OSError, ValueError):
+            cache = {}
+        if not isinstance(cache, dict):
+            cache = {}
+        cache = {key: value for key, value in cache.items() if os.path.exists(key.rsplit(":", 3)[0])}
+        cache[identity] = version
+        fd, tmp = tempfile.mkstemp(prefix=".versions-", dir=os.path.dirname(path))
+        with os.fdopen(fd, "w") as handle:
+            json.dump(cache, handle)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def parse_version(text: str) -> Optional[str]:
+    """``1.2.0 Build 661`` from ``Snowball Edge client version: 1.2.0 Build 661`` (banner ignored)."""
+    found = _VERSION.search(drop_jvm_banner(text))
+    return found.group(1) if found else None
+
+
+def looks_legacy(text: str) -> bool:
+    """True when a client's usage text lists the pre-2018 commands (unlock, status) and none of
+    the current ones (unlock-device, describe-device)."""
+    words = set(re.findall(r"[A-Za-z][\w-]*", drop_jvm_banner(text)))
+    return "status" in words and "unlock" in words and not {"unlock-device", "describe-device"} & words
+
+
+def client_version(client_path: str, timeout: float = 60) -> Optional[str]:
+    """The client's version from ``snowballEdge version`` (cached per client file, so one start per
+    installed client), None when it does not say; ClientError for a pre-2018 client."""
+    identity = _identity(client_path)
+    known = _cached_version(identity)
+    if known:
+        return known
+    try:
+        proc = subprocess.Popen(
+            [client_path, "version"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as e:
+        raise ClientError(
+            f"could not start the Snowball Edge client {client_path}: {e.strerror}. {INSTALL_HINT}"
+        ) from None
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        return None
+    text = out.decode("utf-8", "replace") + "\n" + err.decode("utf-8", "replace")
+    version = parse_version(text) if proc.returncode == 0 else None
+    if version:
+        _remember_version(identity, version)
+        return version
+    if looks_legacy(text):
+        raise ClientError(
+            f"the Snowball Edge client {client_path} is a version from before 2018 (it has no 'version' command;"
+            f" it offers unlock and status): {LEGACY_HINT}"
+        )
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -338,8 +593,22 @@ def _state_of(entry: Dict[str, Any]) -> str:
     return str(status.get("State")) if isinstance(status, dict) and status.get("State") is not None else ""
 
 
-def summarize(description: Dict[str, Any], cluster: bool) -> Dict[str, Any]:
-    """state / device_id / active_ip (and per-device entries for a cluster) from a description."""
+def _ips_of(entry: Dict[str, Any]) -> List[str]:
+    ips = []
+    active = entry.get("ActiveNetworkInterface")
+    if isinstance(active, dict) and active.get("IpAddress"):
+        ips.append(str(active["IpAddress"]))
+    for nic in entry.get("PhysicalNetworkInterfaces") or []:
+        if isinstance(nic, dict) and nic.get("IpAddress"):
+            ips.append(str(nic["IpAddress"]))
+    return ips
+
+
+def summarize(description: Dict[str, Any], cluster: bool, cluster_ips: Optional[List[str]] = None) -> Dict[str, Any]:
+    """state / device_id / active_ip (and per-device entries for a cluster) from a description.
+
+    A cluster is UNLOCKED when every device it lists is, and (given ``cluster_ips``) every one of
+    those addresses is among the devices listed; ``missing`` names the addresses not listed."""
     if not cluster:
         active = description.get("ActiveNetworkInterface") or {}
         return {
@@ -348,11 +617,16 @@ def summarize(description: Dict[str, Any], cluster: bool) -> Dict[str, Any]:
             "active_ip": active.get("IpAddress") if isinstance(active, dict) else None,
         }
     devices = []
+    reported: List[str] = []
+    every_entry_has_an_ip = True
     for entry in description.get("Devices") or []:
         if not isinstance(entry, dict):
             continue
         active = entry.get("ActiveNetworkInterface") or {}
         reach = entry.get("NetworkReachability") or {}
+        ips = _ips_of(entry)
+        reported.extend(ips)
+        every_entry_has_an_ip = every_entry_has_an_ip and bool(ips)
         devices.append(
             {
                 "device_id": entry.get("DeviceId"),
@@ -361,76 +635,49 @@ def summarize(description: Dict[str, Any], cluster: bool) -> Dict[str, Any]:
                 "reachability": reach.get("State") if isinstance(reach, dict) else None,
             }
         )
+    wanted = list(cluster_ips or [])
+    if every_entry_has_an_ip:
+        missing = [ip for ip in wanted if ip not in reported]
+    else:
+        # Entries without addresses: compare how many devices answered.
+        missing = wanted[len(devices) :] if len(devices) < len(wanted) else []
     states = [device["state"] for device in devices]
     if not devices:
         overall = ""
     elif all(state == "UNLOCKED" for state in states):
-        overall = "UNLOCKED"
+        overall = "UNLOCKED" if not missing else "UNLOCKING"
     else:
         # the state of the device furthest from unlocked
         order = {"LOCKED": 0, "UNLOCKING": 1, "UNLOCKED": 2}
         overall = min(states, key=lambda state: order.get(state, -1))
-    return {"state": overall, "cluster_id": description.get("ClusterId"), "devices": devices}
+    summary = {"state": overall, "cluster_id": description.get("ClusterId"), "devices": devices}
+    if missing:
+        summary["missing"] = missing
+    return summary
 
 
 def unknown_states(summary: Dict[str, Any]) -> List[str]:
+    """States nobody knows, from devices that answered (an unreachable one's or an empty state is
+    not known yet, not unknown)."""
     entries = summary.get("devices") or [summary]
-    return sorted({entry["state"] for entry in entries if entry["state"] not in KNOWN_STATES})
+    return sorted(
+        {
+            entry["state"]
+            for entry in entries
+            if entry["state"]
+            and entry["state"] not in KNOWN_STATES
+            and entry.get("reachability") in (None, "REACHABLE")
+        }
+    )
 
 
 def unreachable(summary: Dict[str, Any]) -> List[str]:
-    return [
-        str(entry.get("active_ip"))
+    lost = [
+        str(entry.get("active_ip") or entry.get("device_id"))
         for entry in summary.get("devices") or []
         if entry.get("reachability") not in (None, "REACHABLE")
     ]
-
-
-def wait_until_unlocked(
-    client: EdgeClient,
-    timeout: float,
-    poll_interval: float,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-) -> Dict[str, Any]:
-    """Poll the description until every device is UNLOCKED; ClientError otherwise.
-
-    Called right after ``unlock-device``, which only starts unlocking (minutes on a real device),
-    so the first look is after one ``poll_interval``: a describe at once would only say UNLOCKING
-    and cost one more start of the (Java) client."""
-    deadline = clock() + timeout
-    sleep(min(poll_interval, max(timeout, 0)))
-    while True:
-        remaining = deadline - clock()
-        description = client.describe(call_timeout(remaining))
-        summary = summarize(description, client.cluster)
-        if summary["state"] == "UNLOCKED":
-            summary["description"] = description
-            return summary
-        odd = unknown_states(summary)
-        if odd:
-            raise ClientError(
-                f"the device at {client.endpoint} reported the unlock state {', '.join(odd) or '(none)'}, which this"
-                f" collection does not know (expected one of {', '.join(KNOWN_STATES)}); not guessing what it means.",
-                state=summary["state"],
-            )
-        if _locked(summary):
-            raise ClientError(
-                f"the device at {client.endpoint} is LOCKED again after unlocking was started: the manifest or unlock"
-                " code does not belong to this device, or the device refused them. Check that the job id, manifest"
-                " and endpoint are for the same device.",
-                state="LOCKED",
-            )
-        remaining = deadline - clock()
-        if remaining <= 0:
-            lost = unreachable(summary)
-            extra = f"; unreachable: {', '.join(lost)}" if lost else ""
-            raise ClientError(
-                f"timed out after {timeout:g}s waiting for the device at {client.endpoint} to be UNLOCKED; its last"
-                f" state was {summary['state']}{extra}. Raise the timeout or check the device's display.",
-                state=summary["state"],
-            )
-        sleep(min(poll_interval, remaining))
+    return lost + [f"{ip} (not listed)" for ip in summary.get("missing") or []]
 
 
 def _locked(summary: Dict[str, Any]) -> bool:
@@ -442,3 +689,179 @@ def _locked(summary: Dict[str, Any]) -> bool:
 def call_timeout(remaining: float) -> float:
     """How long one client command may take: the time left, within 5..120 s."""
     return max(5.0, min(120.0, remaining))
+
+
+# ---------------------------------------------------------------------------
+# Waiting for the device
+# ---------------------------------------------------------------------------
+
+BOOT_HINT = (
+    "A device answers about 10 minutes after it is powered on, a cluster node up to 20: raise timeout if it is"
+    " still booting; otherwise check the endpoint, the device's display and the network (firewall, cabling)."
+)
+
+
+class Patience:
+    """One deadline for a task, with the injected clock and sleep that every wait here uses."""
+
+    def __init__(
+        self,
+        timeout: float,
+        poll_interval: float,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.sleep = sleep
+        self.clock = clock
+        self.started = clock()
+        self.deadline = self.started + timeout
+
+    def remaining(self) -> float:
+        return self.deadline - self.clock()
+
+    def waited(self) -> float:
+        return self.clock() - self.started
+
+    def pause(self) -> bool:
+        """Sleep one poll_interval (less near the deadline); False when no time is left."""
+        remaining = self.remaining()
+        if remaining <= 0:
+            return False
+        self.sleep(min(self.poll_interval, remaining))
+        return True
+
+
+def _gave_up(client: EdgeClient, patience: Patience, failure: CommandError, attempts: int) -> ClientError:
+    return ClientError(
+        f"could not reach the device at {client.endpoint}: the Snowball Edge client failed at the connection level"
+        f" for {patience.waited():.0f}s ({attempts} attempt{'s' if attempts != 1 else ''}, timeout {patience.timeout:g}s)."
+        f" {BOOT_HINT} The client's last words: {failure.words or '(none)'}",
+        state=None,
+        kind=CONNECTION,
+        rc=failure.details.get("rc"),
+        stream=failure.details.get("stream"),
+    )
+
+
+def retrying(
+    client: EdgeClient,
+    patience: Patience,
+    call: Callable[[float], Any],
+    accepted: bool = False,
+    per_call: Callable[[float], float] = call_timeout,
+) -> Any:
+    """``call(per-command timeout)``, tried again while it fails at the connection level (a device
+    still booting, a dropped connection), until the deadline; then a ClientError naming the
+    endpoint, the time waited and the client's last words.
+
+    With ``accepted`` (the device already took this code and manifest in this unlock: it is
+    UNLOCKING), a failure whose words are not recognised is tried again too; a refusal never is."""
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            return call(per_call(patience.remaining()))
+        except CommandError as failure:
+            transient = failure.kind == CONNECTION or (accepted and failure.kind == UNKNOWN)
+            if not transient:
+                raise
+            if not patience.pause():
+                raise _gave_up(client, patience, failure, attempts) from None
+
+
+def wait_until_unlocked(
+    client: EdgeClient,
+    timeout: float,
+    poll_interval: float,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    first_look_after: Optional[float] = None,
+    patience: Optional[Patience] = None,
+    accepted: bool = True,
+) -> Dict[str, Any]:
+    """Poll the description until every device is UNLOCKED; ClientError otherwise.
+
+    The one place that waits for a device's state after unlocking was started (by this task or an
+    earlier one):
+    - a describe that fails at the connection level (booting device, dropped or reset connection,
+      one describe timing out) is tried again until the deadline; with ``accepted`` (the default:
+      the device took this code and manifest when unlocking started) so is one whose words are not
+      recognised; a refusal (code, manifest, credentials) ends the wait at once;
+    - LOCKED from a reachable device after unlocking started is a failure; an unknown state is
+      reported, not guessed;
+    - the first look is after ``first_look_after`` seconds (default one ``poll_interval``: right
+      after ``unlock-device`` the device only says UNLOCKING, and each look starts the Java client);
+      pass 0 to look at once (a wait in a later task).
+    ``patience`` shares one deadline with the caller's earlier steps; else the deadline is ``timeout``
+    from now."""
+    patience = patience or Patience(timeout, poll_interval, sleep, clock)
+    delay = poll_interval if first_look_after is None else first_look_after
+    if delay > 0:
+        patience.sleep(min(delay, max(patience.remaining(), 0)))
+    while True:
+        description = retrying(client, patience, client.describe, accepted=accepted)
+        summary = summarize(description, client.cluster, client.cluster_ips)
+        if summary["state"] == "UNLOCKED":
+            summary["description"] = description
+            return summary
+        odd = unknown_states(summary)
+        if odd:
+            raise ClientError(
+                f"the device at {client.endpoint} reported the unlock state {', '.join(odd)}, which this"
+                f" collection does not know (expected one of {', '.join(KNOWN_STATES)}); not guessing what it means.",
+                state=summary["state"],
+            )
+        if _locked(summary):
+            raise ClientError(
+                f"the device at {client.endpoint} is LOCKED again after unlocking was started: the manifest or unlock"
+                " code does not belong to this device, or the device refused them. Check that the job id, manifest"
+                " and endpoint are for the same device.",
+                state="LOCKED",
+            )
+        if patience.remaining() <= 0:
+            lost = unreachable(summary)
+            extra = f"; unreachable: {', '.join(lost)}" if lost else ""
+            raise ClientError(
+                f"timed out after {patience.timeout:g}s waiting for the device at {client.endpoint} to be UNLOCKED; its"
+                f" last state was {summary['state'] or '(none)'}{extra}. Raise the timeout or check the device's"
+                " display.",
+                state=summary["state"],
+            )
+        patience.pause()
+
+
+def describe_when_reachable(
+    client: EdgeClient, patience: Patience, per_call: Callable[[float], float] = call_timeout
+) -> Dict[str, Any]:
+    """The description, once the device answers: connection failures (a booting device) are tried
+    again until the deadline; a refusal or a failure whose words are not recognised ends it."""
+    return retrying(client, patience, client.describe, per_call=per_call)
+
+
+def start_unlock(client: EdgeClient, patience: Patience) -> None:
+    """``unlock-device``/``unlock-cluster``, robust to a connection lost on the way.
+
+    A connection-level failure of the unlock command is not repeated blindly: the device is
+    described (connection failures tried again) and unlocked again only while it still says
+    LOCKED; UNLOCKING or UNLOCKED means the first request arrived. For a cluster whose
+    description fails (it may be refused while locked), the unlock is simply tried again."""
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            client.unlock(call_timeout(patience.remaining()))
+            return
+        except CommandError as failure:
+            if failure.kind != CONNECTION:
+                raise
+            lost = failure
+        if not patience.pause():
+            raise _gave_up(client, patience, lost, attempts)
+        try:
+            state = summarize(client.describe(call_timeout(patience.remaining())), client.cluster)["state"]
+        except CommandError:
+            state = ""
+        if state in ("UNLOCKING", "UNLOCKED"):
+            return

@@ -12,13 +12,23 @@ description:
     returns the description with its keys in snake_case, plus the unlock state.
   - The unlock code is handled as by M(edge.snowball.device_unlock), through a private temporary client
     profile, never on the client's command line and never in output.
+  - Runs C(snowballEdge version) once per installed client (cached in C(~/.cache/edge.snowball/) on the edge
+    host) and returns it as RV(client_version); clients from before 2018, which have no profiles, are refused.
 author:
   - edge.snowball maintainers (@edge-snowball)
 options:
   timeout:
-    description: Seconds the client may take to answer.
+    description:
+      - Seconds to wait for the device's answer. While the client fails at the connection level (a device still
+        booting, a dropped connection) it is tried again every O(poll_interval) within this time; a refusal
+        (wrong code or manifest) fails at once.
     type: int
     default: 120
+  poll_interval:
+    description: Seconds between two tries while the device cannot be reached.
+    type: float
+    default: 15
+    version_added: 1.1.0
 extends_documentation_fragment:
   - edge.snowball.device
 attributes:
@@ -74,6 +84,20 @@ devices:
   elements: dict
   sample: [{"device_id": "JID123e4567-e89b-12d3-a456-426655440000", "state": "UNLOCKED",
             "active_ip": "192.0.2.21", "reachability": "REACHABLE"}]
+client_version:
+  description: The Snowball Edge client's version, from C(snowballEdge version); null when the client did not say.
+  returned: always
+  type: str
+  sample: 1.2.0 Build 661
+  version_added: 1.1.0
+client_failure:
+  description:
+    - How the client command failed, when the task failed because of it (V(connection), V(refusal) or
+      V(unknown); exit status; the stream its words were on). Never holds the client's output.
+  returned: when a client command failed
+  type: dict
+  sample: {"kind": "connection", "rc": 1, "stream": "stderr"}
+  version_added: 1.1.0
 details:
   description: The client's whole description, keys in snake_case.
   returned: success
@@ -86,33 +110,45 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import Patience
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import client_version
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import describe_when_reachable
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import edge_client
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import failure_details
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import find_client
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import summarize
 
 
+def per_call(remaining):
+    """Each describe may take the time left (at least 1 s, at most 120 s)."""
+    return max(1.0, min(120.0, remaining))
+
+
 def main():
-    module = AnsibleModule(argument_spec=device_argument_spec(timeout=120), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=device_argument_spec(timeout=120, poll_interval=15), supports_check_mode=True)
     params = module.params
     failure = None
+    version = None
     try:
         check_device_options(params)
         if params["timeout"] < 1:
             raise ClientError(f"timeout must be at least 1 second, got {params['timeout']}")
         client_path = find_client(params["client"])
+        version = client_version(client_path)
         manifest = check_manifest(params["manifest_file"])
         with edge_client(params, client_path, manifest) as client:
-            description = client.describe(params["timeout"])
+            patience = Patience(params["timeout"], params["poll_interval"])
+            description = describe_when_reachable(client, patience, per_call=per_call)
     except ClientError as e:
         failure = e
     if failure is not None:
-        module.fail_json(msg=failure.message)
-    result = summarize(description, bool(params["cluster_ips"]))
+        module.fail_json(msg=failure.message, client_version=version, **failure_details(failure))
+    result = summarize(description, bool(params["cluster_ips"]), params["cluster_ips"])
     result["details"] = camel_dict_to_snake_dict(description)
-    module.exit_json(changed=False, **result)
+    module.exit_json(changed=False, client_version=version, **result)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,15 @@ description:
     every host, which returns as soon as the client has accepted C(unlock-device) (C(unlock-cluster)), then
     the module again with O(wait=true) (the default), which waits only where the device is not
     C(UNLOCKED) yet. The role P(edge.snowball.unlock#role) does this.
+  - A device that cannot be reached yet (it boots for about 10 minutes after power-on) is tried again
+    until O(timeout).
+  - For a cluster, C(describe-cluster) may be refused while the cluster is locked; then the cluster is
+    unlocked anyway and every device in O(cluster_ips) is checked afterwards.
+  - Dropped connections and a describe that times out while the device is C(UNLOCKING) are tried again
+    within O(timeout); a device that goes back to C(LOCKED) after unlocking started is a failure.
+  - Runs C(snowballEdge version) once per installed client (the answer is cached in
+    C(~/.cache/edge.snowball/) on the edge host) and refuses clients from before 2018, which have no
+    profiles.
   - The unlock code never appears on the client's command line (which any local user can read with
     C(ps)). It is written to a client profile in a private temporary directory (mode 0700) that exists
     only while the client runs and is removed afterwards, also on failure. Anything the client prints
@@ -38,15 +47,24 @@ options:
     version_added: 1.1.0
   timeout:
     description:
-      - How many seconds to wait for the device to reach C(UNLOCKED) after unlocking was started
-        (after this task saw it C(UNLOCKING), when an earlier task started it).
+      - How many seconds the task may take in all, for a device that cannot be reached yet (it is still booting)
+        and for unlocking (after this task saw it C(UNLOCKING), when an earlier task started it).
+      - While the client fails at the connection level (nothing answers, a connection refused, reset or timed out),
+        it is tried again every O(poll_interval) until this time is up; a refusal (wrong code or manifest) fails at
+        once. Unlocking is then waited for until C(UNLOCKED).
       - Also bounds each run of the client, with O(wait=false) too.
+      - The default, 30 minutes, covers a cluster node that was just powered on (up to 20 minutes before it
+        answers) and then a few minutes of unlocking.
     type: int
-    default: 1200
+    default: 1800
   poll_interval:
-    description: Seconds between two C(describe-device) calls while waiting.
+    description:
+      - Seconds between two tries while the device cannot be reached, and between two C(describe-device) calls
+        while it is C(UNLOCKING).
+      - Each try starts the client, a Java program (about a second of CPU on the edge host); every 15 seconds
+        adds at most 15 seconds to an unlock that takes minutes.
     type: float
-    default: 10
+    default: 15
 extends_documentation_fragment:
   - edge.snowball.device
 attributes:
@@ -93,7 +111,8 @@ EXAMPLES = r"""
     manifest_file: /srv/snowball/cluster-manifest.bin
     unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d') }}"
     cluster_ips: [192.0.2.21, 192.0.2.22, 192.0.2.23]
-    timeout: 1800
+    job_id: JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+    timeout: 2400
 
 # A fleet: start unlocking on every host first, then wait for all (one unlock time, not one per fork).
 - name: Start unlocking (returns once the client has accepted it)
@@ -155,6 +174,33 @@ devices:
       type: str
   sample: [{"device_id": "JID123e4567-e89b-12d3-a456-426655440000", "state": "UNLOCKED",
             "active_ip": "192.0.2.21", "reachability": "REACHABLE"}]
+client_version:
+  description:
+    - The Snowball Edge client's version, from C(snowballEdge version); null when the client did not say.
+  returned: always
+  type: str
+  sample: 1.2.0 Build 661
+  version_added: 1.1.0
+client_failure:
+  description:
+    - How the last client command failed, when the task failed because of it. Never holds the client's output
+      (the message quotes its last words, masked).
+  returned: when a client command failed
+  type: dict
+  contains:
+    kind:
+      description:
+        - V(connection) (no answer from the device), V(refusal) (code, manifest or credentials refused) or
+          V(unknown) (see the troubleshooting guide for the rule).
+      type: str
+    rc:
+      description: The client's exit status; null when it was stopped after its time limit.
+      type: int
+    stream:
+      description: Where the client wrote its words, V(stdout), V(stderr), V(both) or V(none) (JVM banner ignored).
+      type: str
+  sample: {"kind": "refusal", "rc": 1, "stream": "stdout"}
+  version_added: 1.1.0
 elapsed:
   description: Seconds this task spent waiting for the device to reach C(UNLOCKED).
   returned: when the task waited for the device
@@ -169,39 +215,72 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import CommandError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import Patience
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import call_timeout
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import client_version
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import describe_when_reachable
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import edge_client
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import failure_details
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import find_client
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import start_unlock
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import summarize
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import wait_until_unlocked
+
+# For real devices: a device answers about 10 minutes after power-on (a cluster node up to 20), and
+# unlocking takes minutes; see the timeout and poll_interval documentation above.
+DEFAULT_TIMEOUT = 1800
+DEFAULT_POLL_INTERVAL = 15
 
 
 def check_options(params):
     check_device_options(params)
     if params["timeout"] < 0:
         raise ClientError(f"timeout must be 0 or more seconds, got {params['timeout']}")
-    if not params["poll_interval"] > 0:
-        raise ClientError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
 
 
-def unlock(module, client):
+def describe_before(client, patience):
+    """The state before unlocking. A single device is waited for while it cannot be reached
+    (booting). A cluster is described once: describe-cluster is documented for unlocked clusters,
+    so a failure here means "state unknown" and the cluster is unlocked anyway."""
+    if not client.cluster:
+        return summarize(describe_when_reachable(client, patience), False)
+    try:
+        return summarize(client.describe(call_timeout(patience.remaining())), True, client.cluster_ips)
+    except CommandError as failure:
+        return {"state": None, "unknown_because": failure.words or failure.message}
+
+
+def unlock(module, client, patience):
     params = module.params
-    before = summarize(client.describe(call_timeout(params["timeout"])), client.cluster)
+    before = describe_before(client, patience)
+    unknown = before.pop("unknown_because", None)
     if before["state"] == "UNLOCKED":
         return dict(before, changed=False, msg="the device is already UNLOCKED")
     if before["state"] == "UNLOCKING":
-        # Started earlier (a task with wait=false): never started again; wait if asked to.
+        # Started earlier (a task with wait=false, or elsewhere): never started again; wait if asked to.
         if not params["wait"] or module.check_mode:
             return dict(before, changed=False, msg="the device is already UNLOCKING; unlocking was not started again")
-        return dict(_wait(params, client), changed=False, msg="the device was UNLOCKING and is now UNLOCKED")
+        return dict(
+            _wait(client, patience),
+            changed=False,
+            msg="the device was already UNLOCKING (started earlier) and is UNLOCKED now",
+        )
     if module.check_mode:
+        if unknown:
+            return dict(
+                before,
+                changed=True,
+                msg=f"describe-cluster failed (the cluster may be locked; the client said: {unknown});"
+                " the cluster would be unlocked and every device checked",
+            )
         return dict(
             before, changed=True, msg=f"the device is {before['state'] or 'in an unknown state'}; it would be unlocked"
         )
-    client.unlock(call_timeout(params["timeout"]))
+    start_unlock(client, patience)
     if not params["wait"]:
         return dict(
             before,
@@ -209,12 +288,12 @@ def unlock(module, client):
             changed=True,
             msg="unlocking was started; run device_unlock with wait=true to wait until the device is UNLOCKED",
         )
-    return dict(_wait(params, client), changed=True, msg="the device is UNLOCKED")
+    return dict(_wait(client, patience), changed=True, msg="the device is UNLOCKED")
 
 
-def _wait(params, client):
+def _wait(client, patience):
     started = time.monotonic()
-    after = wait_until_unlocked(client, params["timeout"], params["poll_interval"])
+    after = wait_until_unlocked(client, patience.timeout, patience.poll_interval, patience=patience)
     after.pop("description", None)
     return dict(after, elapsed=round(time.monotonic() - started, 1))
 
@@ -225,32 +304,35 @@ def _stop(signum, frame):
 
 
 def main():
-    argument_spec = device_argument_spec(timeout=1200)
-    argument_spec.update(poll_interval=dict(type="float", default=10), wait=dict(type="bool", default=True))
+    argument_spec = device_argument_spec(timeout=DEFAULT_TIMEOUT, poll_interval=DEFAULT_POLL_INTERVAL)
+    argument_spec.update(wait=dict(type="bool", default=True))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     signal.signal(signal.SIGTERM, _stop)
     failure = None
+    version = None
     try:
         check_options(params)
         client_path = find_client(params["client"])
+        version = client_version(client_path)
         if module.check_mode and not os.path.exists(params["manifest_file"]):
             # In check mode the task that puts the manifest there (job_manifest) did not write it.
             module.exit_json(
                 changed=True,
                 state=None,
+                client_version=version,
                 msg=f"{params['manifest_file']} is not on the edge host yet; once it is, the device would be"
                 " described and unlocked unless it already is",
             )
         manifest = check_manifest(params["manifest_file"])
         with edge_client(params, client_path, manifest) as client:
-            result = unlock(module, client)
+            result = unlock(module, client, Patience(params["timeout"], params["poll_interval"]))
     except ClientError as e:
         failure = e
     if failure is not None:
         # Outside the except block: no traceback in the result.
-        module.fail_json(msg=failure.message, state=failure.details.get("state"))
-    module.exit_json(**result)
+        module.fail_json(msg=failure.message, client_version=version, **failure_details(failure))
+    module.exit_json(client_version=version, **result)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--execution-time", type=float, default=None, help="seconds a Snow Device Management unlock task runs"
     )
+    parser.add_argument("--boot-time", type=float, default=0.0, help="seconds before the devices answer (booting)")
     parser.add_argument("--no-devices", action="store_true", help="start no simulated device")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     parser.add_argument("command", choices=("serve", "run"))
@@ -91,7 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         device_management.configure(server, execution_time=args.execution_time)
     fleet = None
     if not args.no_devices:
-        fleet = DeviceFleet(server.state.by_name, DEMO_DEVICES, port=args.device_port, unlock_delay=args.unlock_delay)
+        fleet = DeviceFleet(
+            server.state.by_name,
+            DEMO_DEVICES,
+            port=args.device_port,
+            unlock_delay=args.unlock_delay,
+            boot_time=args.boot_time,
+        )
         try:
             fleet.start()
         except OSError as e:

@@ -13,10 +13,22 @@ The real client is a Java program, which takes its home directory from the
 ``user.home`` property (``-Duser.home=`` in ``JAVA_TOOL_OPTIONS``) before the
 ``HOME`` variable; this one resolves it the same way.
 
+Like the real client (a Java program), it prints the JVM's banner on stderr at every start
+when ``JAVA_TOOL_OPTIONS`` (or ``_JAVA_OPTIONS``, ``JDK_JAVA_OPTIONS``) is set, as HotSpot does:
+``Picked up JAVA_TOOL_OPTIONS: …``. The module sets that variable (``-Duser.home``), so the banner
+is always there. Its failures read like a Java client's (AWS SDK and java.net wording, such as
+``Unable to execute HTTP request: Connect to 127.0.0.99:9091 [/127.0.0.99] failed: Connection
+refused (Connection refused)``) and exit with status 1; the real texts are not published, so
+the collection must not depend on them. ``snowballEdge version`` prints
+``Snowball Edge client version: 1.2.0 Build 661``; there is no ``--version`` flag.
+
 For tests it also:
 
 * appends its argv (and the home it used) as a JSON line to the file named by
   ``SNOWBALL_CLIENT_ARGV_LOG``, so a test can prove no code was on the command line;
+* prints its errors on stdout instead of stderr with ``SNOWBALL_CLIENT_ERRORS=stdout``;
+* behaves like a client from before 2018 with ``SNOWBALL_CLIENT_MODE=legacy``: only the
+  commands ``unlock`` and ``status``, no profiles, no ``version``;
 * misbehaves on request through ``SNOWBALL_CLIENT_FAULT``: ``echo`` (prints the
   code it used), ``crash`` (dies printing its arguments and profile, code included),
   ``hang`` (never returns).
@@ -50,6 +62,31 @@ UNLOCKING_CLUSTER = (
 
 class ClientError(Exception):
     pass
+
+
+VERSION = "Snowball Edge client version: 1.2.0 Build 661"
+LEGACY_USAGE = """usage: snowballEdge <command> [options]
+Commands:
+  unlock    -i <device IP> -m <manifest file> -u <unlock code>   unlock the Snowball Edge device
+  status                                                          show the status of the device
+  ls, cp, rm, mkdir, test, validate                               work with the device's storage
+"""
+
+
+def jvm_banner() -> None:
+    """What HotSpot prints on stderr when these variables are set (the launcher's NOTE first)."""
+    if os.environ.get("JDK_JAVA_OPTIONS"):
+        sys.stderr.write(f"NOTE: Picked up JDK_JAVA_OPTIONS: {os.environ['JDK_JAVA_OPTIONS']}\n")
+    for name in ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"):
+        if os.environ.get(name):
+            sys.stderr.write(f"Picked up {name}: {os.environ[name]}\n")
+    sys.stderr.flush()
+
+
+def say_error(text: str) -> None:
+    stream = sys.stdout if os.environ.get("SNOWBALL_CLIENT_ERRORS") == "stdout" else sys.stderr
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def user_home() -> str:
@@ -105,8 +142,11 @@ def _call(endpoint: str, path: str, payload: dict) -> dict:
     parts = urlsplit(endpoint)
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = None
+    stage = "connect"
     try:
         connection = kind(parts.hostname, parts.port, timeout=10)
+        connection.connect()
+        stage = "read"
         connection.request(
             "POST",
             parts.path.rstrip("/") + path,
@@ -116,23 +156,48 @@ def _call(endpoint: str, path: str, payload: dict) -> dict:
         response = connection.getresponse()
         body = response.read()
     except (OSError, ValueError, http.client.HTTPException) as e:
-        raise ClientError(
-            f"Could not connect to the Snowball Edge device at {endpoint}: {e}."
-            " Check the endpoint and that the device is powered on and reachable."
-        ) from None
+        raise ClientError(_java_words(parts, e, stage)) from None
     finally:
         if connection is not None:
             connection.close()
     if response.status >= 400:
         try:
-            detail = json.loads(body).get("message") or response.reason
+            answer = json.loads(body)
+            detail = answer.get("message") or response.reason
+            code = answer.get("code") or "SnowballDeviceException"
         except ValueError:
-            detail = response.reason
-        raise ClientError(f"Unable to complete the request: {detail}")
+            detail, code = response.reason, "SnowballDeviceException"
+        raise ClientError(
+            f"{detail} (Service: AWSSnowballDevice; Status Code: {response.status}; Error Code: {code};"
+            f" Request ID: {os.urandom(8).hex()})"
+        )
     try:
         return json.loads(body)
     except ValueError as e:
-        raise ClientError(f"Unable to complete the request: the device's answer is not JSON ({e})") from None
+        raise ClientError(f"Unable to unmarshall response ({e}). Response Code: {response.status}") from None
+
+
+def _java_words(parts, error: Exception, stage: str) -> str:
+    """How a Java client (AWS SDK over Apache HttpClient) words a failure to talk to the device."""
+    import http.client
+    import socket
+
+    where = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    if isinstance(error, ConnectionRefusedError):
+        cause = f"Connect to {where} [/{parts.hostname}] failed: Connection refused (Connection refused)"
+    elif isinstance(error, socket.timeout) and stage == "connect":
+        cause = f"Connect to {where} [/{parts.hostname}] failed: connect timed out"
+    elif isinstance(error, socket.timeout):
+        cause = "Read timed out"
+    elif isinstance(error, ConnectionResetError):
+        cause = "Connection reset"
+    elif isinstance(error, (http.client.RemoteDisconnected, http.client.BadStatusLine, ConnectionAbortedError)):
+        cause = "The target server failed to respond"
+    elif isinstance(error, OSError) and error.errno in (101, 113):
+        cause = f"Connect to {where} [/{parts.hostname}] failed: No route to host (Host unreachable)"
+    else:
+        cause = f"{type(error).__name__}: {error}"
+    return f"Unable to execute HTTP request: {cause}"
 
 
 def _payload(settings: dict) -> dict:
@@ -172,11 +237,26 @@ def _configure(args: argparse.Namespace) -> int:
     return 0
 
 
+def _legacy(argv: list[str]) -> int:
+    """A client from before 2018: ``unlock -i IP -m MANIFEST -u CODE`` and ``status``, no profiles."""
+    command = argv[0] if argv else ""
+    if command not in ("unlock", "status"):
+        sys.stderr.write(f"Unknown command: {command or '(none)'}\n{LEGACY_USAGE}")
+        return 1
+    sys.stdout.write("This simulated legacy client only knows its usage.\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _record(["snowballEdge"] + argv)
+    jvm_banner()
+    if os.environ.get("SNOWBALL_CLIENT_MODE") == "legacy":
+        return _legacy(argv)
+    if argv[:1] == ["version"]:
+        print(VERSION)
+        return 0
     parser = argparse.ArgumentParser(prog="snowballEdge")
-    parser.add_argument("--version", action="version", version="snowballEdge (edge.snowball test client) 1.2.0")
     parser.add_argument(
         "command", choices=("unlock-device", "describe-device", "unlock-cluster", "describe-cluster", "configure")
     )
@@ -215,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         }[args.command]
         answer = _call(settings["endpoint"], path, payload)
     except ClientError as e:
-        sys.stderr.write(f"{e}\n")
+        say_error(str(e))
         return 1
     if fault == "echo":
         print(f"Using unlock code {settings['code']} and manifest {settings['manifest']}")

@@ -7,7 +7,10 @@ are plain IP addresses as on a real network.
 
 A device knows its job's manifest and unlock code (the very ``Job`` objects of
 the API emulator) and refuses any other. Unlocking goes ``LOCKED`` ->
-``UNLOCKING`` -> ``UNLOCKED`` after ``unlock_delay`` seconds.
+``UNLOCKING`` -> ``UNLOCKED`` after ``unlock_delay`` seconds (the unlock time; minutes
+on a real device). A device boots: for ``boot_time`` seconds after the fleet starts, or
+after ``POST /_device/boot``, nothing listens on its address (the client gets "Connection
+refused", as from a real device in its ~10 minutes after power-on), and it comes up LOCKED.
 
 The wire format between the simulated client (``client.py``) and a device is a
 small JSON API of this simulation, not AWS's:
@@ -18,8 +21,11 @@ small JSON API of this simulation, not AWS's:
   ``{"device_ips": [...]}``, answered by the device the client talks to;
 * control (tests only): ``GET /_device`` (state, no secrets) and
   ``POST /_device/behaviour`` (``unlock_delay``, ``never_unlocks``, ``relocks``,
-  ``report_state``, ``unreachable``) and ``POST /_device/reset`` (LOCKED again, default
-  behaviour, counters zero).
+  ``report_state``, ``unreachable``, ``drops_while_unlocking`` (that many describes while
+  UNLOCKING are dropped unanswered), ``cluster_describe_needs_unlocked`` (describe-cluster is
+  refused while a member is not UNLOCKED)), ``POST /_device/reset`` (LOCKED again, default
+  behaviour, counters zero) and ``POST /_device/boot`` with ``{"seconds": N}`` (a power cycle:
+  LOCKED, not listening for N seconds).
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ class Behaviour:
     relocks: bool = False  # falls back to LOCKED instead of UNLOCKED
     report_state: str | None = None  # a state value the device reports instead of its own
     unreachable: bool = False  # closes every connection without answering
+    drops_while_unlocking: int = 0  # this many describes while UNLOCKING are dropped unanswered
+    cluster_describe_needs_unlocked: bool = False  # describe-cluster refused until every member is UNLOCKED
 
 
 class Device:
@@ -68,6 +76,8 @@ class Device:
         self.unlock_requests = 0
         self.describe_requests = 0
         self.rejected = 0
+        self.dropped = 0
+        self.listening = True
 
     @property
     def state(self) -> str:
@@ -92,7 +102,21 @@ class Device:
         with self.lock:
             self._unlock_started = None
             self.behaviour = Behaviour(unlock_delay=unlock_delay)
-            self.unlock_requests = self.describe_requests = self.rejected = 0
+            self.unlock_requests = self.describe_requests = self.rejected = self.dropped = 0
+
+    def power_cycle(self) -> None:
+        """A reboot locks the device (its behaviour and counters stay)."""
+        with self.lock:
+            self._unlock_started = None
+
+    def drop_now(self) -> bool:
+        """True when this request is one of the describes to drop while UNLOCKING."""
+        if self.behaviour.drops_while_unlocking > 0 and self.state == "UNLOCKING":
+            with self.lock:
+                self.behaviour.drops_while_unlocking -= 1
+                self.dropped += 1
+            return True
+        return False
 
     def accepts(self, manifest: bytes, unlock_code: str) -> str | None:
         """None when the manifest and code are this device's, else the reason."""
@@ -130,6 +154,7 @@ class Device:
             "unlock_requests": self.unlock_requests,
             "describe_requests": self.describe_requests,
             "rejected": self.rejected,
+            "dropped": self.dropped,
             "behaviour": dataclasses.asdict(self.behaviour),
         }
 
@@ -174,6 +199,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/_device/reset":
             device.reset(self.server.fleet.unlock_delay if self.server.fleet else 1.0)
             return self._send_json(200, device.public())
+        if self.path == "/_device/boot":
+            seconds = float(data.get("seconds", 0))
+            self._send_json(200, device.public())
+            if self.server.fleet is not None:
+                self.server.fleet.reboot(device, seconds)
+            return None
         if self.path == "/_device/behaviour":
             for key, value in data.items():
                 if not hasattr(device.behaviour, key):
@@ -198,6 +229,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     "message": f"The {reason} is not valid for this device (job {device.job.job_id}).",
                 },
             )
+        if self.path.endswith("/describe") and device.drop_now():
+            return self._drop()
         if self.path.startswith("/device/"):
             if self.path == "/device/unlock":
                 device.start_unlock()
@@ -219,9 +252,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     400, {"code": "NotInCluster", "message": f"The device at {ip} belongs to another cluster."}
                 )
             members.append((ip, peer))
+        if self.path == "/cluster/describe" and device.behaviour.cluster_describe_needs_unlocked:
+            if any(peer is None or peer.state != "UNLOCKED" for _ip, peer in members):
+                return self._send_json(
+                    400,
+                    {
+                        "code": "InvalidClusterStateException",
+                        "message": "describe-cluster is available once every device of the cluster is unlocked.",
+                    },
+                )
         devices = []
         for ip, peer in members:
-            reachable = peer is not None and not peer.behaviour.unreachable
+            reachable = peer is not None and peer.listening and not peer.behaviour.unreachable
             if reachable and self.path == "/cluster/unlock":
                 peer.start_unlock()
             entry = (
@@ -252,25 +294,35 @@ class DeviceServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class DeviceFleet:
     """Devices for some of the emulator's jobs, all on one port, each on its own IP."""
 
-    def __init__(self, jobs: dict[str, Job], assignments: dict[str, str], port: int = 0, unlock_delay: float = 1.0):
+    def __init__(
+        self,
+        jobs: dict[str, Job],
+        assignments: dict[str, str],
+        port: int = 0,
+        unlock_delay: float = 1.0,
+        boot_time: float = 0.0,
+    ):
         self.jobs = jobs
         self.assignments = dict(assignments)
         self.requested_port = port
         self.unlock_delay = unlock_delay
-        self.servers: list[DeviceServer] = []
+        self.boot_time = boot_time
+        self._lock = threading.Lock()
+        self.servers: list[DeviceServer] = []  # the devices listening now
+        self.devices: list[Device] = []
         self._threads: list[threading.Thread] = []
         self.port = port
 
     def device_at(self, ip: str) -> Device | None:
-        for server in self.servers:
-            if server.device.ip == ip:
-                return server.device
+        for device in self.devices:
+            if device.ip == ip:
+                return device
         return None
 
     def device(self, name: str) -> Device:
-        for server in self.servers:
-            if server.device.job.name == name:
-                return server.device
+        for device in self.devices:
+            if device.job.name == name:
+                return device
         raise KeyError(name)
 
     def endpoint(self, name: str) -> str:
@@ -282,6 +334,7 @@ class DeviceFleet:
             server = DeviceServer(device, port, self)
             port = server.server_address[1]
             self.servers.append(server)
+            self.devices.append(device)
         self.port = port
 
     def start(self) -> DeviceFleet:
@@ -295,18 +348,61 @@ class DeviceFleet:
                 for server in self.servers:
                     server.server_close()
                 self.servers.clear()
+                self.devices.clear()
                 if self.requested_port:
                     raise
         else:
             raise OSError("could not find one free port on every device address")
+        if self.boot_time > 0:
+            # Booting: the port is known, but nothing listens on the devices' addresses yet.
+            for server in self.servers:
+                server.server_close()
+                server.device.listening = False
+                self._come_up_later(server.device, self.boot_time)
+            self.servers = []
         for server in self.servers:
-            thread = threading.Thread(target=server.serve_forever, name=f"device-{server.device.ip}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+            self._serve(server)
         return self
 
+    def _serve(self, server: DeviceServer) -> None:
+        thread = threading.Thread(target=server.serve_forever, name=f"device-{server.device.ip}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _come_up_later(self, device: Device, seconds: float) -> None:
+        def come_up() -> None:
+            time.sleep(seconds)
+            with self._lock:
+                if self._stopped:
+                    return
+                server = DeviceServer(device, self.port, self)
+                self.servers.append(server)
+                device.listening = True
+                self._serve(server)
+
+        threading.Thread(target=come_up, name=f"boot-{device.ip}", daemon=True).start()
+
+    def reboot(self, device: Device, seconds: float) -> None:
+        """Power-cycle ``device``: it stops listening, locks, and listens again after ``seconds``."""
+
+        def go_down() -> None:
+            with self._lock:
+                for server in [s for s in self.servers if s.device is device]:
+                    server.shutdown()
+                    server.server_close()
+                    self.servers.remove(server)
+                device.listening = False
+            device.power_cycle()
+            self._come_up_later(device, seconds)
+
+        threading.Thread(target=go_down, name=f"reboot-{device.ip}", daemon=True).start()
+
+    _stopped = False
+
     def stop(self) -> None:
-        for server in self.servers:
+        with self._lock:
+            self._stopped = True
+        for server in list(self.servers):
             server.shutdown()
             server.server_close()
         for thread in self._threads:
@@ -321,6 +417,6 @@ class DeviceFleet:
     def public(self) -> dict:
         return {
             "port": self.port,
-            "devices": {server.device.job.name: server.device.public() for server in self.servers},
+            "devices": {device.job.name: device.public() for device in self.devices},
             "endpoints": {name: self.endpoint(name) for name in self.assignments},
         }

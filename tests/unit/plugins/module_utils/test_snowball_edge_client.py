@@ -217,15 +217,31 @@ def test_a_cluster_is_unlocked_only_when_every_device_is():
 
 
 class ScriptedClient:
-    """Stands in for EdgeClient.describe only: answers a scripted list of descriptions."""
+    """Stands in for EdgeClient.describe/unlock only: answers a scripted list of descriptions, where
+    an exception in the list is raised instead (a failed client command)."""
 
-    def __init__(self, answers, cluster=False):
+    def __init__(self, answers, cluster=False, unlocks=()):
         self.answers = list(answers)
         self.cluster = cluster
+        self.cluster_ips = ["192.0.2.21", "192.0.2.22"] if cluster else []
         self.endpoint = "https://192.0.2.10"
+        self.unlocks = list(unlocks)
+        self.calls = []
 
     def describe(self, timeout):
-        return self.answers.pop(0)
+        self.calls.append(("describe", timeout))
+        return self._answer(self.answers.pop(0))
+
+    @staticmethod
+    def _answer(answer):
+        if isinstance(answer, sec.ClientError):
+            # The lists hold descriptions and failures: only failures get here.
+            raise answer  # pylint: disable=raising-bad-type
+        return answer
+
+    def unlock(self, timeout):
+        self.calls.append(("unlock", timeout))
+        return self._answer(self.unlocks.pop(0) if self.unlocks else "unlocking")
 
 
 class Clock:
@@ -273,7 +289,12 @@ def test_an_unknown_state_is_reported_not_guessed():
 
 def test_an_unreachable_cluster_member_is_waited_for_not_called_locked():
     clock = Clock()
-    cluster = {"Devices": [device("UNLOCKED", reach="REACHABLE"), device("LOCKED", "192.0.2.22", reach="UNREACHABLE")]}
+    cluster = {
+        "Devices": [
+            device("UNLOCKED", "192.0.2.21", reach="REACHABLE"),
+            device("LOCKED", "192.0.2.22", reach="UNREACHABLE"),
+        ]
+    }
     with pytest.raises(sec.ClientError, match="unreachable: 192.0.2.22"):
         sec.wait_until_unlocked(ScriptedClient([cluster] * 5, cluster=True), 20, 10, sleep=clock.sleep, clock=clock)
 
@@ -281,3 +302,294 @@ def test_an_unreachable_cluster_member_is_waited_for_not_called_locked():
 @pytest.mark.parametrize(("remaining", "expected"), [(-3, 5), (0, 5), (60, 60), (1000, 120)])
 def test_each_command_gets_the_time_left_within_bounds(remaining, expected):
     assert sec.call_timeout(remaining) == expected
+
+
+# ---------------------------------------------------------------- the JVM banner, the client's words
+BANNER = "Picked up JAVA_TOOL_OPTIONS: -Duser.home=/tmp/edge-snowball-client-x\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Picked up JAVA_TOOL_OPTIONS: -Duser.home=/tmp/x",
+        "Picked up _JAVA_OPTIONS: -Xmx1g",
+        "NOTE: Picked up JDK_JAVA_OPTIONS: --add-opens x",
+    ],
+)
+def test_jvm_banner_lines_are_dropped(line):
+    assert sec.drop_jvm_banner(f"{line}\nreal words\n") == "real words\n"
+
+
+def test_a_line_that_only_mentions_picked_up_is_kept():
+    assert sec.drop_jvm_banner("the device Picked up JAVA_TOOL_OPTIONS: x\n") != ""
+
+
+def test_an_error_on_stdout_is_reported_not_the_banner_on_stderr(tmp_path):
+    path = fake_client(
+        tmp_path,
+        f"sys.stderr.write({BANNER!r})\nprint('Unable to execute HTTP request: Connection refused')\nsys.exit(1)\n",
+    )
+    with sec.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, []) as profile:
+        with pytest.raises(sec.CommandError) as failure:
+            client_for(path, profile).run("describe-device", 10)
+    assert "Connection refused" in failure.value.message
+    assert "Picked up" not in failure.value.message and "Picked up" not in failure.value.words
+    assert failure.value.kind == sec.CONNECTION
+    assert failure.value.details["stream"] == "stdout"
+
+
+def test_words_on_both_streams_are_both_kept():
+    assert sec.client_words("on stdout\n", BANNER + "on stderr\n") == "on stderr | on stdout"
+
+
+def test_a_description_after_a_banner_on_stdout_is_read(tmp_path):
+    body = f"print({BANNER!r}); print(json.dumps({{'UnlockStatus': {{'State': 'LOCKED'}}}}))\n"
+    path = fake_client(tmp_path, body)
+    with sec.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, []) as profile:
+        assert client_for(path, profile).describe(10) == {"UnlockStatus": {"State": "LOCKED"}}
+
+
+# ---------------------------------------------------------------- connection failure or refusal
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Unable to execute HTTP request: Connect to 192.0.2.10:9091 [/192.0.2.10] failed: Connection refused"
+        " (Connection refused)",
+        "com.amazonaws.SdkClientException: Unable to execute HTTP request: connect timed out",
+        "java.net.NoRouteToHostException: No route to host (Host unreachable)",
+        "java.net.UnknownHostException: snowball.local",
+        "java.net.SocketException: Connection reset",
+        "org.apache.http.NoHttpResponseException: 192.0.2.10:9091 failed to respond",
+        "java.net.SocketTimeoutException: Read timed out",
+        "java.net.SocketException: Network is unreachable (connect failed)",
+        "Could not connect to the device at https://192.0.2.10",
+        "[Errno 111] Connection refused",
+        "Service Unavailable (Service: AWSSnowballDevice; Status Code: 503)",
+        # the manifest's path and the endpoint do not count as a "manifest" refusal
+        "Unable to connect to https://192.0.2.10 with /srv/snowball/manifest.bin: Connection refused",
+    ],
+)
+def test_connection_level_failures_are_recognised(words):
+    assert sec.classify(1, words, "https://192.0.2.10", "/srv/snowball/manifest.bin") == sec.CONNECTION
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "The unlock code is not valid for this device. (Service: AWSSnowballDevice; Status Code: 400)",
+        "InvalidUnlockCodeException: invalid unlock code",
+        "Unable to read the manifest: it is not a valid Snowball manifest",
+        "The request signature we calculated does not match the signature you provided",
+        "AccessDeniedException: Access denied (Status Code: 403)",
+        "Unauthorized (Status Code: 401)",
+        "javax.net.ssl.SSLHandshakeException: PKIX path building failed",
+        # a refusal wins over connection words in the same text
+        "Connection refused by the device: the unlock code is wrong",
+    ],
+)
+def test_refusals_are_recognised_and_win(words):
+    assert sec.classify(1, words, "https://192.0.2.10", "/srv/snowball/manifest.bin") == sec.REFUSAL
+
+
+@pytest.mark.parametrize(
+    ("rc", "words", "kind"),
+    [
+        (None, "", sec.CONNECTION),  # stopped after its time limit: no answer came
+        (127, "Connection refused", sec.UNKNOWN),  # could not even run
+        (-9, "Connection refused", sec.UNKNOWN),  # killed by a signal
+        (1, "Profile edge-snowball was not found", sec.UNKNOWN),
+        (1, "", sec.UNKNOWN),
+    ],
+)
+def test_everything_else_is_unknown(rc, words, kind):
+    assert sec.classify(rc, words) == kind
+
+
+def connection_failure(words="Unable to execute HTTP request: Connection refused (Connection refused)"):
+    return sec.CommandError(
+        f"snowballEdge describe-device failed (exit status 1): {words}", sec.CONNECTION, words, rc=1
+    )
+
+
+def refusal(words="The unlock code is not valid for this device. (Status Code: 403)"):
+    return sec.CommandError(f"snowballEdge describe-device failed (exit status 1): {words}", sec.REFUSAL, words, rc=1)
+
+
+def unknown(words="java.lang.IllegalStateException: cluster is locked"):
+    return sec.CommandError(f"snowballEdge describe-device failed (exit status 1): {words}", sec.UNKNOWN, words, rc=1)
+
+
+def test_a_booting_device_is_tried_again_until_it_answers():
+    clock = Clock()
+    client = ScriptedClient([connection_failure()] * 40 + [device("LOCKED")])
+    patience = sec.Patience(1200, 15, clock.sleep, clock)
+    assert sec.describe_when_reachable(client, patience)["UnlockStatus"]["State"] == "LOCKED"
+    assert clock.now == 600  # 40 failures, 15 s apart: ten minutes of booting
+
+
+def test_a_device_that_never_answers_fails_naming_endpoint_time_and_last_words():
+    clock = Clock()
+    client = ScriptedClient(
+        [connection_failure()] * 100 + [connection_failure("java.net.NoRouteToHostException: last")]
+    )
+    with pytest.raises(sec.ClientError) as failure:
+        sec.describe_when_reachable(client, sec.Patience(60, 15, clock.sleep, clock))
+    message = failure.value.message
+    assert message.startswith("could not reach the device at https://192.0.2.10")
+    assert "for 60s (5 attempts, timeout 60s)" in message
+    assert "Connection refused (Connection refused)" in message and "Picked up" not in message
+    assert "about 10 minutes after it is powered on" in message
+
+
+@pytest.mark.parametrize("failure", [refusal(), unknown()])
+def test_before_unlocking_a_refusal_or_unknown_failure_is_not_tried_again(failure):
+    client = ScriptedClient([failure, device("LOCKED")])
+    with pytest.raises(sec.CommandError):
+        sec.describe_when_reachable(client, sec.Patience(600, 15, lambda s: None, lambda: 0.0))
+    assert len(client.calls) == 1
+
+
+def test_transient_failures_while_unlocking_are_tried_again():
+    clock = Clock()
+    answers = [device("UNLOCKING"), connection_failure("Connection reset"), unknown(), device("UNLOCKED")]
+    summary = sec.wait_until_unlocked(ScriptedClient(answers), 120, 10, sleep=clock.sleep, clock=clock)
+    assert summary["state"] == "UNLOCKED" and clock.now == 40
+
+
+def test_a_refusal_while_unlocking_ends_the_wait():
+    client = ScriptedClient([device("UNLOCKING"), refusal()])
+    with pytest.raises(sec.CommandError, match="unlock code is not valid"):
+        sec.wait_until_unlocked(client, 120, 1, sleep=lambda s: None)
+
+
+def test_locked_after_a_dropped_connection_is_still_a_failure():
+    clock = Clock()
+    client = ScriptedClient([device("UNLOCKING"), connection_failure(), device("LOCKED")])
+    with pytest.raises(sec.ClientError, match="LOCKED again"):
+        sec.wait_until_unlocked(client, 120, 10, sleep=clock.sleep, clock=clock)
+
+
+def test_a_wait_in_a_later_task_looks_at_once():
+    clock = Clock()
+    summary = sec.wait_until_unlocked(
+        ScriptedClient([device("UNLOCKED")]), 60, 10, sleep=clock.sleep, clock=clock, first_look_after=0
+    )
+    assert summary["state"] == "UNLOCKED" and clock.now == 0
+
+
+def test_a_wait_that_shares_the_deadline_of_earlier_steps():
+    clock = Clock()
+    patience = sec.Patience(30, 10, clock.sleep, clock)
+    clock.now = 25  # booting took 25 of the 30 s
+    with pytest.raises(sec.ClientError, match="timed out after 30s"):
+        sec.wait_until_unlocked(ScriptedClient([device("UNLOCKING")] * 5), 30, 10, patience=patience)
+
+
+def test_an_unlock_whose_answer_was_lost_is_not_sent_again_when_the_device_is_unlocking():
+    clock = Clock()
+    client = ScriptedClient([device("UNLOCKING")], unlocks=[connection_failure("Connection reset")])
+    sec.start_unlock(client, sec.Patience(600, 15, clock.sleep, clock))
+    assert [call[0] for call in client.calls] == ["unlock", "describe"]
+
+
+def test_an_unlock_that_never_arrived_is_sent_again():
+    clock = Clock()
+    client = ScriptedClient([device("LOCKED")], unlocks=[connection_failure(), "unlocking"])
+    sec.start_unlock(client, sec.Patience(600, 15, clock.sleep, clock))
+    assert [call[0] for call in client.calls] == ["unlock", "describe", "unlock"]
+
+
+def test_an_unlock_refused_is_not_sent_again():
+    client = ScriptedClient([], unlocks=[refusal()])
+    with pytest.raises(sec.CommandError):
+        sec.start_unlock(client, sec.Patience(600, 15, lambda s: None, lambda: 0.0))
+    assert len(client.calls) == 1
+
+
+# ---------------------------------------------------------------- every node of a cluster
+def test_a_cluster_is_not_unlocked_while_a_given_node_is_not_listed():
+    cluster = {"Devices": [device("UNLOCKED", "192.0.2.21", reach="REACHABLE")]}
+    summary = sec.summarize(cluster, True, ["192.0.2.21", "192.0.2.22"])
+    assert summary["state"] != "UNLOCKED" and summary["missing"] == ["192.0.2.22"]
+    assert "192.0.2.22 (not listed)" in sec.unreachable(summary)
+
+
+def test_an_unreachable_node_without_a_state_is_waited_for_not_unknown():
+    entry = {"DeviceId": None, "NetworkReachability": {"State": "UNREACHABLE"}}
+    summary = sec.summarize({"Devices": [device("UNLOCKED", "192.0.2.21"), entry]}, True)
+    assert sec.unknown_states(summary) == [] and summary["state"] != "UNLOCKED"
+
+
+# ---------------------------------------------------------------- the client's version, the job id
+def counting_client(tmp_path, body):
+    """A client that records each start in a file next to it."""
+    path = tmp_path / "bin" / "snowballEdge"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"#!{sys.executable}\nimport sys\nopen({str(tmp_path / 'starts')!r}, 'a').write('x')\n" + body)
+    path.chmod(0o755)
+    return str(path)
+
+
+def starts(tmp_path):
+    return len((tmp_path / "starts").read_text()) if (tmp_path / "starts").exists() else 0
+
+
+def test_the_version_is_read_once_per_installed_client(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = counting_client(
+        tmp_path,
+        f"sys.stderr.write({BANNER!r})\nprint('Snowball Edge client version: 1.2.0 Build 661')\n",
+    )
+    assert sec.client_version(path) == "1.2.0 Build 661"
+    assert sec.client_version(path) == "1.2.0 Build 661"
+    assert starts(tmp_path) == 1
+    # A new install (another file) is asked again.
+    path = counting_client(tmp_path, "print('Snowball Edge client version: 1.3.0 Build 700')\n")
+    assert sec.client_version(path) == "1.3.0 Build 700" and starts(tmp_path) == 2
+
+
+def test_a_client_from_before_2018_is_refused_saying_what_is_needed(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = counting_client(
+        tmp_path,
+        "sys.stderr.write('Unknown command: version\\nCommands:\\n  unlock -i IP -m M -u C\\n  status\\n')\nsys.exit(1)\n",
+    )
+    with pytest.raises(sec.ClientError, match="from before 2018.*1.2.0 Build 661"):
+        sec.client_version(path)
+
+
+def test_a_client_that_does_not_say_its_version_is_not_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = counting_client(tmp_path, "print('usage: snowballEdge unlock-device describe-device ...')\nsys.exit(2)\n")
+    assert sec.client_version(path) is None
+
+
+def test_the_job_id_goes_into_the_profile(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    job_id = "JID123e4567-e89b-12d3-a456-426655440000"
+    with sec.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, [], job_id) as profile:
+        config = json.load(open(os.path.join(profile.home, *sec.CONFIG_PATH)))
+    assert config["profiles"][sec.PROFILE_NAME]["jobId"] == job_id
+
+
+def options(**given):
+    params = {
+        "endpoint": "https://192.0.2.10",
+        "unlock_code": FAKE_CODE,
+        "cluster_ips": [],
+        "job_id": None,
+        "poll_interval": 15,
+    }
+    params.update(given)
+    return params
+
+
+def test_a_bad_job_id_is_refused_and_a_code_given_as_job_id_is_not_shown():
+    with pytest.raises(sec.ClientError, match="must start with JID or MID"):
+        sec.check_device_options(options(job_id="CID123e4567-e89b-12d3-a456-426655440000"))
+    with pytest.raises(sec.ClientError) as failure:
+        sec.check_device_options(options(job_id=FAKE_CODE))
+    assert_no_code(failure.value.message)
+    sec.check_device_options(options(job_id="JID123e4567-e89b-12d3-a456-426655440000"))
