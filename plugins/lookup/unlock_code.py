@@ -88,6 +88,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import Snow
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import lookup_refusal
 
 display = Display()
 
@@ -106,14 +107,16 @@ class LookupModule(LookupBase):
             job_ids.extend(term if isinstance(term, list) else [term])
         if not job_ids:
             self._fail("edge.snowball.unlock_code needs at least one job id")
-        refusal = debug_refusal("the edge.snowball.unlock_code lookup")
+        me = "the edge.snowball.unlock_code lookup"
+        refusal = debug_refusal(me) or lookup_refusal(me)
         if refusal:
             self._fail(refusal)
-        # Refuse every bad id before any network call, and before the SDK is even needed.
-        for job_id in job_ids:
+        # Refuse every bad id before any network call, and before the SDK is even needed. The
+        # reason never repeats the id (it could be a code); with several ids, it says which one.
+        for number, job_id in enumerate(job_ids, start=1):
             reason = validate_job_id(job_id)
             if reason is not None:
-                self._fail(reason)
+                self._fail(reason if len(job_ids) == 1 else f"job id {number} of {len(job_ids)}: {reason}")
 
         self.set_options(var_options=variables, direct=kwargs)
         concurrency = self.get_option("concurrency")

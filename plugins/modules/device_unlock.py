@@ -129,7 +129,6 @@ elapsed:
 """
 
 import os
-import signal
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -179,7 +178,6 @@ def main():
     argument_spec.update(poll_interval=dict(type="float", default=10))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    signal.signal(signal.SIGTERM, _stop)
     failure = None
     try:
         check_options(params)
