@@ -59,8 +59,8 @@ def validate_job_id(value: Any) -> Optional[str]:
         return f"job_id is empty ({_EXPECTED})"
     if looks_like_unlock_code(value):
         return (
-            "job_id: this looks like an unlock code, not a job id (it is not shown). Pass the job's id"
-            f" ({_EXPECTED}) and keep the code secret: check which variable went into job_id."
+            "job_id: this looks like an unlock code, not a job id (not shown). Pass the job's id (JID or MID"
+            " followed by a UUID, 39 characters) and keep the code secret."
         )
     if value != value.strip():
         return f"job_id has leading or trailing whitespace ({len(value)} characters; not shown). Remove it."

@@ -13,9 +13,10 @@ description:
   - Idempotent. The device is described first; when it is already C(UNLOCKED) nothing is done and the
     task reports no change.
   - The unlock code never appears on the client's command line (which any local user can read with
-    C(ps)). It is written to a client profile in a private temporary directory (mode 0700) that exists
-    only while the client runs and is removed afterwards, also on failure. Anything the client prints
-    is masked before it reaches the task result.
+    C(ps)). It is written to a client profile in a private directory (mode 0700) in memory-backed storage
+    (C($XDG_RUNTIME_DIR) or C(/dev/shm)) only while each client command runs, and removed right after, also
+    on failure, on SIGHUP, SIGINT, SIGQUIT or SIGTERM, and when the controller gives up on the task (a task
+    C(timeout)). Anything the client prints is masked before it reaches the task result.
   - Needs neither boto3 nor AWS credentials on the edge host. Fetch the code on the controller with the
     P(edge.snowball.unlock_code#lookup) lookup or the M(edge.snowball.job_unlock_code) module, and the
     manifest with M(edge.snowball.job_manifest).
@@ -42,8 +43,8 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
 notes:
-  - Run it with pipelining on (see the ready playbook) so that the module's arguments, code included,
-    are never written to a file on the edge host.
+  - Refuses to run unless pipelining is in effect (see the ready playbook), so that the module's arguments,
+    code included, are never written to a file on the edge host.
 seealso:
   - module: edge.snowball.job_manifest
   - module: edge.snowball.device_info

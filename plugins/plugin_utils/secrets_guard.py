@@ -179,7 +179,10 @@ def lookup_refusal(what: str) -> Optional[str]:
                 " loop item in the task's result, which ansible_failed_result hands to those sections. Loop over"
                 ' the job ids instead and look the code up in the task (unlock_code: "{{ codes[item] }}").'
             )
-        if not ours and not _truthy(getattr(task, "no_log", False), executor):
+        # An include prints only its label per item (no result); the tasks it includes are guarded themselves.
+        control = getattr(task, "loop_control", None)
+        labelled_include = short in ("include_tasks", "include_role") and getattr(control, "label", None)
+        if not ours and not labelled_include and not _truthy(getattr(task, "no_log", False), executor):
             return (
                 f"{what} refused as the loop of a task without no_log: ansible-core prints every loop item as the"
                 " item label (item=...) and in the result, so the codes would be shown. Set no_log: true on the"

@@ -59,7 +59,11 @@ CASES: list[tuple[str, object, str]] = [
     ("Cyrillic e", at(14, "\u0435"), r"U\+0435 at position 15"),
     ("zero-width space added", at(5, "\u200b" + GOOD[5]), LENGTH.format(40)),
     ("zero-width space instead of a digit", at(5, "\u200b"), r"U\+200B at position 6"),
-    ("non-hex letter g", at(6, "g"), r"a letter other than a-f at position 7, which is not a lower-case hexadecimal digit"),
+    (
+        "non-hex letter g",
+        at(6, "g"),
+        r"a letter other than a-f at position 7, which is not a lower-case hexadecimal digit",
+    ),
     ("hyphen moved", GOOD[:10] + "-" + GOOD[10] + GOOD[12:], r"at position 11|must have '-' at position"),
     ("shell injection", ("JID$(reboot)" + "0" * 39)[:39], r"'\$' \(U\+0024\) at position 4"),
     ("backticks", ("JID`id`" + "0" * 39)[:39], r"'`' \(U\+0060\) at position 4"),

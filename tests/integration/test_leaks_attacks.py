@@ -303,7 +303,8 @@ def test_loop_items_holding_a_code_are_censored(emulator, devices, tmp_path):
     )
     assert run.rc == 0, run.tail()
     assert_sealed(run, sampler)
-    assert "(censored due to no_log)" in run.stdout
+    # 2.19 labels a censored item "(censored due to no_log)"; 2.17 drops the label with the result (item=None)
+    assert "(censored due to no_log)" in run.stdout or "(item=None)" in run.stdout
     assert "item=" in run.stdout
 
 
@@ -460,7 +461,10 @@ def test_a_killed_module_leaves_no_code_on_disk(module, signame, emulator, devic
             _stop_strays(tag)
             again = _start(tmp_path, emulator, devices, "device_info", timeout="timeout: 5")
             again.communicate(timeout=120)
-            assert not leftovers(codes), "the next start did not sweep the killed module's profile"
+            # (the second module, stopped by its task timeout, may still be cleaning up its own home)
+            assert _wait_for(lambda: not leftovers(codes), 10), (
+                "the next start did not sweep the killed module's profile"
+            )
     finally:
         _stop_strays(tag)
         if proc.poll() is None:

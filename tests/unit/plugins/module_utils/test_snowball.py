@@ -56,7 +56,10 @@ def test_accepts_valid_job_ids(value):
         (GOOD[:11] + "_" + GOOD[12:], "must have '-' at position 12"),
         (GOOD[:11] + "\u2010" + GOOD[12:], "U+2010"),
         (GOOD[:4] + "\uff12" + GOOD[5:], "U+FF12"),
-        (GOOD[:4] + "g" + GOOD[5:], "a letter other than a-f at position 5, which is not a lower-case hexadecimal digit"),
+        (
+            GOOD[:4] + "g" + GOOD[5:],
+            "a letter other than a-f at position 5, which is not a lower-case hexadecimal digit",
+        ),
         (GOOD[:20] + "\n" + GOOD[21:], "at position 21"),
         (GOOD[:38] + "\x00", "U+0000 at position 39"),
         ("JID;rm -rf /;" + "0" * 26, "';' (U+003B) at position 4"),
