@@ -43,12 +43,22 @@ options:
         of botocore's own retries. V(0) leaves only botocore's retries.
     type: int
     default: 6
+  codes_file:
+    description:
+      - Read the codes from this file on the controller instead of asking AWS. It is the ansible-vault file
+        M(edge.snowball.export_unlock_codes) wrote while connected. No AWS call is made at all.
+      - Decrypted in memory with the vault secrets loaded for the play (C(--vault-id),
+        C(--vault-password-file) or C(--ask-vault-pass)), never through a temporary file.
+      - A relative path is relative to the playbook's directory.
+    type: path
+    version_added: 1.1.0
 notes:
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) when
     O(check_state=true).
   - Throttling is retried with jittered backoff; the order of the codes always follows the order of the ids.
 seealso:
   - module: edge.snowball.job_unlock_code
+  - module: edge.snowball.export_unlock_codes
 extends_documentation_fragment:
   - amazon.aws.boto3
   - amazon.aws.common.plugins
@@ -68,6 +78,11 @@ EXAMPLES = r"""
     ids: "{{ ansible_play_hosts | map('extract', hostvars, 'snowball_job_id') | unique }}"
   run_once: true
   no_log: true
+
+- name: At a disconnected site, the code from the file export_unlock_codes wrote (no AWS call)
+  ansible.builtin.set_fact:
+    snowball_unlock_code: "{{ lookup('edge.snowball.unlock_code', snowball_job_id, codes_file='/srv/snowball-codes/fleet.vault.yml') }}"
+  no_log: true
 """
 
 RETURN = r"""
@@ -77,8 +92,6 @@ _raw:
   elements: str
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -87,8 +100,11 @@ from ansible_collections.edge.snowball.plugins.module_utils.botocore_client impo
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import lookup_refusal
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import loaded_secrets
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import read_codes
 
 display = Display()
 
@@ -100,6 +116,24 @@ class LookupModule(LookupBase):
     def _fail(self, message):
         # "from None": the chained exception could only add noise, never help.
         raise AnsibleLookupError(message) from None
+
+    def _from_codes_file(self, path, job_ids):
+        """The codes from export_unlock_codes's vault file, decrypted in memory: no AWS call."""
+        path = self._loader.path_dwim(path)
+        failure = None
+        try:
+            codes = read_codes(path, loaded_secrets(self._loader))
+        except SnowballError as e:
+            failure = e.message
+        if failure is not None:
+            self._fail(failure)
+        missing = [job_id for job_id in dict.fromkeys(job_ids) if job_id not in codes]
+        if missing:
+            self._fail(
+                f"job {', '.join(missing)} is not in the codes file {path} (it holds {len(codes)} job(s)). Export"
+                " its code with edge.snowball.export_unlock_codes while connected, or check the host's job id."
+            )
+        return [codes[job_id] for job_id in job_ids]
 
     def run(self, terms, variables=None, **kwargs):
         job_ids = []
@@ -119,6 +153,8 @@ class LookupModule(LookupBase):
                 self._fail(reason if len(job_ids) == 1 else f"job id {number} of {len(job_ids)}: {reason}")
 
         self.set_options(var_options=variables, direct=kwargs)
+        if self.get_option("codes_file"):
+            return self._from_codes_file(self.get_option("codes_file"), job_ids)
         concurrency = self.get_option("concurrency")
         if concurrency < 1:
             self._fail(f"concurrency must be at least 1, got {concurrency}")
@@ -136,28 +172,14 @@ class LookupModule(LookupBase):
             jobs, _calls = snowball_jobs(self.get_options(), what, retry, max_pool_connections=max(10, workers))
         except SnowballError as e:
             self._fail(e.message)
-        check_state = self.get_option("check_state")
-
-        def fetch(job_id):
-            try:
-                if check_state:
-                    jobs.check_job(job_id)
-                return jobs.unlock_code(job_id), None
-            except SnowballError as e:
-                return None, e.message
-
-        if workers == 1:
-            answers = [fetch(job_id) for job_id in unique_ids]
-        else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snowball-unlock-code") as pool:
-                answers = list(pool.map(fetch, unique_ids))
-
+        failure = None
+        try:
+            codes = fetch_unlock_codes(jobs, unique_ids, workers, self.get_option("check_state"))
+        except SnowballError as e:
+            failure = e.message
         retried = jobs.retry_summary()
         if retried:
             display.vvv(f"edge.snowball.unlock_code retried: {retried}")
-        codes = {}
-        for job_id, (code, error) in zip(unique_ids, answers):
-            if error is not None:
-                self._fail(error)
-            codes[job_id] = code
+        if failure is not None:
+            self._fail(failure)
         return [codes[job_id] for job_id in job_ids]

@@ -6,6 +6,10 @@
       start the emulator, run COMMAND with its URL and credentials in the
       environment, stop the emulator, exit with COMMAND's status. Nothing is
       left running.
+  python -m emulator run [options] -- COMMAND [ARGS...] --offline-- COMMAND2 [ARGS...]
+      the same, then stop the Snowball API (the devices keep running) and run
+      COMMAND2 with the same environment: a disconnected site, where any AWS
+      call fails. Exits with the first failing status.
 
 Both also start a simulated Snowball Edge device for each job in
 ``device.DEMO_DEVICES`` (ready1 on 127.0.0.11, ..., the cluster on
@@ -34,6 +38,8 @@ from .device import DeviceFleet
 from .jobs import default_jobs
 
 
+#: Separates the connected command from the disconnected one.
+OFFLINE = "--offline--"
 CLIENT_BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin")
 
 
@@ -100,9 +106,20 @@ def main(argv: list[str] | None = None) -> int:
                 pass
             return 0
         command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
-        if not command:
-            parser.error("run needs a command after --")
-        return subprocess.call(command, env=_environment(server.url, fleet))
+        offline = []
+        if OFFLINE in command:
+            command, offline = command[: command.index(OFFLINE)], command[command.index(OFFLINE) + 1 :]
+        if not command or (OFFLINE in args.argv and not offline):
+            parser.error(f"run needs a command after -- (and one after {OFFLINE} when given)")
+        env = _environment(server.url, fleet)
+        status = subprocess.call(command, env=env)
+        if status or not offline:
+            return status
+        server.stop()
+        print(
+            f"\n*** Snowball API stopped at {server.url}: no AWS from here on (the devices still run) ***\n", flush=True
+        )
+        return subprocess.call(offline, env=env)
     finally:
         if fleet is not None:
             fleet.stop()

@@ -22,6 +22,8 @@ from integration.conftest import run_playbook
 PLUGINS = [
     "plugins/modules/job_manifest.py",
     "plugins/modules/job_unlock_code.py",
+    # Before the lookup: its codes_file example reads what export_unlock_codes wrote.
+    "plugins/modules/export_unlock_codes.py",
     "plugins/lookup/unlock_code.py",
     "plugins/modules/device_unlock.py",
     "plugins/modules/device_info.py",
@@ -77,8 +79,18 @@ def test_every_example_runs_as_written(emulator, tmp_path):
             f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}"
             f" snowball_job_id={jobs['ready2'].job_id}\n"
         )
+        # export_unlock_codes encrypts with the play's vault secret; its example names the identity "site".
+        password = tmp_path / "vault-password"
+        password.write_text("examples\n")
         run = run_playbook(
-            playbook, emulator, tmp_path, verbosity="-v", extra_env=env, devices=devices, inventory=inventory
+            playbook,
+            emulator,
+            tmp_path,
+            verbosity="-v",
+            extra_env=env,
+            devices=devices,
+            inventory=inventory,
+            extra_args=["--vault-id", f"site@{password}"],
         )
         assert run.rc == 0, run.tail()
         assert not run.leaks(), run.leaks()

@@ -68,3 +68,35 @@ def test_aws_errors_raise_lookup_errors_without_chaining(lookup, stub):
 def test_needs_at_least_one_id(lookup):
     with pytest.raises(AnsibleLookupError, match="at least one job id"):
         lookup.run([], {}, **CONNECTION)
+
+
+def _codes_file(tmp_path, secrets, content):
+    from ansible.parsing.vault import VaultLib
+
+    path = tmp_path / "codes.vault.yml"
+    path.write_bytes(VaultLib(secrets).encrypt(content))
+    return path
+
+
+def test_codes_file_gives_the_codes_with_no_aws_call(stub, tmp_path):
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import VaultSecret
+
+    lookup = lookup_loader.get("edge.snowball.unlock_code", loader=DataLoader())
+
+    secrets = [("default", VaultSecret(b"pw"))]
+    path = _codes_file(tmp_path, secrets, f"{VALID_JOB_ID}: {CODE_A}\n{OTHER_ID}: {CODE_B}\n".encode())
+    lookup._loader.set_vault_secrets(secrets)
+    try:
+        assert lookup.run([OTHER_ID, VALID_JOB_ID], {}, codes_file=str(path)) == [CODE_B, CODE_A]
+        with pytest.raises(AnsibleLookupError, match=f"job {VALID_JOB_ID[:-1]}9 is not in the codes file"):
+            lookup.run([VALID_JOB_ID[:-1] + "9"], {}, codes_file=str(path))
+        lookup._loader.set_vault_secrets([("default", VaultSecret(b"wrong"))])
+        with pytest.raises(AnsibleLookupError, match="wrong vault password") as info:
+            lookup.run([VALID_JOB_ID], {}, codes_file=str(path))
+        assert info.value.__cause__ is None and info.value.__context__ is None
+    finally:
+        lookup._loader.set_vault_secrets(None)
+    with pytest.raises(AnsibleLookupError, match="no vault secret is loaded"):
+        lookup.run([VALID_JOB_ID], {}, codes_file=str(path))
+    stub.factory.assert_not_called()

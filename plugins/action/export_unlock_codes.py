@@ -1,0 +1,176 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Action plugin for edge.snowball.export_unlock_codes: everything happens on the controller.
+
+Every job id is checked first (no request for a bad one), and a vault secret must be loaded
+before any call. The codes are fetched as the unlock_code lookup fetches them
+(module_utils/unlock_codes.py), encrypted in memory with the play's own vault secrets, and
+written atomically as one vault file (plugin_utils/vaulted_codes.py): the clear text never
+reaches a disk, not even a temporary file. No module runs on any host.
+
+The result holds job ids, never a code; it is censored like job_unlock_code's anyway (the task
+handled codes), and ``register`` still gets every key.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
+from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import encrypt_codes
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import encrypt_secret
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import file_mode
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import loaded_secrets
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import read_codes
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import write_atomically
+
+# Imported by ansible-core's strategy in its main process before it forks: load botocore there once.
+botocore_client.warm_up()
+
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
+
+
+def argument_spec():
+    spec = aws_argument_spec()
+    spec.update(
+        job_ids=dict(type="list", elements="str", required=True),
+        dest=dict(type="path", required=True),
+        vault_id=dict(type="str"),
+        check_state=dict(type="bool", default=True),
+        concurrency=dict(type="int", default=10),
+        retries=dict(type="int", default=DEFAULT_RETRIES),
+    )
+    return spec
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+    TRANSFERS_FILES = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+        failure = None
+        try:
+            result.update(self._export())
+        except SnowballError as e:
+            failure = e
+        if failure is not None:
+            # Outside the except block: nothing chained. Failures never hold a code.
+            result.update(failed=True, **failure.as_result())
+            return result
+        # The task handled codes: censored like job_unlock_code's result (see its action plugin).
+        result["_ansible_no_log"] = True
+        self._task.no_log = True
+        return result
+
+    def _export(self):
+        refusal = debug_refusal("edge.snowball.export_unlock_codes")
+        if refusal:
+            raise SnowballError(refusal, "DebugOutputOn")
+        params = self._validated()
+        job_ids = list(dict.fromkeys(params["job_ids"]))
+        # Before anything else: no request, no file, for any bad id.
+        for job_id in job_ids:
+            reason = validate_job_id(job_id)
+            if reason is not None:
+                raise SnowballError(reason, "InvalidJobId")
+        if not job_ids:
+            raise SnowballError("job_ids is empty: give the job id of every device the site will unlock", "NoJobIds")
+        # And no request without a way to encrypt the answers.
+        vault_id, secret = encrypt_secret(loaded_secrets(self._loader), params["vault_id"])
+        dest = self._dest(params["dest"])
+        existing = self._existing(dest)
+
+        what = job_ids[0] if len(job_ids) == 1 else f"{job_ids[0]} (and {len(job_ids) - 1} more)"
+        workers = min(params["concurrency"], len(job_ids))
+        jobs, _calls = snowball_jobs(
+            params, what, retry_decorator(params["retries"]), max_pool_connections=max(10, workers)
+        )
+        failure = None
+        try:
+            codes = fetch_unlock_codes(jobs, job_ids, workers, params["check_state"])
+        except SnowballError as e:
+            failure = e
+        retried = jobs.retry_summary()
+        if retried:
+            Display().vvv(f"export_unlock_codes retried: {retried}")
+        if failure is not None:
+            raise failure
+
+        result = {"changed": False, "dest": dest, "job_ids": job_ids}
+        if retried:
+            result["retried"] = retried
+        same = existing == codes
+        if same and file_mode(dest) == FILE_MODE:
+            return result
+        result["changed"] = True
+        if self._task.check_mode:
+            return result
+        if same:
+            os.chmod(dest, FILE_MODE)
+            return result
+        self._write(dest, encrypt_codes(codes, vault_id, secret))
+        return result
+
+    def _validated(self):
+        validated = ArgumentSpecValidator(argument_spec()).validate(dict(self._task.args))
+        if validated.error_messages:
+            raise SnowballError("; ".join(validated.error_messages), "InvalidArguments")
+        params = validated.validated_parameters
+        if params["concurrency"] < 1:
+            raise SnowballError(f"concurrency must be at least 1, got {params['concurrency']}", "InvalidArguments")
+        return params
+
+    def _dest(self, dest):
+        if not dest or dest.endswith(os.sep):
+            raise SnowballError(
+                f"dest {dest!r} must name the codes file, for example /media/site-usb/codes.vault.yml", "InvalidDest"
+            )
+        dest = self._loader.path_dwim(os.path.expanduser(dest))
+        if os.path.isdir(dest):
+            raise SnowballError(f"dest {dest} is a directory: name the codes file inside it", "InvalidDest")
+        return dest
+
+    def _existing(self, dest):
+        """The codes already in dest, or None when there is no dest yet. A dest that is something
+        else (not a vault file, another password, another content) is never overwritten."""
+        if not os.path.lexists(dest):
+            return None
+        failure = None
+        try:
+            return read_codes(dest, loaded_secrets(self._loader))
+        except SnowballError as e:
+            failure = SnowballError(
+                f"{e.message} Refusing to overwrite {dest}: remove it first (or choose another dest).",
+                e.error_code,
+            )
+        raise failure
+
+    def _write(self, dest, data):
+        directory = os.path.dirname(dest)
+        try:
+            if not os.path.isdir(directory):
+                os.makedirs(directory, mode=DIRECTORY_MODE)
+            write_atomically(dest, data, FILE_MODE)
+        except OSError as e:
+            raise SnowballError(
+                f"cannot write the codes file {dest} on the controller: {e.strerror}. Nothing was written; check"
+                " the directory exists and is writable.",
+                "CodesFileUnwritable",
+            ) from None
