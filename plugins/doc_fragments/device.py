@@ -27,8 +27,8 @@ options:
       - Surrounding whitespace is stripped. A value that is not 5 groups of 5 letters or digits separated by
         hyphens is refused without being shown.
       - The task is refused unless pipelining is in effect for it (C(pipelining = true), a become method
-        that supports it such as C(sudo), C(ANSIBLE_KEEP_REMOTE_FILES) off): otherwise ansible-core would
-        write the module's arguments, this code included, to a file on the edge host.
+        that supports it such as C(sudo), C(ANSIBLE_KEEP_REMOTE_FILES) off), because otherwise ansible-core
+        would write the module's arguments, this code included, to a file on the edge host.
       - In a loop whose item or label holds the code, the loop results are censored as with C(no_log).
     type: str
     required: true

@@ -87,7 +87,7 @@ def code_variants(code: str) -> List[str]:
     """The literal forms of a code that text may hold: as given and stripped, with or without
     hyphens, JSON- and repr-escaped, hex, base64 (also inside a longer encoded text)."""
     forms = set()
-    for given in {code, code.strip()}:
+    for given in dict.fromkeys((code, code.strip())):
         for base in (given, given.replace("-", "")):
             if not base:
                 continue

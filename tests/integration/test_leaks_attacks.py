@@ -445,7 +445,7 @@ def test_a_killed_module_leaves_no_code_on_disk(module, signame, emulator, devic
         assert clients, "the client never started"
         module_pid = int(pathlib.Path(f"/proc/{clients[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
         os.kill(module_pid, getattr(signal, signame))
-        output, _ = proc.communicate(timeout=120)
+        output, _err = proc.communicate(timeout=120)
         codes = emulator.secrets()
         persistent = leftovers(codes, [tmp_path, edge_tmp(tmp_path)])
         persistent = [
@@ -477,7 +477,7 @@ def test_a_task_timeout_stops_the_module_and_its_client(module, emulator, device
     tag = str(tmp_path)
     proc = _start(tmp_path, emulator, devices, module, timeout="timeout: 4")
     try:
-        output, _ = proc.communicate(timeout=120)
+        output, _err = proc.communicate(timeout=120)
         assert "terminated" in output or "timed out" in output.lower() or "time frame" in output, output[-2000:]
         gone = _wait_for(lambda: not _client_processes(tag), 6)
         assert gone, "the client was still running after the task timed out"
