@@ -3,9 +3,17 @@
 
 """Action plugin for edge.snowball.device_unlock and device_info: guards the code they are given.
 
-Runs the module as ansible-core's ``normal`` action does, after two checks on the controller:
-no ANSIBLE_DEBUG (which prints module arguments in clear), and no ``async`` (whose wrapper
-writes the module's arguments, code included, to a file on the edge host).
+Runs the module as ansible-core's ``normal`` action does, after checks on the controller, before
+the code leaves it:
+
+- no ANSIBLE_DEBUG (which prints module arguments in clear);
+- no ``async`` (whose wrapper writes the module's arguments, code included, to a file on the edge host);
+- pipelining really in effect for this task, connection and become method (without it ansible-core
+  writes the module with its arguments to a file on the edge host);
+- the code has the shape of an unlock code; surrounding whitespace (``ansible-vault encrypt_string``
+  keeps a newline) is stripped before the module gets it, so every form it could be printed in is masked;
+- a looped task whose item (or label) holds the code has its results censored as with ``no_log``:
+  ansible-core prints the item label at every verbosity and the item in the result.
 
 The code usually comes from the edge.snowball.unlock_code lookup in this task's arguments, which
 ansible-core templates in the worker it forks for each host. Importing this plugin warms
@@ -16,11 +24,15 @@ of each importing and loading them again (about 0.2 CPU-seconds per host).
 
 from __future__ import annotations
 
+from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import loop_shows_code
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import pipelining_refusal
 
 botocore_client.warm_up()
 
@@ -33,10 +45,39 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
-        refusal = debug_refusal(self._task.action.rsplit(".", 1)[-1])
+        task_vars = task_vars or {}
+        name = self._task.action.rsplit(".", 1)[-1]
+        args = dict(self._task.args)
+        code = args.get("unlock_code")
+        if isinstance(code, str) and code.strip():
+            if loop_shows_code(self._task, task_vars, code.strip(), self._label(task_vars)):
+                self._censor(result)
+        refusal = debug_refusal(name) or pipelining_refusal(self, name)
+        if refusal is None and isinstance(code, str):
+            problem = unlock_code_problem(code)
+            refusal = f"{name} refused: {problem}" if problem else None
+            args["unlock_code"] = code.strip()
         if refusal:
             result.update(failed=True, msg=refusal)
             return result
-        result = merge_hash(result, self._execute_module(task_vars=task_vars))
+        result = merge_hash(result, self._execute_module(module_args=args, task_vars=task_vars))
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
+
+    def _label(self, task_vars):
+        """The task's loop label as ansible-core will print it (None without one)."""
+        label = getattr(getattr(self._task, "loop_control", None), "label", None)
+        if not label:
+            return None
+        try:
+            templar = self._templar.copy_with_new_env(available_variables=task_vars)
+            return templar.template(label)
+        except (AnsibleError, TypeError, ValueError):
+            # a label that cannot be rendered here counts as showing the code: the stricter answer
+            return f"{label} {self._task.args.get('unlock_code')}"
+
+    def _censor(self, result):
+        # ansible-core >= 2.19 honours the result flag; 2.17/2.18 overwrite it with the task's no_log
+        # but rebuild the task from its attributes for the callbacks, so the task is marked too.
+        result["_ansible_no_log"] = True
+        self._task.no_log = True

@@ -9,8 +9,11 @@ module returns, so it can: every result holding ``unlock_code`` is marked
 ``_ansible_no_log``, exactly as if the task had ``no_log: true``. Failures hold
 no code and stay readable.
 
-Before the module runs it also refuses, on the controller, a bad job id and a run
-with ANSIBLE_DEBUG on (which would print the module's raw result, code included).
+Before the module runs it also refuses, on the controller, a bad job id (without ever
+repeating it: it could be a code typed into the wrong field), a run with ANSIBLE_DEBUG on
+(which would print the module's raw result, code included), and ``failed_when``/``until``
+inside a block with rescue or always (which would hand the result, code included, to
+``ansible_failed_result`` there).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import condition_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 
 
@@ -30,7 +34,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
-        refusal = debug_refusal("job_unlock_code")
+        refusal = debug_refusal("job_unlock_code") or condition_refusal(self._task, "job_unlock_code")
         if refusal:
             result.update(failed=True, msg=refusal)
             return result

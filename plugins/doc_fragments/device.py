@@ -22,7 +22,14 @@ options:
   unlock_code:
     description:
       - The job's unlock code. It is a secret; it is masked in all output, and reaches the client through
-        a private temporary profile, never its command line.
+        a private profile in memory-backed storage that exists only while each client command runs, never
+        its command line.
+      - Surrounding whitespace is stripped. A value that is not 5 groups of 5 letters or digits separated by
+        hyphens is refused without being shown.
+      - The task is refused unless pipelining is in effect for it (C(pipelining = true), a become method
+        that supports it such as C(sudo), C(ANSIBLE_KEEP_REMOTE_FILES) off), because otherwise ansible-core
+        would write the module's arguments, this code included, to a file on the edge host.
+      - In a loop whose item or label holds the code, the loop results are censored as with C(no_log).
     type: str
     required: true
   job_id:

@@ -108,6 +108,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import retr
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import lookup_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import loaded_secrets
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import read_codes
 
@@ -146,14 +147,16 @@ class LookupModule(LookupBase):
             job_ids.extend(term if isinstance(term, list) else [term])
         if not job_ids:
             self._fail("edge.snowball.unlock_code needs at least one job id")
-        refusal = debug_refusal("the edge.snowball.unlock_code lookup")
+        me = "the edge.snowball.unlock_code lookup"
+        refusal = debug_refusal(me) or lookup_refusal(me)
         if refusal:
             self._fail(refusal)
-        # Refuse every bad id before any network call, and before the SDK is even needed.
-        for job_id in job_ids:
+        # Refuse every bad id before any network call, and before the SDK is even needed. The
+        # reason never repeats the id (it could be a code); with several ids, it says which one.
+        for number, job_id in enumerate(job_ids, start=1):
             reason = validate_job_id(job_id)
             if reason is not None:
-                self._fail(reason)
+                self._fail(reason if len(job_ids) == 1 else f"job id {number} of {len(job_ids)}: {reason}")
 
         self.set_options(var_options=variables, direct=kwargs)
         if self.get_option("codes_file"):

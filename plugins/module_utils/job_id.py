@@ -4,10 +4,15 @@
 """The rule AWS documents for a Snowball job id, checked before any network call.
 
 Pure Python with no imports, so that controller-side plugins can check ids cheaply.
+
+A refusal never repeats the value it refuses, not even a part of it: a value typed into the wrong
+field can be a secret (the unlock code, 29 characters in 5 groups of 5, is the classic mix-up).
+It says which rule failed, the length, the position and the class of a wrong character instead.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from typing import Optional
 
@@ -16,61 +21,65 @@ JOB_ID_PREFIXES = ("JID", "MID")
 # 0-based positions of the hyphens in JID12345678-1234-1234-1234-123456789012
 _HYPHEN_POSITIONS = frozenset((11, 16, 21, 26))
 _LOWER_HEX = frozenset("0123456789abcdef")
-_UPPER_HEX = frozenset("ABCDEF")
-_SHOW_LIMIT = 48
+_EXPECTED = "expected JID or MID followed by a UUID in lower-case hexadecimal, 39 characters"
+# An unlock code: 25 letters or digits in 5 groups of 5, with or without the hyphens, whatever the
+# separators or surrounding whitespace.
+_CODE_SHAPE = re.compile(r"\s*[A-Za-z0-9]{5}(?:[\s_.:-]?[A-Za-z0-9]{5}){4}\s*", re.ASCII)
 
 
-def show_value(value: str) -> str:
-    """A one-line, bounded, printable rendering of a (non-secret) job id."""
-    if len(value) > _SHOW_LIMIT:
-        return f"{value[:_SHOW_LIMIT]!r}... ({len(value)} characters)"
-    return repr(value)
+def looks_like_unlock_code(value: Any) -> bool:
+    """True when ``value`` has the shape of an unlock code (so it must never be shown)."""
+    return isinstance(value, str) and _CODE_SHAPE.fullmatch(value) is not None
 
 
-def _describe_char(char: str) -> str:
-    if char.isprintable() and char.isascii():
-        return repr(char)
-    return f"{char!r} (U+{ord(char):04X})"
+def describe_char(char: str) -> str:
+    """What kind of character ``char`` is, without showing a letter or digit (which could be a
+    piece of a secret); other characters are named by code point, which helps with look-alikes."""
+    if char.isascii() and char.isalpha():
+        return "an upper-case letter" if char.isupper() else "a letter other than a-f"
+    if char.isascii() and char.isdigit():
+        return "a digit"
+    if char.isascii() and char.isprintable():
+        return f"{char!r} (U+{ord(char):04X})"
+    return f"U+{ord(char):04X}" + (" (whitespace)" if char.isspace() else "")
 
 
 def validate_job_id(value: Any) -> Optional[str]:
     """Return why ``value`` is not a valid Snowball job id, or ``None`` when it is.
 
     The rule is the one AWS documents for ``JobId``: exactly 39 characters,
-    ``JID`` or ``MID`` followed by a UUID in lower-case hexadecimal.
+    ``JID`` or ``MID`` followed by a UUID in lower-case hexadecimal. The reason never
+    contains the value.
     """
     if value is None:
         return "job_id is required, got null"
     if not isinstance(value, str):
         return f"job_id must be a string, got {type(value).__name__}"
     if value == "":
-        return "job_id is empty (expected JID or MID followed by a UUID, 39 characters)"
-    if value != value.strip():
-        return f"job_id {show_value(value)} has leading or trailing whitespace"
-    if len(value) != JOB_ID_LENGTH:
+        return f"job_id is empty ({_EXPECTED})"
+    if looks_like_unlock_code(value):
         return (
-            f"job_id {show_value(value)} must be {JOB_ID_LENGTH} characters, got {len(value)}"
-            " (expected JID or MID followed by a UUID)"
+            "job_id: this looks like an unlock code, not a job id (not shown). Pass the job's id (JID or MID"
+            " followed by a UUID, 39 characters) and keep the code secret."
         )
+    if value != value.strip():
+        return f"job_id has leading or trailing whitespace ({len(value)} characters; not shown). Remove it."
+    if len(value) != JOB_ID_LENGTH:
+        return f"job_id must be {JOB_ID_LENGTH} characters, got {len(value)} ({_EXPECTED}; the value is not shown)"
     if value[:3] not in JOB_ID_PREFIXES:
-        return f"job_id {show_value(value)} must start with JID or MID, got {value[:3]!r}"
+        return f"job_id must start with JID or MID ({_EXPECTED}; the value is not shown)"
     for index in range(3, JOB_ID_LENGTH):
         char = value[index]
         position = index + 1
         if index in _HYPHEN_POSITIONS:
             if char != "-":
                 return (
-                    f"job_id {show_value(value)} must have '-' at position {position}, got {_describe_char(char)}"
-                    " (UUID layout 8-4-4-4-12)"
+                    f"job_id must have '-' at position {position}, got {describe_char(char)} (UUID layout 8-4-4-4-12)"
                 )
-        elif char in _UPPER_HEX:
-            return (
-                f"job_id {show_value(value)} has upper-case {char!r} at position {position}:"
-                " AWS job ids use lower-case hexadecimal"
-            )
         elif char not in _LOWER_HEX:
+            if char.isascii() and char.isalpha() and char.lower() in _LOWER_HEX:
+                return f"job_id has an upper-case letter at position {position}: AWS job ids use lower-case hexadecimal"
             return (
-                f"job_id {show_value(value)} has {_describe_char(char)} at position {position},"
-                " which is not a lower-case hexadecimal digit"
+                f"job_id has {describe_char(char)} at position {position}, which is not a lower-case hexadecimal digit"
             )
     return None

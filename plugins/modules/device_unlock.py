@@ -28,9 +28,10 @@ description:
     C(~/.cache/edge.snowball/) on the edge host) and refuses clients from before 2018, which have no
     profiles.
   - The unlock code never appears on the client's command line (which any local user can read with
-    C(ps)). It is written to a client profile in a private temporary directory (mode 0700) that exists
-    only while the client runs and is removed afterwards, also on failure. Anything the client prints
-    is masked before it reaches the task result.
+    C(ps)). It is written to a client profile in a private directory (mode 0700) in memory-backed storage
+    (C($XDG_RUNTIME_DIR) or C(/dev/shm)) only while each client command runs, and removed right after, also
+    on failure, on SIGHUP, SIGINT, SIGQUIT or SIGTERM, and when the controller gives up on the task (a task
+    C(timeout)). Anything the client prints is masked before it reaches the task result.
   - Needs neither boto3 nor AWS credentials on the edge host. Fetch the code on the controller with the
     P(edge.snowball.unlock_code#lookup) lookup or the M(edge.snowball.job_unlock_code) module, and the
     manifest with M(edge.snowball.job_manifest).
@@ -76,8 +77,8 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
 notes:
-  - Run it with pipelining on (see the ready playbook) so that the module's arguments, code included,
-    are never written to a file on the edge host.
+  - Refuses to run unless pipelining is in effect (see the ready playbook), so that the module's arguments,
+    code included, are never written to a file on the edge host.
 seealso:
   - module: edge.snowball.job_manifest
   - module: edge.snowball.device_info
@@ -209,7 +210,6 @@ elapsed:
 """
 
 import os
-import signal
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -298,17 +298,11 @@ def _wait(client, patience):
     return dict(after, elapsed=round(time.monotonic() - started, 1))
 
 
-def _stop(signum, frame):
-    # Turn SIGTERM (a killed task) into SystemExit so that the private profile is removed.
-    raise SystemExit(128 + signum)
-
-
 def main():
     argument_spec = device_argument_spec(timeout=DEFAULT_TIMEOUT, poll_interval=DEFAULT_POLL_INTERVAL)
     argument_spec.update(wait=dict(type="bool", default=True))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    signal.signal(signal.SIGTERM, _stop)
     failure = None
     version = None
     try:

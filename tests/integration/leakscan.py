@@ -1,25 +1,55 @@
-"""Look for unlock codes in text a user or an attacker could read."""
+"""Look for unlock codes in text a user or an attacker could read, after a run and during it."""
 
 from __future__ import annotations
 
 import base64
+import os
+import pathlib
 import re
+import threading
+import time
 from typing import Iterable
+
+#: Memory-backed directories where edge.snowball keeps its client profile: sampled too.
+MEMORY_DIRS = tuple(
+    path for path in ("/dev/shm", os.environ.get("XDG_RUNTIME_DIR") or "") if path and os.path.isdir(path)
+)
+
+
+def _aligned_base64(text: str) -> list[str]:
+    """The part of base64(... + text + ...) that depends only on ``text``, at the 3 alignments."""
+    forms = []
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + text.encode()).decode()
+        start = (shift * 4 + 2) // 3 + (1 if shift else 0)
+        forms.append(encoded[start : len(encoded) - 4])
+    return [form for form in forms if len(form) >= 16]
 
 
 def variants(code: str) -> dict[str, re.Pattern[str]]:
     """The code, and the forms a careless transform would give it, as patterns.
 
-    Case is ignored for the code itself (upper- or lower-cased, with or without hyphens);
-    base64 is case-sensitive by nature, so its forms are matched exactly.
+    Case is ignored for the code itself (upper- or lower-cased, with or without hyphens, any
+    separator or escape between its groups); any three of its groups in a row count (a code echoed
+    with a typo or cut short is still a leak); base64 is case-sensitive by nature, so its forms are
+    matched exactly, at every alignment inside a longer encoded text.
     """
     bare = code.replace("-", "")
-    return {
+    groups = code.split("-")
+    sep = r"(?:[^A-Za-z0-9]|\\[nrtu]|\\x[0-9a-f]{2}|u00[0-9a-f]{2}){0,6}"
+    found = {
         "the code, any case": re.compile(re.escape(code), re.IGNORECASE),
         "without hyphens, any case": re.compile(re.escape(bare), re.IGNORECASE),
         "base64": re.compile(re.escape(base64.b64encode(code.encode()).decode())),
         "base64 of bare": re.compile(re.escape(base64.b64encode(bare.encode()).decode())),
+        "hex": re.compile(re.escape(code.encode().hex()), re.IGNORECASE),
     }
+    if len(groups) >= 3 and all(len(group) >= 4 for group in groups):
+        runs = [sep.join(re.escape(group) for group in groups[i : i + 3]) for i in range(len(groups) - 2)]
+        found["three groups in a row, any separator"] = re.compile("|".join(runs), re.IGNORECASE)
+    for i, form in enumerate(_aligned_base64(code) + _aligned_base64(bare)):
+        found[f"base64 inside a longer text ({i})"] = re.compile(re.escape(form))
+    return found
 
 
 def find_leaks(text: str, codes: Iterable[str]) -> list[str]:
@@ -38,3 +68,124 @@ def redact(text: str, codes: Iterable[str]) -> str:
         for pattern in variants(code).values():
             text = pattern.sub("<UNLOCK-CODE>", text)
     return text
+
+
+def _read(path: pathlib.Path, limit: int = 4 * 1024 * 1024) -> str:
+    with open(path, "rb") as handle:
+        return handle.read(limit).decode("utf-8", "replace")
+
+
+class RunSampler:
+    """Samples, while a playbook runs, every process's argv and environment and every file under
+    ``roots`` (the controller's and the edge host's directories, and the memory-backed ones), and
+    records where a code was seen (never the code). ``profile_without_client`` measures how long a
+    client profile holding a code existed while no client process ran."""
+
+    def __init__(self, codes: Iterable[str] = (), roots: Iterable[pathlib.Path | str] = (), interval: float = 0.005):
+        self.codes = list(codes)
+        self.roots = [pathlib.Path(root) for root in roots] + [pathlib.Path(p) for p in MEMORY_DIRS]
+        self.interval = interval
+        self.seen: dict[int, tuple[str, str]] = {}
+        self.file_hits: set[str] = set()
+        self.samples = 0
+        self.profile_alone: list[tuple[float, float]] = []  # (start, end) of a profile seen without a client
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _processes(self) -> bool:
+        """Reads /proc; True when a Snowball client process is running."""
+        me = os.getpid()
+        client = False
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == me:
+                continue
+            try:
+                argv = pathlib.Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+                environ = (
+                    pathlib.Path(entry.path, "environ").read_bytes().replace(b"\0", b"\n").decode("utf-8", "replace")
+                )
+            except OSError:
+                continue
+            self.seen[int(entry.name)] = (argv, environ)
+            client = client or "emulator.client" in argv or "bin/snowballEdge" in argv
+        return client
+
+    def _files(self) -> bool:
+        """Reads the files under the roots; True when a client profile holding a code exists."""
+        profile = False
+        for root in self.roots:
+            for folder, _dirs, files in os.walk(root):
+                for name in files:
+                    path = pathlib.Path(folder, name)
+                    try:
+                        if path.is_symlink() or not path.is_file() or path.stat().st_uid != os.getuid():
+                            continue
+                        text = _read(path)
+                    except OSError:
+                        continue
+                    leaks = find_leaks(text, self.codes) if self.codes else []
+                    if leaks and name == "snowball-edge.config" and str(path).startswith(MEMORY_DIRS or ("//",)):
+                        # The client's profile, in memory-backed storage, allowed while a client command
+                        # runs: measured below (profile_alone), not a leak by itself.
+                        profile = True
+                    elif leaks:
+                        self.file_hits.add(f"{path} {leaks[0]}")
+        return profile
+
+    def _run(self):
+        alone_since = None
+        while not self._stop.is_set():
+            client = self._processes()
+            profile = self._files() if self.codes else False
+            now = time.monotonic()
+            self.samples += 1
+            if profile and not client:
+                alone_since = alone_since or now
+            elif alone_since is not None:
+                self.profile_alone.append((alone_since, now))
+                alone_since = None
+            self._stop.wait(self.interval)
+        if alone_since is not None:
+            self.profile_alone.append((alone_since, time.monotonic()))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def leaks(self, codes: Iterable[str] | None = None) -> list[str]:
+        codes = list(codes) if codes is not None else self.codes
+        found = [
+            f"process {pid} {what} ({argv[:80]})"
+            for pid, (argv, environ) in self.seen.items()
+            for what, text in (("argv", argv), ("environment", environ))
+            if find_leaks(text, codes)
+        ]
+        return found + [f"file during the run: {hit}" for hit in sorted(self.file_hits)]
+
+    def longest_profile_without_client(self) -> float:
+        return max((end - start for start, end in self.profile_alone), default=0.0)
+
+    def client_runs(self):
+        return [argv for argv, _env in self.seen.values() if "emulator.client" in argv or "snowballEdge" in argv]
+
+
+def leftovers(codes: Iterable[str], roots: Iterable[pathlib.Path | str] = ()) -> list[str]:
+    """Files holding a code under ``roots`` and the memory-backed directories, now."""
+    found = []
+    for root in [*roots, *MEMORY_DIRS]:
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                path = pathlib.Path(folder, name)
+                try:
+                    if path.is_symlink() or not path.is_file() or path.stat().st_uid != os.getuid():
+                        continue
+                    leaks = find_leaks(_read(path), codes)
+                except OSError:
+                    continue
+                if leaks:
+                    found.append(f"{path} {leaks[0]}")
+    return found

@@ -89,7 +89,7 @@ def test_bad_job_ids_are_refused_before_any_request(emulator, tmp_path):
     assert not run.leaks(), run.leaks()
     refusals = json.loads((tmp_path / "refusals.json").read_text())
     problems = [] if refusals["requests"] == 0 else [f"{refusals['requests']} request(s) reached the API"]
-    for index, (name, _value, expect) in enumerate(CASES):
+    for index, (name, value, expect) in enumerate(CASES):
         for where in ("module", "manifest", "lookup"):
             message = refusals[where][index]
             failed = refusals.get(f"{where}_failed", [True] * len(CASES))[index]
@@ -99,4 +99,7 @@ def test_bad_job_ids_are_refused_before_any_request(emulator, tmp_path):
                 problems.append(f"{where} / {name}: {message[:300]!r} does not match {expect!r}")
             elif "\n" in message or len(message) > 400:
                 problems.append(f"{where} / {name}: not one short line ({len(message)} characters)")
+            elif isinstance(value, str) and len(value.strip()) >= 4 and value.strip()[:12] in message:
+                # a value typed into job_id could be a secret: no refusal repeats it (issue 12)
+                problems.append(f"{where} / {name}: the message repeats the value")
     assert not problems, "\n".join(problems)

@@ -3,15 +3,14 @@
 tests/integration/leak/play.yml runs the module, the lookup, the role and the failure paths, each
 without and with no_log. It runs here under several output settings; each run is searched
 (``Run.leaks``: stdout, stderr, ANSIBLE_LOG_PATH, every file left under the run's directory, the
-client's argv) and the process list is sampled while it runs. test_leakscan.py proves the
+client's argv) and, while it runs, the files of the controller and edge host (memory-backed
+directories included) and every process's argv and environment are sampled. test_leakscan.py proves the
 scanner finds a code that is there.
 """
 
 from __future__ import annotations
 
 import os
-import pathlib
-import threading
 
 import pytest
 
@@ -19,7 +18,8 @@ from integration.conftest import BIN
 from integration.conftest import HERE
 from integration.conftest import run_ansible_runner
 from integration.conftest import run_playbook
-from integration.leakscan import find_leaks
+from integration.conftest import edge_tmp
+from integration.leakscan import RunSampler
 
 PLAY = HERE / "leak" / "play.yml"
 SITECUSTOMIZE = HERE / "leak" / "sitecustomize"
@@ -35,53 +35,8 @@ SETTINGS = {
 }
 
 
-class ProcessSampler:
-    """Reads every process's argv (and environment, where readable) while the playbook runs."""
-
-    def __init__(self):
-        self.seen: dict[int, tuple[str, str]] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        me = os.getpid()
-        while not self._stop.is_set():
-            for entry in os.scandir("/proc"):
-                if not entry.name.isdigit() or int(entry.name) == me:
-                    continue
-                try:
-                    argv = (
-                        pathlib.Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-                    )
-                    environ = (
-                        pathlib.Path(entry.path, "environ")
-                        .read_bytes()
-                        .replace(b"\0", b"\n")
-                        .decode("utf-8", "replace")
-                    )
-                except OSError:
-                    continue
-                self.seen[int(entry.name)] = (argv, environ)
-            self._stop.wait(0.005)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-    def leaks(self, codes):
-        return [
-            f"process {pid} {what} ({argv[:80]})"
-            for pid, (argv, environ) in self.seen.items()
-            for what, text in (("argv", argv), ("environment", environ))
-            if find_leaks(text, codes)
-        ]
-
-    def client_runs(self):
-        return [argv for argv, _env in self.seen.values() if "emulator.client" in argv or "snowballEdge" in argv]
+#: The sampler the leak suite uses (files, argv and environment, during the run); kept under its old name.
+ProcessSampler = RunSampler
 
 
 def prepare(tmp_path):
@@ -98,7 +53,7 @@ def test_no_code_anywhere(setting, emulator, devices, tmp_path):
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(SITECUSTOMIZE), os.environ.get("PYTHONPATH"))))
     prepare(tmp_path)
     playbook = HERE / "leak" / ("debug.yml" if setting == "vvvv-debug" else "play.yml")
-    with ProcessSampler() as sampler:
+    with RunSampler(emulator.secrets(), [tmp_path, edge_tmp(tmp_path)]) as sampler:
         run = run_playbook(playbook, emulator, tmp_path, verbosity=verbosity, extra_env=env, devices=devices)
     assert run.rc == 0, run.tail()
     assert not run.leaks(), run.leaks()

@@ -14,6 +14,7 @@ import yaml
 
 from integration.conftest import REPO
 from integration.conftest import edge_tmp
+from integration.leakscan import MEMORY_DIRS
 from integration.conftest import run_playbook
 from integration.test_ready_playbooks import user_env
 
@@ -91,7 +92,10 @@ def test_role_unlocks_many_hosts_and_a_shared_cluster_once(emulator, devices, tm
     assert len(commands(run, "unlock-cluster")) == 1, "a cluster shared by three hosts must be unlocked once"
     for call in run.client_calls():
         assert call["argv"][2:4] == ["--profile", "edge-snowball"], call["argv"]
-        assert call["home"].startswith(str(edge_tmp(tmp_path))), "the client's home was not the private profile"
+        # the private profile's home: in memory-backed storage (issue 12), or TMPDIR on a host without any
+        homes = (*MEMORY_DIRS, str(edge_tmp(tmp_path)))
+        assert call["home"].startswith(homes), "the client's home was not the private profile"
+        assert "/edge-snowball-client-" in call["home"], call["home"]
     totals = recap(run)
     assert set(totals) == set(SINGLE) | set(CLUSTER)
     assert all(t["failed"] == 0 and t["unreachable"] == 0 for t in totals.values()), totals

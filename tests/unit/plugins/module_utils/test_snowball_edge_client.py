@@ -39,6 +39,56 @@ def test_mask_hides_base64_of_the_code():
     assert encoded not in sec.mask(f"x {encoded} y", FAKE_CODE)
 
 
+@pytest.mark.parametrize(
+    "printed",
+    [
+        json.dumps({"unlockCode": FAKE_CODE + "\n"}),  # JSON-escaped, with the newline a vault string keeps
+        repr(FAKE_CODE + "\r\n"),  # repr-escaped
+        FAKE_CODE.replace("-", " "),
+        FAKE_CODE.replace("-", "\\n"),
+        FAKE_CODE.encode().hex(),
+    ],
+)
+def test_mask_hides_the_escaped_and_spaced_forms(printed):
+    for given in (FAKE_CODE, FAKE_CODE + "\n", "  " + FAKE_CODE + "\t"):
+        assert_no_code(sec.mask(f"x {printed} y", given))
+        assert FAKE_CODE[6:11] not in sec.mask(f"x {printed} y", given)
+
+
+def test_mask_hides_base64_inside_a_longer_encoded_text():
+    import base64
+
+    for prefix in ("", "a", "ab", "profile: "):
+        encoded = base64.b64encode((prefix + FAKE_CODE + " tail").encode()).decode()
+        masked = sec.mask(encoded, FAKE_CODE)
+        assert sec.MASK in masked, prefix
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        (FAKE_CODE, True),
+        (FAKE_CODE + "\n", True),
+        (" \t" + FAKE_CODE + "\r\n", True),
+        (FAKE_CODE.upper(), True),
+        (FAKE_CODE[:-1], False),
+        (FAKE_CODE + "x", False),
+        (FAKE_CODE.replace("-", ""), False),
+        (FAKE_CODE.replace("-", " "), False),
+        ('"' + FAKE_CODE + '"', False),
+        ("JIDd7db2543-ce46-5560-916e-b5f651e960ce", False),
+        ("", False),
+        ("   ", False),
+    ],
+)
+def test_unlock_code_shape_is_checked_without_showing_it(value, accepted):
+    problem = sec.unlock_code_problem(value)
+    assert (problem is None) == accepted, problem
+    if problem:
+        assert_no_code(problem)
+        assert value.strip()[3:8] not in problem or not value.strip()
+
+
 def test_mask_data_walks_nested_values():
     data = {"a": [FAKE_CODE, {"b": FAKE_CODE.upper()}], "n": 3}
     assert sec.mask_data(data, FAKE_CODE) == {"a": [sec.MASK, {"b": sec.MASK}], "n": 3}
@@ -92,39 +142,92 @@ def test_find_client_finds_it_on_path(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- the private profile
-def test_profile_is_private_and_gone_afterwards(tmp_path, monkeypatch):
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
+def test_profile_is_private_in_memory_and_exists_only_while_active(tmp_path, monkeypatch):
     monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-Xmx1g")
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", None)
     with sec.PrivateProfile("https://192.0.2.10", "/srv/m.bin", FAKE_CODE, []) as profile:
         home = profile.home
         config = os.path.join(home, *sec.CONFIG_PATH)
-        assert home.startswith(str(tmp_path))
+        if sec.memory_dirs():
+            assert home.startswith(tuple(sec.memory_dirs())), "the home must be in memory-backed storage"
         assert stat.S_IMODE(os.stat(home).st_mode) == 0o700
-        assert stat.S_IMODE(os.stat(config).st_mode) == 0o600
-        data = json.load(open(config))["profiles"][sec.PROFILE_NAME]
-        assert data["unlockCode"] == FAKE_CODE and data["defaultEndpoint"] == "https://192.0.2.10"
+        assert not os.path.exists(config), "no code on disk before a client command"
+        with profile.active():
+            assert stat.S_IMODE(os.stat(config).st_mode) == 0o600
+            data = json.load(open(config))["profiles"][sec.PROFILE_NAME]
+            assert data["unlockCode"] == FAKE_CODE and data["defaultEndpoint"] == "https://192.0.2.10"
+        assert not os.path.exists(config), "the profile outlived its client command"
         env = profile.environment()
         assert env["HOME"] == home
         assert env["JAVA_TOOL_OPTIONS"] == f"-Xmx1g -Duser.home={home}"
     assert not os.path.exists(home)
 
 
-def test_profile_is_removed_when_the_task_fails(tmp_path, monkeypatch):
+def test_profile_home_falls_back_to_tmpdir_without_memory_storage(tmp_path, monkeypatch):
     import tempfile
 
+    monkeypatch.setattr(sec, "memory_dirs", lambda: [])
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with sec.PrivateProfile("https://192.0.2.10", "/srv/m.bin", FAKE_CODE, []) as profile:
+        assert profile.home.startswith(str(tmp_path))
+
+
+def test_profile_is_removed_when_the_task_fails(tmp_path, monkeypatch):
+    monkeypatch.setattr(sec, "memory_dirs", lambda: [str(tmp_path)])
     with pytest.raises(RuntimeError):
-        with sec.PrivateProfile("https://192.0.2.10", "/srv/m.bin", FAKE_CODE, []):
-            raise RuntimeError("boom")
+        with sec.PrivateProfile("https://192.0.2.10", "/srv/m.bin", FAKE_CODE, []) as profile:
+            with profile.active():
+                raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sweep_removes_only_homes_whose_module_is_gone(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(sec, "memory_dirs", lambda: [str(tmp_path)])
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    # a home of a killed module: its lock file, held by no one
+    dead = tmp_path / (sec.PROFILE_PREFIX + "dead")
+    (dead / ".aws").mkdir(parents=True)
+    (dead / ".lock").write_text("")
+    (dead / ".aws" / "snowball-edge.config").write_text(FAKE_CODE)
+    # a 1.0.0 home (no lock), old, and a fresh one that may be being created
+    old = tmp_path / (sec.PROFILE_PREFIX + "old")
+    old.mkdir()
+    os.utime(old, (0, 0))
+    fresh = tmp_path / (sec.PROFILE_PREFIX + "fresh")
+    fresh.mkdir()
+    unrelated = tmp_path / "someone-else"
+    unrelated.mkdir()
+    with sec.PrivateProfile("https://192.0.2.10", "/srv/m.bin", FAKE_CODE, []) as live:
+        removed = sec.sweep_stale_profiles()
+        assert os.path.isdir(live.home), "a running module's home was swept"
+    assert sorted(removed) == []  # the sweep on entering already took the dead and old ones
+    assert not dead.exists() and not old.exists()
+    assert fresh.exists() and unrelated.exists()
+
+
+@pytest.mark.parametrize("signame", ["SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM"])
+def test_a_stop_signal_stops_the_client_and_removes_the_profile(tmp_path, monkeypatch, signame):
+    import signal
+    import threading
+
+    monkeypatch.setattr(sec, "memory_dirs", lambda: [str(tmp_path)])
+    client = fake_client(tmp_path / "bin", "import time\ntime.sleep(60)\n")
+    before = signal.getsignal(getattr(signal, signame))
+    with pytest.raises(SystemExit) as stopped:
+        with sec.PrivateProfile("https://192.0.2.10", "/srv/m.bin", FAKE_CODE, []) as profile:
+            ec = client_for(client, profile)
+            threading.Timer(1.0, os.kill, (os.getpid(), getattr(signal, signame))).start()
+            ec.run("describe-device", timeout=30)
+    assert stopped.value.code == 128 + getattr(signal, signame)
+    assert list(tmp_path.glob(sec.PROFILE_PREFIX + "*")) == []
+    assert signal.getsignal(getattr(signal, signame)) == before, "the handler was not restored"
 
 
 # ---------------------------------------------------------------- running a client
 def fake_client(tmp_path, body: str):
     """An executable 'client' written in Python that runs ``body`` with argv and the profile at hand."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "fake-snowballEdge"
     path.write_text(
         f"#!{sys.executable}\nimport json, os, sys\n"
@@ -564,13 +667,12 @@ def test_a_client_that_does_not_say_its_version_is_not_refused(tmp_path, monkeyp
     assert sec.client_version(path) is None
 
 
-def test_the_job_id_goes_into_the_profile(tmp_path, monkeypatch):
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+def test_the_job_id_goes_into_the_profile():
     job_id = "JID123e4567-e89b-12d3-a456-426655440000"
-    with sec.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, [], job_id) as profile:
-        config = json.load(open(os.path.join(profile.home, *sec.CONFIG_PATH)))
+    # The profile exists only while a client command runs (profile.active()).
+    with sec.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, [], job_id) as profile, profile.active():
+        with open(os.path.join(profile.home, *sec.CONFIG_PATH), encoding="utf-8") as handle:
+            config = json.load(handle)
     assert config["profiles"][sec.PROFILE_NAME]["jobId"] == job_id
 
 

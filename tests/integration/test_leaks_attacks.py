@@ -1,0 +1,563 @@
+"""The leak suite, part two: what an outside review tried as an attacker would (issue 12), with variants.
+
+Each test runs a real playbook through ansible-playbook against the emulator, the simulated devices
+and the simulated client, samples files (controller, edge host, memory-backed directories) and every
+process's argv and environment while it runs, and searches everything left afterwards. One test per
+channel; docs/security-model.md points to them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from integration.conftest import BIN
+from integration.conftest import HERE
+from integration.conftest import edge_host_env
+from integration.conftest import edge_tmp
+from integration.conftest import emulator_vars
+from integration.conftest import run_playbook
+from integration.leakscan import RunSampler
+from integration.leakscan import find_leaks
+from integration.leakscan import leftovers
+from integration.leakscan import redact
+
+CFG = str(HERE.parent.parent / "playbooks" / "ansible.cfg")
+
+HEAD = """
+- name: Attack
+  hosts: localhost
+  gather_facts: false
+  vars:
+    conn:
+      endpoint_url: "{{ emulator_url }}"
+      access_key: "{{ aws_access_key }}"
+      secret_key: "{{ aws_secret_key }}"
+      region: "{{ aws_region }}"
+    endpoints: "{{ emulator_devices.endpoints }}"
+    edge: "{{ work_dir }}/edge"
+    ids: ["{{ emulator_jobs.ready1.job_id }}", "{{ emulator_jobs.ready2.job_id }}"]
+  module_defaults:
+    group/edge.snowball.aws: "{{ conn }}"
+  tasks:
+    - name: The manifests
+      edge.snowball.job_manifest:
+        job_id: "{{ emulator_jobs[item].job_id }}"
+        dest: "{{ edge }}/{{ item }}/manifest.bin"
+      loop: [ready1, ready2]
+
+    - name: The code, kept in a fact that is never shown
+      ansible.builtin.set_fact:
+        code: "{{ lookup('edge.snowball.unlock_code', emulator_jobs.ready1.job_id, **conn) }}"
+      no_log: true
+"""
+
+
+def attack(tmp_path, emulator, devices, tasks, verbosity="-v", env=None, head=HEAD, extra_vars=None):
+    """Run HEAD + tasks, sampling while it runs; the Run and the sampler."""
+    playbook = tmp_path / "attack.yml"
+    playbook.write_text(head + textwrap.indent(textwrap.dedent(tasks), "    "))
+    for name in ("ready1", "ready2", "ready3"):
+        (tmp_path / "edge" / name).mkdir(parents=True, exist_ok=True)
+    env = dict({"ANSIBLE_CONFIG": CFG}, **(env or {}))
+    with RunSampler(emulator.secrets(), [tmp_path, edge_tmp(tmp_path)]) as sampler:
+        run = run_playbook(
+            playbook, emulator, tmp_path, verbosity=verbosity, extra_env=env, devices=devices, extra_vars=extra_vars
+        )
+    return run, sampler
+
+
+def messages(run, marker="MSG:"):
+    return [line.split(marker, 1)[1].strip() for line in run.stdout.splitlines() if marker in line]
+
+
+def assert_sealed(run, sampler):
+    leaks = run.leaks() + sampler.leaks(run.codes) + leftovers(run.codes)
+    lines = run.stdout.splitlines()
+    context = [
+        redact(lines[int(where.split()[2]) - 1][:300], run.codes)
+        for where in leaks
+        if where.startswith("stdout line") and int(where.split()[2]) <= len(lines)
+    ]
+    assert not leaks, (leaks, context[:6])
+
+
+# ---------------------------------------------------------------- 1. pipelining off
+NO_PIPELINING = {
+    "pipelining off": {"ANSIBLE_PIPELINING": "0"},
+    "keep remote files": {"ANSIBLE_KEEP_REMOTE_FILES": "1"},
+    "become su": {"EDGE_TEST_BECOME": "su"},
+}
+
+
+@pytest.mark.parametrize("setting", sorted(NO_PIPELINING))
+def test_refuses_a_code_unless_pipelining_is_in_effect(setting, emulator, devices, tmp_path):
+    """Without pipelining ansible-core writes the module with its arguments (the code) to a file on
+    the edge host (and briefly on the controller): device_unlock and device_info refuse first."""
+    env = dict(NO_PIPELINING[setting])
+    become = env.pop("EDGE_TEST_BECOME", "")
+    tasks = """
+    - name: device_info with a code, the client slow (so a file would be seen)
+      edge.snowball.device_info:
+        endpoint: "{{ endpoints.ready1 }}"
+        manifest_file: "{{ edge }}/ready1/manifest.bin"
+        unlock_code: "{{ code }}"
+        timeout: 3
+      environment: {SNOWBALL_CLIENT_FAULT: hang}
+      register: info
+      ignore_errors: true
+      become: "{{ test_become != '' }}"
+      become_method: "{{ test_become or 'sudo' }}"
+
+    - name: device_unlock with a code
+      edge.snowball.device_unlock:
+        endpoint: "{{ endpoints.ready1 }}"
+        manifest_file: "{{ edge }}/ready1/manifest.bin"
+        unlock_code: "{{ code }}"
+        poll_interval: 0.2
+      register: unlocked
+      ignore_errors: true
+      become: "{{ test_become != '' }}"
+      become_method: "{{ test_become or 'sudo' }}"
+
+    - name: "MSG: {{ info.msg | default('') }}"
+      ansible.builtin.assert:
+        that: [info is failed, unlocked is failed, "'pipelining' in info.msg", "'pipelining' in unlocked.msg"]
+    """
+    run, sampler = attack(tmp_path, emulator, devices, tasks, env=env, extra_vars={"test_become": become})
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    assert not run.client_calls(), "the client ran although the code was not pipelined"
+
+
+# ---------------------------------------------------------------- 2. a code given as a job id
+CODE_AS_JOB_ID = """
+- name: The forms of the code a user could confuse with a job id (the loop items hold only their index)
+  ansible.builtin.set_fact:
+    forms:
+      - "{{ code }}"
+      - " {{ code }}"
+      - "{{ code }}\\n"
+      - "{{ code | lower }}"
+      - "{{ code | replace('-', '') }}"
+      - "{{ code[:-1] }}"
+      - "{{ code }}X"
+      - "JID{{ code }}{{ code[:7] }}"
+  no_log: true
+
+- name: A code where a job id belongs
+  edge.snowball.job_unlock_code:
+    job_id: "{{ forms[item] }}"
+  loop: "{{ range(8) | list }}"
+  register: module_refusals
+  ignore_errors: true
+
+- name: job_manifest, the same
+  edge.snowball.job_manifest:
+    job_id: "{{ forms[item] }}"
+    dest: "{{ edge }}/ready3/manifest.bin"
+  loop: "{{ range(8) | list }}"
+  ignore_errors: true
+
+- name: The lookup, the same
+  ansible.builtin.set_fact:
+    refused: "{{ lookup('edge.snowball.unlock_code', forms[item], **conn) }}"
+  loop: "{{ range(8) | list }}"
+  ignore_errors: true
+
+- name: The role, the two fields confused
+  ansible.builtin.include_role:
+    name: edge.snowball.unlock
+    apply: {ignore_errors: true}
+  vars:
+    unlock_job_id: "{{ code }}"
+    unlock_endpoint: "{{ endpoints.ready3 }}"
+    unlock_manifest_path: "{{ edge }}/ready3/manifest.bin"
+    unlock_lookup_options: "{{ conn }}"
+  ignore_errors: true
+
+- name: "MSG: {{ module_refusals.results[0].msg }}"
+  ansible.builtin.assert:
+    that: "{{ module_refusals.results | map(attribute='failed') | list == [true] * 8 }}"
+"""
+
+
+def test_a_code_given_as_a_job_id_is_never_echoed(emulator, devices, tmp_path):
+    run, sampler = attack(tmp_path, emulator, devices, CODE_AS_JOB_ID, verbosity="-vvv")
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    assert "this looks like an unlock code, not a job id" in messages(run)[0], messages(run)
+
+
+# ---------------------------------------------------------------- 3. whitespace and malformed codes
+MALFORMED = """
+- name: A code with whitespace, the client printing its profile
+  edge.snowball.device_info:
+    endpoint: "{{ endpoints.ready1 }}"
+    manifest_file: "{{ edge }}/ready1/manifest.bin"
+    unlock_code: "{{ item.value }}"
+  environment: {SNOWBALL_CLIENT_FAULT: "{{ item.fault }}"}
+  loop:
+    - {name: newline crash, value: "{{ code }}\\n", fault: crash}
+    - {name: newline echo, value: "{{ code }}\\n", fault: echo}
+    - {name: spaces crash, value: "  {{ code }}\\t", fault: crash}
+    - {name: CRLF crash, value: "{{ code }}\\r\\n", fault: crash}
+  loop_control: {label: "{{ item.name }}"}
+  register: stripped
+  ignore_errors: true
+
+- name: Malformed codes
+  edge.snowball.device_unlock:
+    endpoint: "{{ endpoints.ready1 }}"
+    manifest_file: "{{ edge }}/ready1/manifest.bin"
+    unlock_code: "{{ item }}"
+  environment: {SNOWBALL_CLIENT_FAULT: crash}
+  loop:
+    - "{{ code[:-1] }}"
+    - "{{ code }}-ABCDE"
+    - "{{ code | replace('-', ' ') }}"
+    - "\\"{{ code }}\\""
+    - "{{ code[:11] }}\\n{{ code[12:] }}"
+  loop_control: {label: "a malformed code"}
+  register: malformed
+  ignore_errors: true
+
+- name: "MSG: {{ malformed.results[0].msg }}"
+  ansible.builtin.assert:
+    that:
+      - "{{ malformed.results | map(attribute='failed') | list == [true] * 5 }}"
+      - "{{ malformed.results | map(attribute='msg') | select('search', 'shape of an unlock code') | list | length == 5 }}"
+"""
+
+
+def test_a_code_with_whitespace_is_stripped_and_a_malformed_one_refused(emulator, devices, tmp_path):
+    run, sampler = attack(tmp_path, emulator, devices, MALFORMED, verbosity="-vvv")
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    calls = run.client_calls()
+    assert len(calls) == 4, f"the stripped codes should reach the client 4 times, not {len(calls)}"
+
+
+# ---------------------------------------------------------------- 4. loop labels
+LOOPS = """
+- name: The README's batch, zipped into loop items
+  edge.snowball.device_info:
+    endpoint: "{{ endpoints[item.0 is search(emulator_jobs.ready1.job_id) | ternary('ready1', 'ready2')] }}"
+    manifest_file: "{{ edge }}/{{ item.0 is search(emulator_jobs.ready1.job_id) | ternary('ready1', 'ready2') }}/manifest.bin"
+    unlock_code: "{{ item.1 }}"
+  loop: "{{ ids | zip(query('edge.snowball.unlock_code', *ids, **conn)) | list }}"
+
+- name: with_together
+  edge.snowball.device_info:
+    endpoint: "{{ endpoints.ready1 }}"
+    manifest_file: "{{ edge }}/ready1/manifest.bin"
+    unlock_code: "{{ item.1 }}"
+  with_together:
+    - "{{ ids[:1] }}"
+    - "{{ query('edge.snowball.unlock_code', ids[0], **conn) }}"
+
+- name: A label that shows the code, with until
+  edge.snowball.device_info:
+    endpoint: "{{ endpoints.ready1 }}"
+    manifest_file: "{{ edge }}/ready1/manifest.bin"
+    unlock_code: "{{ item }}"
+  loop: ["{{ code }}"]
+  loop_control: {label: "job {{ ids[0] }} code {{ item }}"}
+  register: polled
+  until: polled.state == 'NEVER'
+  retries: 2
+  delay: 0
+  ignore_errors: true
+
+- name: The lookup as the loop of a task that is not this collection's and has no no_log
+  ansible.builtin.debug:
+    msg: "unlocking {{ item | length }}"
+  with_edge.snowball.unlock_code: "{{ ids }}"
+  register: foreign
+  ignore_errors: true
+
+- name: The same with loop and query
+  ansible.builtin.debug:
+    msg: "unlocking {{ item | length }}"
+  loop: "{{ query('edge.snowball.unlock_code', *ids, **conn) }}"
+  register: foreign_query
+  ignore_errors: true
+
+- name: "MSG: {{ foreign.msg | default('') }}"
+  ansible.builtin.assert:
+    that: [foreign is failed, foreign_query is failed]
+"""
+
+
+def test_loop_items_holding_a_code_are_censored(emulator, devices, tmp_path):
+    run, sampler = attack(
+        tmp_path, emulator, devices, LOOPS, verbosity="-vv", env={"AWS_ENDPOINT_URL_SNOWBALL": emulator.url}
+    )
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    # 2.19 labels a censored item "(censored due to no_log)"; 2.17 drops the label with the result (item=None)
+    assert "(censored due to no_log)" in run.stdout or "(item=None)" in run.stdout
+    assert "item=" in run.stdout
+
+
+# ---------------------------------------------------------------- 5. the profile lives one client command
+LIFETIME = """
+- name: The device takes 7 s to unlock
+  ansible.builtin.uri:
+    url: "{{ endpoints.ready1 }}/_device/behaviour"
+    method: POST
+    body_format: json
+    body: {unlock_delay: 7}
+
+- name: Unlock; the device takes a few seconds and is polled every 3 s
+  edge.snowball.device_unlock:
+    endpoint: "{{ endpoints.ready1 }}"
+    manifest_file: "{{ edge }}/ready1/manifest.bin"
+    unlock_code: "{{ code }}"
+    poll_interval: 3
+    timeout: 40
+"""
+
+
+def test_the_profile_exists_only_while_a_client_command_runs(emulator, devices, tmp_path):
+    run, sampler = attack(tmp_path, emulator, devices, LIFETIME)
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    assert sampler.samples > 20, "the sampler hardly ran"
+    longest = sampler.longest_profile_without_client()
+    # 1.0 s: the sampler's own resolution under load; the profile used to stay the whole poll interval (3 s).
+    assert longest < 1.0, f"a profile holding the code existed {longest:.2f}s with no client command running"
+
+
+# ---------------------------------------------------------------- 6. killed modules, 7. task timeout
+KILL_PLAY = """
+- name: Kill target
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: The manifest
+      edge.snowball.job_manifest:
+        job_id: "{{ emulator_jobs.ready1.job_id }}"
+        dest: "{{ work_dir }}/edge/ready1/manifest.bin"
+        endpoint_url: "{{ emulator_url }}"
+        access_key: "{{ aws_access_key }}"
+        secret_key: "{{ aws_secret_key }}"
+        region: "{{ aws_region }}"
+
+    - name: A module whose client hangs
+      edge.snowball.%(module)s:
+        endpoint: "{{ emulator_devices.endpoints.ready1 }}"
+        manifest_file: "{{ work_dir }}/edge/ready1/manifest.bin"
+        unlock_code: "{{ lookup('edge.snowball.unlock_code', emulator_jobs.ready1.job_id, endpoint_url=emulator_url,
+                         access_key=aws_access_key, secret_key=aws_secret_key, region=aws_region) }}"
+        timeout: 600
+      environment: {SNOWBALL_CLIENT_FAULT: hang}
+      %(timeout)s
+      ignore_errors: true
+"""
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = pathlib.Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry.name))
+    return kids
+
+
+def _client_processes(tag: str) -> list[int]:
+    """Simulated client processes started for this test (its argv log path is in their environment)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                argv = pathlib.Path(entry.path, "cmdline").read_bytes()
+                environ = pathlib.Path(entry.path, "environ").read_bytes()
+            except OSError:
+                continue
+            if b"emulator.client" in argv and tag.encode() in environ:
+                found.append(int(entry.name))
+    return found
+
+
+def _start(tmp_path, emulator, devices, module, timeout=""):
+    playbook = tmp_path / "kill.yml"
+    playbook.write_text(KILL_PLAY % {"module": module, "timeout": timeout})
+    (tmp_path / "edge" / "ready1").mkdir(parents=True, exist_ok=True)
+    variables = emulator_vars(emulator, devices)
+    variables["work_dir"] = str(tmp_path)
+    (tmp_path / "vars.json").write_text(json.dumps(variables))
+    env = edge_host_env(tmp_path)
+    env.update(ANSIBLE_CONFIG=CFG, ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"))
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
+    return subprocess.Popen(
+        [str(BIN / "ansible-playbook"), "-i", str(inventory), "-e", f"@{tmp_path / 'vars.json'}", str(playbook)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _wait_for(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    return None
+
+
+def _stop_strays(tag):
+    for pid in _client_processes(tag):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+SIGNALS = ["SIGKILL", "SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM"]
+
+
+@pytest.mark.parametrize("module", ["device_unlock", "device_info"])
+@pytest.mark.parametrize("signame", SIGNALS)
+def test_a_killed_module_leaves_no_code_on_disk(module, signame, emulator, devices, tmp_path):
+    tag = str(tmp_path)
+    proc = _start(tmp_path, emulator, devices, module)
+    try:
+        clients = _wait_for(lambda: _client_processes(tag), 60)
+        assert clients, "the client never started"
+        module_pid = int(pathlib.Path(f"/proc/{clients[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        os.kill(module_pid, getattr(signal, signame))
+        output, _err = proc.communicate(timeout=120)
+        codes = emulator.secrets()
+        persistent = leftovers(codes, [tmp_path, edge_tmp(tmp_path)])
+        persistent = [
+            hit for hit in persistent if not hit.startswith(("/dev/shm", os.environ.get("XDG_RUNTIME_DIR") or "//"))
+        ]
+        assert not persistent, persistent
+        assert not find_leaks(output, codes)
+        if signame != "SIGKILL":
+            assert not leftovers(codes), "a caught signal must clean up everything, memory-backed files too"
+            assert _wait_for(lambda: not _client_processes(tag), 5) is not None, "the client outlived its module"
+        else:
+            # The next start of a module sweeps what a killed one left in memory-backed storage.
+            _stop_strays(tag)
+            again = _start(tmp_path, emulator, devices, "device_info", timeout="timeout: 5")
+            again.communicate(timeout=120)
+            # (the second module, stopped by its task timeout, may still be cleaning up its own home)
+            assert _wait_for(lambda: not leftovers(codes), 10), (
+                "the next start did not sweep the killed module's profile"
+            )
+    finally:
+        _stop_strays(tag)
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+@pytest.mark.parametrize("module", ["device_unlock", "device_info"])
+def test_a_task_timeout_stops_the_module_and_its_client(module, emulator, devices, tmp_path):
+    tag = str(tmp_path)
+    proc = _start(tmp_path, emulator, devices, module, timeout="timeout: 4")
+    try:
+        output, _err = proc.communicate(timeout=120)
+        assert "terminated" in output or "timed out" in output.lower() or "time frame" in output, output[-2000:]
+        gone = _wait_for(lambda: not _client_processes(tag), 6)
+        assert gone, "the client was still running after the task timed out"
+        assert not leftovers(emulator.secrets(), [tmp_path, edge_tmp(tmp_path)]), "a profile outlived the task"
+    finally:
+        _stop_strays(tag)
+
+
+# ---------------------------------------------------------------- 8. fact caching
+FACT_CACHE = """
+- name: The README's batch into a cacheable fact
+  ansible.builtin.set_fact:
+    snowball_codes: "{{ dict(ids | zip(query('edge.snowball.unlock_code', *ids, **conn))) }}"
+    cacheable: true
+  no_log: true
+  register: cached
+  ignore_errors: true
+
+- name: "MSG: {{ cached.msg | default('') }}"
+  ansible.builtin.assert:
+    that: [cached is failed]
+"""
+
+
+def test_codes_are_not_written_to_a_fact_cache(emulator, devices, tmp_path):
+    env = {"ANSIBLE_CACHE_PLUGIN": "jsonfile", "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(tmp_path / "facts")}
+    run, sampler = attack(tmp_path, emulator, devices, FACT_CACHE, env=env)
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    assert "fact cache" in " ".join(messages(run)), messages(run)
+
+
+# ---------------------------------------------------------------- 9. rescue / always
+RESCUE = """
+- name: A block whose failed result reaches rescue and always
+  block:
+    - name: job_unlock_code failed by a condition on its result
+      edge.snowball.job_unlock_code:
+        job_id: "{{ emulator_jobs.ready2.job_id }}"
+      register: got
+      failed_when: got.job_state != 'Complete'
+  rescue:
+    - name: "MSG: {{ ansible_failed_result.msg | default('') }}"
+      ansible.builtin.debug:
+        var: ansible_failed_result
+  always:
+    - name: Always shows it too
+      ansible.builtin.debug:
+        var: ansible_failed_result
+
+- name: The same with until
+  block:
+    - name: job_unlock_code retried until a condition that never holds
+      edge.snowball.job_unlock_code:
+        job_id: "{{ emulator_jobs.ready2.job_id }}"
+      register: got2
+      until: got2.job_state == 'Complete'
+      retries: 1
+      delay: 0
+  rescue:
+    - name: Rescue shows the failed result
+      ansible.builtin.debug:
+        var: ansible_failed_result
+
+- name: The lookup in a fact, failed by a condition
+  block:
+    - name: set_fact from the lookup with failed_when
+      ansible.builtin.set_fact:
+        fact_code: "{{ lookup('edge.snowball.unlock_code', emulator_jobs.ready2.job_id, **conn) }}"
+      no_log: true
+      failed_when: true
+  rescue:
+    - name: Rescue shows the failed result
+      ansible.builtin.debug:
+        var: ansible_failed_result
+"""
+
+
+def test_failed_results_in_rescue_and_always_hold_no_code(emulator, devices, tmp_path):
+    run, sampler = attack(tmp_path, emulator, devices, RESCUE)
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    assert any("failed_when" in line for line in messages(run)), messages(run)
