@@ -27,9 +27,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
-
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import unlock_code_problem
+from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import loop_shows_code
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import pipelining_refusal

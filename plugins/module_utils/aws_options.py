@@ -10,8 +10,7 @@ stay equal.
 
 from __future__ import annotations
 
-from typing import Any
-from typing import Dict
+from typing import Any, Dict
 
 from ansible.module_utils.basic import env_fallback
 

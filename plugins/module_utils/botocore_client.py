@@ -19,10 +19,7 @@ before it forks a worker per host, so the workers inherit botocore already impor
 
 from __future__ import annotations
 
-from typing import Any
-from typing import Dict
-from typing import List
-from typing import Tuple
+from typing import Any, Dict, List, Tuple
 
 from ansible.module_utils.ansible_release import __version__ as ansible_version
 
@@ -36,9 +33,7 @@ except ImportError:
     HAS_BOTOCORE = False
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError, SnowballJobs
 
 #: One data loader per botocore data path (``AWS_DATA_PATH``), shared by every session in the process.
 _LOADERS: Dict[Any, Any] = {}

@@ -24,22 +24,18 @@ import datetime
 import threading
 import time
 import uuid
-from typing import Any
-from typing import Callable
-from typing import Dict
-from typing import Iterable
-from typing import List
-from typing import Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import THROTTLING_CODES
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import (
+    THROTTLING_CODES,
+    SnowballError,
+    to_snowball_error,
+)
 
 try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
     from botocore.parsers import ResponseParserError
 except ImportError:
     pass  # Reported by botocore_client.aws_client
@@ -441,7 +437,6 @@ def managed_devices(params: Dict[str, Any], **kwargs: Any) -> tuple:
     Snowball client (botocore only, shared data loader), wrapped in amazon.aws's retry wrapper with
     this collection's backoff; and the list of ``snow-device-management:Operation`` names it calls."""
     from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-
     from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import aws_client
 
     retry = retry_decorator(params.get("retries", DEFAULT_RETRIES))

@@ -13,8 +13,7 @@ It says which rule failed, the length, the position and the class of a wrong cha
 from __future__ import annotations
 
 import re
-from typing import Any
-from typing import Optional
+from typing import Any, Optional
 
 JOB_ID_LENGTH = 39
 JOB_ID_PREFIXES = ("JID", "MID")

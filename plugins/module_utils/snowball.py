@@ -18,11 +18,7 @@ import datetime
 import logging
 import threading
 import time
-from typing import Any
-from typing import Callable
-from typing import Dict
-from typing import Optional
-from typing import Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 # The job-id rules live in job_id.py, which imports nothing, so that job_unlock_code's action
 # plugin (which never calls AWS itself) checks ids without loading botocore.
@@ -30,8 +26,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.aws_options import D
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
     from botocore.parsers import ResponseParserError
 except ImportError:
     pass  # Reported by botocore_client.snowball_client

@@ -74,7 +74,7 @@ def holds(value: Any, code: str, depth: int = 0) -> bool:
     if depth > 20 or not code:
         return False
     if isinstance(value, str):
-        from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import mask
+        from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import mask
 
         return mask(value, code) != value
     if isinstance(value, dict):
