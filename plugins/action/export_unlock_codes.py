@@ -20,13 +20,12 @@ import os
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal

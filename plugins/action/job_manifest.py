@@ -28,11 +28,10 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
 from ansible.plugins.action import ActionBase
-
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 

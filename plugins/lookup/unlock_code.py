@@ -101,11 +101,10 @@ _raw:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
-
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import lookup_refusal

@@ -16,7 +16,7 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import CONNECTION
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import UNKNOWN
@@ -166,8 +166,8 @@ class Patience:
         return True
 
 
-def _gave_up(client: EdgeClient, patience: Patience, failure: CommandError, attempts: int) -> ClientError:
-    return ClientError(
+def _gave_up(client: EdgeClient, patience: Patience, failure: CommandError, attempts: int) -> DeviceError:
+    return DeviceError(
         f"could not reach the device at {client.endpoint}: the Snowball Edge client failed at the connection level"
         f" for {patience.waited():.0f}s ({attempts} attempt{'s' if attempts != 1 else ''}, timeout {patience.timeout:g}s)."
         f" {BOOT_HINT} The client's last words: {failure.words or '(none)'}",
@@ -186,7 +186,7 @@ def retrying(
     per_call: Callable[[float], float] = call_timeout,
 ) -> Any:
     """``call(per-command timeout)``, tried again while it fails at the connection level (a device
-    still booting, a dropped connection), until the deadline; then a ClientError naming the
+    still booting, a dropped connection), until the deadline; then a DeviceError naming the
     endpoint, the time waited and the client's last words.
 
     With ``accepted`` (the device already took this code and manifest in this unlock: it is
@@ -214,7 +214,7 @@ def wait_until_unlocked(
     patience: Optional[Patience] = None,
     accepted: bool = True,
 ) -> Dict[str, Any]:
-    """Poll the description until every device is UNLOCKED; ClientError otherwise.
+    """Poll the description until every device is UNLOCKED; DeviceError otherwise.
 
     The one place that waits for a device's state after unlocking was started (by this task or an
     earlier one):
@@ -241,13 +241,13 @@ def wait_until_unlocked(
             return summary
         odd = unknown_states(summary)
         if odd:
-            raise ClientError(
+            raise DeviceError(
                 f"the device at {client.endpoint} reported the unlock state {', '.join(odd)}, which this"
                 f" collection does not know (expected one of {', '.join(KNOWN_STATES)}); not guessing what it means.",
                 state=summary["state"],
             )
         if _locked(summary):
-            raise ClientError(
+            raise DeviceError(
                 f"the device at {client.endpoint} is LOCKED again after unlocking was started: the manifest or unlock"
                 " code does not belong to this device, or the device refused them. Check that the job id, manifest"
                 " and endpoint are for the same device.",
@@ -256,7 +256,7 @@ def wait_until_unlocked(
         if patience.remaining() <= 0:
             lost = unreachable(summary)
             extra = f"; unreachable: {', '.join(lost)}" if lost else ""
-            raise ClientError(
+            raise DeviceError(
                 f"timed out after {patience.timeout:g}s waiting for the device at {client.endpoint} to be UNLOCKED; its"
                 f" last state was {summary['state'] or '(none)'}{extra}. Raise the timeout or check the device's"
                 " display.",

@@ -12,17 +12,20 @@ from __future__ import annotations
 from typing import Any
 from typing import Dict
 
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 
-class ClientError(Exception):
-    """A failure with a message fit for a person; it never holds the unlock code."""
+
+class DeviceError(SnowballError):
+    """A failure on the edge host (the device, the client, the task's options), with a message fit
+    for a person; it never holds the unlock code. ``details`` (state, kind, rc, stream) go into the
+    failed result through ``failure_details``."""
 
     def __init__(self, message: str, **details: Any):
         super().__init__(message)
-        self.message = message
         self.details = details
 
 
-class CommandError(ClientError):
+class CommandError(DeviceError):
     """A client command that failed; ``kind`` is CONNECTION, REFUSAL or UNKNOWN (``classify``)."""
 
     def __init__(self, message: str, kind: str, words: str, **details: Any):
@@ -31,7 +34,7 @@ class CommandError(ClientError):
         self.words = words
 
 
-def failure_details(failure: ClientError) -> Dict[str, Any]:
+def failure_details(failure: DeviceError) -> Dict[str, Any]:
     """What a failed task returns besides its message: the state, and for a failed client command
     how it failed (kind, exit status, the stream its words were on), never its output."""
     details: Dict[str, Any] = {"state": failure.details.get("state")}

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from typing import Optional
 
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import drop_jvm_banner
 from ansible_collections.edge.snowball.plugins.module_utils._edge_profile import kill_group
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import INSTALL_HINT
@@ -96,7 +96,7 @@ def looks_legacy(text: str) -> bool:
 
 def client_version(client_path: str, timeout: float = 60) -> Optional[str]:
     """The client's version from ``snowballEdge version`` (cached per client file, so one start per
-    installed client), None when it does not say; ClientError for a pre-2018 client."""
+    installed client), None when it does not say; DeviceError for a pre-2018 client."""
     identity = _identity(client_path)
     known = _cached_version(identity)
     if known:
@@ -110,7 +110,7 @@ def client_version(client_path: str, timeout: float = 60) -> Optional[str]:
             start_new_session=True,
         )
     except OSError as e:
-        raise ClientError(
+        raise DeviceError(
             f"could not start the Snowball Edge client {client_path}: {e.strerror}. {INSTALL_HINT}"
         ) from None
     try:
@@ -124,7 +124,7 @@ def client_version(client_path: str, timeout: float = 60) -> Optional[str]:
         _remember_version(identity, version)
         return version
     if looks_legacy(text):
-        raise ClientError(
+        raise DeviceError(
             f"the Snowball Edge client {client_path} is a version from before 2018 (it has no 'version' command;"
             f" it offers unlock and status): {LEGACY_HINT}"
         )

@@ -19,7 +19,10 @@ before it forks a worker per host, so the workers inherit botocore already impor
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Tuple
 
 from ansible.module_utils.ansible_release import __version__ as ansible_version
 
@@ -33,7 +36,8 @@ except ImportError:
     HAS_BOTOCORE = False
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError, SnowballJobs
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 
 #: One data loader per botocore data path (``AWS_DATA_PATH``), shared by every session in the process.
 _LOADERS: Dict[Any, Any] = {}
@@ -123,7 +127,7 @@ def snowball_client(
     except SnowballError:
         raise  # before the botocore clauses: botocore may be missing
     except botocore.exceptions.BotoCoreError as e:
-        from ansible_collections.edge.snowball.plugins.module_utils.snowball import to_snowball_error
+        from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
 
         failure = to_snowball_error(e, operation, job_id, params.get("region") or None, params.get("endpoint_url"))
     except ValueError as e:

@@ -24,18 +24,22 @@ import datetime
 import threading
 import time
 import uuid
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import THROTTLING_CODES
+from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import (
-    THROTTLING_CODES,
-    SnowballError,
-    to_snowball_error,
-)
 
 try:
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
     from botocore.parsers import ResponseParserError
 except ImportError:
     pass  # Reported by botocore_client.aws_client

@@ -1,24 +1,39 @@
 # Copyright (c) 2026 edge.snowball contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Shared logic for the edge.snowball modules and lookups.
+"""The Snowball job-management calls this collection makes (SnowballJobs), the retry policy
+for them, and the job-id check that fails with a SnowballError.
 
-Everything that talks to the Snowball job-management API, checks a job id or
-turns an AWS failure into a message lives here, so that the module and the
-lookup behave the same way.
+What the calls need lives beside this file, one concept each: ``_errors.py`` (SnowballError),
+``_aws_errors.py`` (an AWS failure turned into a message), ``_job_states.py`` (what a job state
+means, expiry), ``_botocore_redaction.py`` (no response body in botocore's debug log); the client
+itself is built by ``botocore_client.snowball_jobs``.
 
-Nothing in this file may ever put an unlock code into a message, a log record
-or an exception: the code only travels in the return value of
-``SnowballJobs.unlock_code``.
+Nothing here may ever put an unlock code into a message, a log record or an exception: the code
+only travels in the return value of ``SnowballJobs.unlock_code``.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 import threading
 import time
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Optional
+from typing import Tuple
+
+from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import THROTTLING_CODES
+from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import not_an_api_response
+from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
+from ansible_collections.edge.snowball.plugins.module_utils._botocore_redaction import RedactResponseBodies
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_states import READY_STATE
+from ansible_collections.edge.snowball.plugins.module_utils._job_states import STATES_BEFORE_CUSTOMER
+from ansible_collections.edge.snowball.plugins.module_utils._job_states import expires_at
+from ansible_collections.edge.snowball.plugins.module_utils._job_states import explain_state
+from ansible_collections.edge.snowball.plugins.module_utils._job_states import utcnow
 
 # The job-id rules live in job_id.py, which imports nothing, so that job_unlock_code's action
 # plugin (which never calls AWS itself) checks ids without loading botocore.
@@ -26,283 +41,11 @@ from ansible_collections.edge.snowball.plugins.module_utils.aws_options import D
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 try:
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
     from botocore.parsers import ResponseParserError
 except ImportError:
     pass  # Reported by botocore_client.snowball_client
-
-#: How long AWS keeps a job's credentials after the job was created.
-CREDENTIALS_LIFETIME = datetime.timedelta(days=360)
-
-THROTTLING_CODES = (
-    "ThrottlingException",
-    "Throttling",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "SlowDown",
-)
-
-
-# ---------------------------------------------------------------------------
-# Job states
-# ---------------------------------------------------------------------------
-
-READY_STATE = "WithCustomer"
-
-#: What each JobState means for someone who wants the unlock code.
-STATE_MEANINGS: Dict[str, str] = {
-    "New": "the job was created but AWS has not started preparing the device yet",
-    "PreparingAppliance": "AWS is preparing the device",
-    "PreparingShipment": "AWS is preparing the device for shipping",
-    "InTransitToCustomer": "the device has not arrived yet",
-    "WithCustomer": "the device is on site",
-    "InTransitToAWS": "the device is on its way back to AWS; its unlock code is no longer available",
-    "WithAWSSortingFacility": "the device is back at an AWS sorting facility; its unlock code is no longer available",
-    "WithAWS": "the device is back with AWS; its unlock code is no longer available",
-    "InProgress": "AWS is transferring the device's data; its unlock code is no longer available",
-    "Complete": "the job is complete; its unlock code is no longer available",
-    "Cancelled": "the job was cancelled; it has no unlock code",
-    "Listing": "AWS is listing the job's objects; the device is not with you",
-    "Pending": "the job is pending; the device has not been prepared yet",
-}
-
-#: States from which a job can still reach WithCustomer (worth waiting for).
-STATES_BEFORE_CUSTOMER = frozenset(("New", "Pending", "PreparingAppliance", "PreparingShipment", "InTransitToCustomer"))
-
-
-def explain_state(state: str) -> str:
-    meaning = STATE_MEANINGS.get(state)
-    if meaning is None:
-        return f"{state}: a state this collection does not know; the unlock code is only available in {READY_STATE}"
-    return f"{state}: {meaning}"
-
-
-def expires_at(created: datetime.datetime) -> datetime.datetime:
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=datetime.timezone.utc)
-    return created + CREDENTIALS_LIFETIME
-
-
-def _utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-# ---------------------------------------------------------------------------
-# Errors
-# ---------------------------------------------------------------------------
-
-
-class SnowballError(Exception):
-    """A failure with a message a person can act on. Never carries a code."""
-
-    def __init__(
-        self,
-        message: str,
-        error_code: Optional[str] = None,
-        request_id: Optional[str] = None,
-        aws_message: str = "",
-    ):
-        super().__init__(message)
-        self.message = message
-        self.error_code = error_code
-        self.request_id = request_id
-        #: What AWS said, when it said something (never a code: error bodies hold none).
-        self.aws_message = aws_message
-
-    def as_result(self) -> Dict[str, Any]:
-        result: Dict[str, Any] = {"msg": self.message}
-        if self.error_code:
-            result["error_code"] = self.error_code
-        if self.request_id:
-            result["request_id"] = self.request_id
-        return result
-
-
-_CREDENTIAL_CODES = frozenset(
-    (
-        "UnrecognizedClientException",
-        "InvalidClientTokenId",
-        "InvalidSignatureException",
-        "SignatureDoesNotMatch",
-        "IncompleteSignature",
-        "MissingAuthenticationToken",
-        "AuthFailure",
-    )
-)
-_EXPIRED_CODES = frozenset(("ExpiredTokenException", "ExpiredToken", "RequestExpired"))
-_DENIED_CODES = frozenset(("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"))
-
-
-def _client_error_message(error: ClientError, action: str, job_id: str, region: Optional[str]) -> SnowballError:
-    err = error.response.get("Error", {}) or {}
-    code = str(err.get("Code") or "")
-    aws_message = str(err.get("Message") or "").strip()
-    status = (error.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
-    request_id = (error.response.get("ResponseMetadata") or {}).get("RequestId")
-    if aws_message and not aws_message.endswith("."):
-        aws_message += "."
-    said = f" AWS said: {aws_message}" if aws_message else ""
-    where = f" in region {region}" if region else ""
-
-    if code == "InvalidJobStateException":
-        text = (
-            f"{action} refused for job {job_id}: the job is not in a state that allows it.{said}"
-            f" The unlock code and manifest are only available while the job is {READY_STATE},"
-            " and for 360 days after it was created; use edge.snowball.job_unlock_code with"
-            " check_state=true to see the job's state."
-        )
-    elif code == "InvalidResourceException":
-        text = (
-            f"job {job_id} was not found{where} ({action}).{said} Check the job id, and that the region"
-            " and AWS account are the ones the job was created in."
-        )
-    elif code in _DENIED_CODES:
-        text = (
-            f"access denied for snowball:{action} on job {job_id}.{said} Allow the IAM action"
-            f" snowball:{action} to the credentials in use (docs/iam-policy.json in this collection is a minimal policy)."
-        )
-    elif code in _EXPIRED_CODES:
-        text = f"the AWS credentials in use have expired ({code}) on {action} for job {job_id}.{said} Refresh the session token or profile and retry."
-    elif code in _CREDENTIAL_CODES:
-        text = (
-            f"AWS did not accept the credentials in use ({code}) on {action} for job {job_id}.{said}"
-            " Check access_key/secret_key,"
-            " session_token or profile, and that the clock of the controller is right."
-        )
-    elif code in THROTTLING_CODES:
-        text = (
-            f"the Snowball API kept throttling {action} for job {job_id} ({code}) after retrying with"
-            " backoff. Retry later, or lower forks / the lookup's concurrency."
-        )
-    elif (isinstance(status, int) and status >= 500) or code in (
-        "InternalFailure",
-        "InternalError",
-        "ServiceUnavailable",
-    ):
-        text = (
-            f"the Snowball API failed with HTTP {status} ({code or 'no error code'}) on {action} for job"
-            f" {job_id}, after retries. This is on the AWS side: retry later."
-        )
-    else:
-        text = f"{action} failed for job {job_id}: {code or 'HTTP ' + str(status)}.{said}"
-    return SnowballError(text, error_code=code or None, request_id=request_id, aws_message=aws_message)
-
-
-def _endpoint_name(endpoint: Optional[str]) -> str:
-    return endpoint or "the Snowball endpoint"
-
-
-def not_an_api_response(endpoint: Optional[str], action: str, job_id: str, what: str, error_code: str) -> SnowballError:
-    """The endpoint answered, but not as the Snowball API does. The body is never quoted: it may hold a code."""
-    return SnowballError(
-        f"{_endpoint_name(endpoint)} answered {action} for job {job_id} {what}, so this is not a Snowball API"
-        " response (a proxy error page, or an answer cut off on the way?). The body is not shown because it"
-        " may hold a secret. Check endpoint_url and any proxy between you and AWS, then retry.",
-        error_code=error_code,
-    )
-
-
-def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint: Optional[str]) -> SnowballError:
-    # Imported lazily: the classes only exist when botocore is installed.
-    from botocore import exceptions as bex
-
-    name = type(error).__name__
-    target = _endpoint_name(endpoint)
-    if isinstance(error, bex.NoCredentialsError):
-        text = (
-            "no AWS credentials were found. Set access_key and secret_key, a profile, or the usual"
-            " AWS_* environment variables."
-        )
-    elif isinstance(error, bex.PartialCredentialsError):
-        text = f"the AWS credentials are incomplete: {error}. Set both access_key and secret_key."
-    elif isinstance(error, bex.ProfileNotFound):
-        text = f"{error}. Check the profile option and ~/.aws/config."
-    elif isinstance(error, bex.NoRegionError):
-        text = "no AWS region is configured. Set the region option or AWS_REGION to the region the job was created in."
-    elif isinstance(error, (bex.ConnectTimeoutError, bex.ReadTimeoutError)):
-        text = (
-            f"timed out talking to {target} on {action} for job {job_id} ({name}). Check the network"
-            " path to the endpoint, or raise aws_config.read_timeout / connect_timeout."
-        )
-    elif isinstance(error, bex.EndpointConnectionError):
-        text = (
-            f"could not connect to {target} on {action} for job {job_id}: nothing answered"
-            f" ({error.kwargs.get('endpoint_url', 'unknown URL')}). Check endpoint_url, the region"
-            " name and the network (proxy, DNS, firewall)."
-        )
-    elif isinstance(error, bex.ConnectionClosedError):
-        text = (
-            f"{target} closed the connection before answering {action} for job {job_id}. This is"
-            " usually a proxy or network fault: retry, and check any proxy settings."
-        )
-    elif isinstance(error, ResponseParserError):
-        # botocore's own message quotes the raw body, which may hold a code: never repeat it.
-        return not_an_api_response(endpoint, action, job_id, "with a body botocore could not parse", name)
-    elif isinstance(error, bex.ParamValidationError):
-        text = f"botocore refused the request for job {job_id}: {error}"
-    elif isinstance(error, bex.HTTPClientError):
-        text = f"HTTP failure talking to {target} on {action} for job {job_id} ({name}). Check the network and retry."
-    else:
-        text = f"{action} failed for job {job_id}: {name}."
-    return SnowballError(text, error_code=name)
-
-
-def to_snowball_error(
-    error: Exception, action: str, job_id: str, region: Optional[str] = None, endpoint: Optional[str] = None
-) -> SnowballError:
-    """Turn a botocore failure into a SnowballError whose message says what to do."""
-    if isinstance(error, ClientError):
-        return _client_error_message(error, action, job_id, region)
-    if isinstance(error, (BotoCoreError, ResponseParserError)):
-        return _botocore_error_message(error, action, job_id, endpoint)
-    raise TypeError(f"not a botocore error: {type(error).__name__}")
-
-
-# ---------------------------------------------------------------------------
-# Keeping response bodies out of botocore's debug log
-# ---------------------------------------------------------------------------
-
-
-class _ResponseBodyRedactor(logging.Filter):
-    """Drops the body from botocore's ``Response body:`` debug records.
-
-    botocore logs every raw response body at DEBUG (``botocore.parsers``), and
-    a GetJobUnlockCode body holds the code. While one of our calls is in flight
-    the filter is on that logger, so the record still appears, without the body.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith("Response body"):
-            record.msg = "Response body: <withheld by edge.snowball: it may hold an unlock code>"
-            record.args = ()
-        return True
-
-
-_REDACTOR = _ResponseBodyRedactor()
-_REDACTOR_LOCK = threading.Lock()
-_REDACTOR_USERS = 0
-_REDACTED_LOGGERS = ("botocore.parsers",)
-
-
-class RedactResponseBodies:
-    """Context manager: botocore debug logs never show response bodies inside it."""
-
-    def __enter__(self) -> RedactResponseBodies:
-        global _REDACTOR_USERS
-        with _REDACTOR_LOCK:
-            if _REDACTOR_USERS == 0:
-                for name in _REDACTED_LOGGERS:
-                    logging.getLogger(name).addFilter(_REDACTOR)
-            _REDACTOR_USERS += 1
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        global _REDACTOR_USERS
-        with _REDACTOR_LOCK:
-            _REDACTOR_USERS -= 1
-            if _REDACTOR_USERS == 0:
-                for name in _REDACTED_LOGGERS:
-                    logging.getLogger(name).removeFilter(_REDACTOR)
 
 
 # ---------------------------------------------------------------------------
@@ -412,7 +155,7 @@ class SnowballJobs:
             self._sleep(min(poll_interval, remaining))
         created = metadata.get("CreationDate")
         expiry = expires_at(created) if isinstance(created, datetime.datetime) else None
-        if expiry is not None and expiry <= _utcnow():
+        if expiry is not None and expiry <= utcnow():
             raise SnowballError(
                 f"job {job_id} was created on {created:%Y-%m-%d}; its unlock code expired on {expiry:%Y-%m-%d}"
                 " (AWS keeps job credentials for 360 days). Contact AWS Support about the device.",

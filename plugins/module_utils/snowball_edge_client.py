@@ -35,7 +35,7 @@ from typing import List
 from typing import Optional
 from urllib.parse import urlsplit
 
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import mask
 from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import mask_data
@@ -91,30 +91,30 @@ def device_argument_spec(timeout: int, poll_interval: float) -> Dict[str, Any]:
 
 
 def check_device_options(params: Dict[str, Any]) -> None:
-    """ClientError for a bad endpoint or job id, a code without the unlock-code shape, a cluster IP
+    """DeviceError for a bad endpoint or job id, a code without the unlock-code shape, a cluster IP
     that is no address, or a poll_interval that is not positive. The code is stripped of surrounding
     whitespace in ``params``."""
     problem = endpoint_problem(params["endpoint"])
     if problem:
-        raise ClientError(problem)
+        raise DeviceError(problem)
     problem = unlock_code_problem(params["unlock_code"])
     if problem:
-        raise ClientError(problem)
+        raise DeviceError(problem)
     params["unlock_code"] = params["unlock_code"].strip()
     if params.get("job_id") is not None:
         problem = validate_job_id(params["job_id"])
         if problem:
             # mask(): a code typed into job_id must not come back in the message.
-            raise ClientError(
+            raise DeviceError(
                 mask(
                     f"{problem}. job_id is optional: leave it out, or give the device's job id.", params["unlock_code"]
                 )
             )
     if not params["poll_interval"] > 0:
-        raise ClientError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
+        raise DeviceError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
     for ip in params["cluster_ips"]:
         if not ip or any(char.isspace() for char in ip):
-            raise ClientError(f"cluster_ips holds {ip!r}, which is not an IP address")
+            raise DeviceError(f"cluster_ips holds {ip!r}, which is not an IP address")
 
 
 @contextlib.contextmanager
@@ -129,19 +129,19 @@ def edge_client(params: Dict[str, Any], client_path: str, manifest_file: str) ->
 
 
 def find_client(client: str) -> str:
-    """The absolute path of the client executable, or a ClientError saying how to get one."""
+    """The absolute path of the client executable, or a DeviceError saying how to get one."""
     if os.sep in client:
         if not os.path.exists(client):
-            raise ClientError(f"the Snowball Edge client {client} does not exist. {INSTALL_HINT}")
+            raise DeviceError(f"the Snowball Edge client {client} does not exist. {INSTALL_HINT}")
         if os.path.isdir(client) or not os.access(client, os.X_OK):
-            raise ClientError(
+            raise DeviceError(
                 f"the Snowball Edge client {client} is not an executable file (check its mode, chmod +x)."
                 f" {INSTALL_HINT}"
             )
         return os.path.abspath(client)
     found = shutil.which(client)
     if not found:
-        raise ClientError(
+        raise DeviceError(
             f"the Snowball Edge client {client!r} was not found on the edge host's PATH"
             f" ({os.environ.get('PATH', '')}). {INSTALL_HINT}"
         )
@@ -150,11 +150,11 @@ def find_client(client: str) -> str:
 
 def check_manifest(path: str) -> str:
     if not os.path.exists(path):
-        raise ClientError(f"manifest_file {path} does not exist on the edge host; put it there first (job_manifest).")
+        raise DeviceError(f"manifest_file {path} does not exist on the edge host; put it there first (job_manifest).")
     if not os.path.isfile(path):
-        raise ClientError(f"manifest_file {path} is not a regular file.")
+        raise DeviceError(f"manifest_file {path} is not a regular file.")
     if not os.access(path, os.R_OK):
-        raise ClientError(f"manifest_file {path} is not readable by {_user()}.")
+        raise DeviceError(f"manifest_file {path} is not readable by {_user()}.")
     return os.path.abspath(path)
 
 
@@ -215,7 +215,7 @@ class EdgeClient:
                     start_new_session=True,
                 )
             except OSError as e:
-                raise ClientError(
+                raise DeviceError(
                     f"could not start the Snowball Edge client {self.client}: {e.strerror}. {INSTALL_HINT}"
                 ) from None
             running.started(proc)

@@ -11,9 +11,13 @@ given) is raised. The codes only travel in the return value: never log or print 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Optional, Tuple
+from typing import Dict
+from typing import List
+from typing import Optional
+from typing import Tuple
 
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError, SnowballJobs
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 
 
 def fetch_unlock_codes(jobs: SnowballJobs, job_ids: List[str], workers: int, check_state: bool) -> Dict[str, str]:

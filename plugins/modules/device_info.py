@@ -111,7 +111,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import Patience
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import describe_when_reachable
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import summarize
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import failure_details
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
@@ -134,14 +134,14 @@ def main():
     try:
         check_device_options(params)
         if params["timeout"] < 1:
-            raise ClientError(f"timeout must be at least 1 second, got {params['timeout']}")
+            raise DeviceError(f"timeout must be at least 1 second, got {params['timeout']}")
         client_path = find_client(params["client"])
         version = client_version(client_path)
         manifest = check_manifest(params["manifest_file"])
         with edge_client(params, client_path, manifest) as client:
             patience = Patience(params["timeout"], params["poll_interval"])
             description = describe_when_reachable(client, patience, per_call=per_call)
-    except ClientError as e:
+    except DeviceError as e:
         failure = e
     if failure is not None:
         module.fail_json(msg=failure.message, client_version=version, **failure_details(failure))

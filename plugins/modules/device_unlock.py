@@ -219,7 +219,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._device_state import
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import start_unlock
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import summarize
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import wait_until_unlocked
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import ClientError
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import failure_details
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
@@ -238,7 +238,7 @@ DEFAULT_POLL_INTERVAL = 15
 def check_options(params):
     check_device_options(params)
     if params["timeout"] < 0:
-        raise ClientError(f"timeout must be 0 or more seconds, got {params['timeout']}")
+        raise DeviceError(f"timeout must be 0 or more seconds, got {params['timeout']}")
 
 
 def describe_before(client, patience):
@@ -320,7 +320,7 @@ def main():
         manifest = check_manifest(params["manifest_file"])
         with edge_client(params, client_path, manifest) as client:
             result = unlock(module, client, Patience(params["timeout"], params["poll_interval"]))
-    except ClientError as e:
+    except DeviceError as e:
         failure = e
     if failure is not None:
         # Outside the except block: no traceback in the result.

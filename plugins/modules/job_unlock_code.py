@@ -160,11 +160,10 @@ retried:
 
 # Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
 from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 

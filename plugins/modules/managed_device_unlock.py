@@ -165,7 +165,7 @@ retried:
 
 # Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
 from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import UNLOCKED
@@ -176,7 +176,6 @@ from ansible_collections.edge.snowball.plugins.module_utils.device_management im
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_positive
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_device_ids
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_job_ids
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 
 
 def _entry(job_id, device_id, described):

@@ -28,8 +28,7 @@ import yaml
 from ansible.errors import AnsibleError
 from ansible.parsing.vault import VaultLib
 from ansible.parsing.vault import is_encrypted
-
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 
 #: What ansible-core's CLI options load, for messages.
 HOW_TO_LOAD = "--vault-id, --vault-password-file or --ask-vault-pass (or ANSIBLE_VAULT_PASSWORD_FILE)"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 
 import pytest
+from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from botocore.stub import Stubber
 
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from unit.helpers import FAKE_CODE
 from unit.helpers import VALID_JOB_ID
 
@@ -27,7 +27,6 @@ def params(**extra):
 
 def test_options_are_amazon_aws_ones():
     from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
-
     from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec as ours
 
     assert ours() == aws_argument_spec()

@@ -6,14 +6,14 @@ import datetime
 
 import botocore.session
 import pytest
+from ansible_collections.edge.snowball.plugins.module_utils import device_management
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
 from botocore.exceptions import ConnectTimeoutError
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import ANY
 from botocore.stub import Stubber
 
-from ansible_collections.edge.snowball.plugins.module_utils import device_management
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
 from unit.helpers import VALID_JOB_ID
 
 JOB2 = "JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"

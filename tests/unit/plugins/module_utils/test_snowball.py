@@ -5,6 +5,12 @@ import io
 import logging
 
 import pytest
+from ansible_collections.edge.snowball.plugins.module_utils import _aws_errors as aws_errors
+from ansible_collections.edge.snowball.plugins.module_utils import _job_states as job_states
+from ansible_collections.edge.snowball.plugins.module_utils import snowball
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from botocore.exceptions import ConnectTimeoutError
 from botocore.exceptions import EndpointConnectionError
 from botocore.exceptions import NoCredentialsError
@@ -12,10 +18,6 @@ from botocore.exceptions import NoRegionError
 from botocore.exceptions import ReadTimeoutError
 from botocore.parsers import ResponseParserError
 
-from ansible_collections.edge.snowball.plugins.module_utils import snowball
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from unit.helpers import FAKE_CODE
 from unit.helpers import VALID_JOB_ID
 from unit.helpers import assert_no_code
@@ -112,18 +114,18 @@ def test_valid_id_followed_by_nul_is_refused():
     assert "40" in validate_job_id(GOOD + "\x00")
 
 
-@pytest.mark.parametrize("state", sorted(snowball.STATE_MEANINGS))
+@pytest.mark.parametrize("state", sorted(job_states.STATE_MEANINGS))
 def test_every_state_has_an_explanation(state):
-    assert snowball.explain_state(state).startswith(state + ": ")
+    assert job_states.explain_state(state).startswith(state + ": ")
 
 
 def test_unknown_state_is_reported_not_guessed():
-    assert "does not know" in snowball.explain_state("Teleporting")
+    assert "does not know" in job_states.explain_state("Teleporting")
 
 
 def test_expiry_is_creation_plus_360_days():
     created = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
-    assert snowball.expires_at(created) == datetime.datetime(2026, 12, 27, tzinfo=datetime.timezone.utc)
+    assert job_states.expires_at(created) == datetime.datetime(2026, 12, 27, tzinfo=datetime.timezone.utc)
 
 
 # -- the AWS calls, with botocore's Stubber --------------------------------
@@ -182,20 +184,20 @@ def test_client_errors_become_actionable_messages(code, status, expected):
     ],
 )
 def test_botocore_errors_become_actionable_messages(error, expected):
-    message = snowball.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
+    message = aws_errors.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
     assert expected in message
 
 
 def test_parser_error_never_repeats_the_body():
     error = ResponseParserError(f'Unable to parse response: b\'{{"UnlockCode": "{FAKE_CODE}\'')
-    message = snowball.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
+    message = aws_errors.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
     assert "not a Snowball API response" in message
     assert_no_code(message)
 
 
 def test_to_snowball_error_refuses_other_exceptions():
     with pytest.raises(TypeError):
-        snowball.to_snowball_error(ValueError("x"), "GetJobUnlockCode", GOOD)
+        aws_errors.to_snowball_error(ValueError("x"), "GetJobUnlockCode", GOOD)
 
 
 def test_check_job_passes_a_job_with_the_customer():

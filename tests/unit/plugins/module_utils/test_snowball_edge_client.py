@@ -127,7 +127,7 @@ def test_refuses_endpoints_with_the_reason(endpoint, reason):
 
 def test_find_client_explains_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(errors.ClientError, match="was not found on the edge host's PATH.*client option"):
+    with pytest.raises(errors.DeviceError, match="was not found on the edge host's PATH.*client option"):
         sec.find_client("snowballEdge")
 
 
@@ -135,7 +135,7 @@ def test_find_client_refuses_a_file_that_is_not_executable(tmp_path):
     client = tmp_path / "snowballEdge"
     client.write_text("#!/bin/sh\n")
     client.chmod(0o644)
-    with pytest.raises(errors.ClientError, match="not an executable file"):
+    with pytest.raises(errors.DeviceError, match="not an executable file"):
         sec.find_client(str(client))
 
 
@@ -270,7 +270,7 @@ def test_a_failing_client_is_reported_with_its_words_masked(tmp_path):
         "sys.exit(3)\n",
     )
     with profile_mod.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, []) as profile:
-        with pytest.raises(errors.ClientError) as failure:
+        with pytest.raises(errors.DeviceError) as failure:
             client_for(path, profile).run("unlock-device", 10)
     message = failure.value.message
     assert "unlock-device failed (exit status 3)" in message
@@ -282,14 +282,14 @@ def test_a_failing_client_is_reported_with_its_words_masked(tmp_path):
 def test_a_hanging_client_is_stopped(tmp_path):
     path = fake_client(tmp_path, "import time\ntime.sleep(60)\n")
     with profile_mod.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, []) as profile:
-        with pytest.raises(errors.ClientError, match="did not finish within 0.5s"):
+        with pytest.raises(errors.DeviceError, match="did not finish within 0.5s"):
             client_for(path, profile).run("describe-device", 0.5)
 
 
 def test_a_description_that_is_not_json_is_reported(tmp_path):
     path = fake_client(tmp_path, "print('Picked up JAVA_TOOL_OPTIONS\\nnothing useful')\n")
     with profile_mod.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, []) as profile:
-        with pytest.raises(errors.ClientError, match="did not print the JSON description"):
+        with pytest.raises(errors.DeviceError, match="did not print the JSON description"):
             client_for(path, profile).describe(10)
 
 
@@ -343,7 +343,7 @@ class ScriptedClient:
 
     @staticmethod
     def _answer(answer):
-        if isinstance(answer, errors.ClientError):
+        if isinstance(answer, errors.DeviceError):
             # The lists hold descriptions and failures: only failures get here.
             raise answer  # pylint: disable=raising-bad-type
         return answer
@@ -382,17 +382,17 @@ def test_a_timeout_shorter_than_the_interval_still_gets_one_look():
 def test_times_out_with_the_last_state():
     clock = Clock()
     client = ScriptedClient([device("UNLOCKING")] * 10)
-    with pytest.raises(errors.ClientError, match="timed out after 25s .* last state was UNLOCKING"):
+    with pytest.raises(errors.DeviceError, match="timed out after 25s .* last state was UNLOCKING"):
         state.wait_until_unlocked(client, 25, 10, sleep=clock.sleep, clock=clock)
 
 
 def test_locked_after_unlocking_started_is_a_failure():
-    with pytest.raises(errors.ClientError, match="LOCKED again"):
+    with pytest.raises(errors.DeviceError, match="LOCKED again"):
         state.wait_until_unlocked(ScriptedClient([device("LOCKED")]), 60, 1, sleep=lambda s: None)
 
 
 def test_an_unknown_state_is_reported_not_guessed():
-    with pytest.raises(errors.ClientError, match="reported the unlock state SLEEPING"):
+    with pytest.raises(errors.DeviceError, match="reported the unlock state SLEEPING"):
         state.wait_until_unlocked(ScriptedClient([device("SLEEPING")]), 60, 1, sleep=lambda s: None)
 
 
@@ -404,7 +404,7 @@ def test_an_unreachable_cluster_member_is_waited_for_not_called_locked():
             device("LOCKED", "192.0.2.22", reach="UNREACHABLE"),
         ]
     }
-    with pytest.raises(errors.ClientError, match="unreachable: 192.0.2.22"):
+    with pytest.raises(errors.DeviceError, match="unreachable: 192.0.2.22"):
         state.wait_until_unlocked(ScriptedClient([cluster] * 5, cluster=True), 20, 10, sleep=clock.sleep, clock=clock)
 
 
@@ -545,7 +545,7 @@ def test_a_device_that_never_answers_fails_naming_endpoint_time_and_last_words()
     client = ScriptedClient(
         [connection_failure()] * 100 + [connection_failure("java.net.NoRouteToHostException: last")]
     )
-    with pytest.raises(errors.ClientError) as failure:
+    with pytest.raises(errors.DeviceError) as failure:
         state.describe_when_reachable(client, state.Patience(60, 15, clock.sleep, clock))
     message = failure.value.message
     assert message.startswith("could not reach the device at https://192.0.2.10")
@@ -578,7 +578,7 @@ def test_a_refusal_while_unlocking_ends_the_wait():
 def test_locked_after_a_dropped_connection_is_still_a_failure():
     clock = Clock()
     client = ScriptedClient([device("UNLOCKING"), connection_failure(), device("LOCKED")])
-    with pytest.raises(errors.ClientError, match="LOCKED again"):
+    with pytest.raises(errors.DeviceError, match="LOCKED again"):
         state.wait_until_unlocked(client, 120, 10, sleep=clock.sleep, clock=clock)
 
 
@@ -594,7 +594,7 @@ def test_a_wait_that_shares_the_deadline_of_earlier_steps():
     clock = Clock()
     patience = state.Patience(30, 10, clock.sleep, clock)
     clock.now = 25  # booting took 25 of the 30 s
-    with pytest.raises(errors.ClientError, match="timed out after 30s"):
+    with pytest.raises(errors.DeviceError, match="timed out after 30s"):
         state.wait_until_unlocked(ScriptedClient([device("UNLOCKING")] * 5), 30, 10, patience=patience)
 
 
@@ -667,7 +667,7 @@ def test_a_client_from_before_2018_is_refused_saying_what_is_needed(tmp_path, mo
         tmp_path,
         "sys.stderr.write('Unknown command: version\\nCommands:\\n  unlock -i IP -m M -u C\\n  status\\n')\nsys.exit(1)\n",
     )
-    with pytest.raises(errors.ClientError, match="from before 2018.*1.2.0 Build 661"):
+    with pytest.raises(errors.DeviceError, match="from before 2018.*1.2.0 Build 661"):
         version_mod.client_version(path)
 
 
@@ -699,9 +699,9 @@ def options(**given):
 
 
 def test_a_bad_job_id_is_refused_and_a_code_given_as_job_id_is_not_shown():
-    with pytest.raises(errors.ClientError, match="must start with JID or MID"):
+    with pytest.raises(errors.DeviceError, match="must start with JID or MID"):
         sec.check_device_options(options(job_id="CID123e4567-e89b-12d3-a456-426655440000"))
-    with pytest.raises(errors.ClientError) as failure:
+    with pytest.raises(errors.DeviceError) as failure:
         sec.check_device_options(options(job_id=FAKE_CODE))
     assert_no_code(failure.value.message)
     sec.check_device_options(options(job_id="JID123e4567-e89b-12d3-a456-426655440000"))

@@ -1,0 +1,169 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# Internal use only: part of edge.snowball's AWS machinery; may change without notice.
+
+"""An AWS failure (botocore's ClientError or BotoCoreError) turned into a SnowballError whose
+message says what to do. Never quotes a response body: it may hold a code."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_states import READY_STATE
+
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+    from botocore.parsers import ResponseParserError
+except ImportError:
+    pass  # Reported by botocore_client.snowball_client
+
+THROTTLING_CODES = (
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "SlowDown",
+)
+
+
+_CREDENTIAL_CODES = frozenset(
+    (
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "AuthFailure",
+    )
+)
+_EXPIRED_CODES = frozenset(("ExpiredTokenException", "ExpiredToken", "RequestExpired"))
+_DENIED_CODES = frozenset(("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"))
+
+
+def _client_error_message(error: ClientError, action: str, job_id: str, region: Optional[str]) -> SnowballError:
+    err = error.response.get("Error", {}) or {}
+    code = str(err.get("Code") or "")
+    aws_message = str(err.get("Message") or "").strip()
+    status = (error.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    request_id = (error.response.get("ResponseMetadata") or {}).get("RequestId")
+    if aws_message and not aws_message.endswith("."):
+        aws_message += "."
+    said = f" AWS said: {aws_message}" if aws_message else ""
+    where = f" in region {region}" if region else ""
+
+    if code == "InvalidJobStateException":
+        text = (
+            f"{action} refused for job {job_id}: the job is not in a state that allows it.{said}"
+            f" The unlock code and manifest are only available while the job is {READY_STATE},"
+            " and for 360 days after it was created; use edge.snowball.job_unlock_code with"
+            " check_state=true to see the job's state."
+        )
+    elif code == "InvalidResourceException":
+        text = (
+            f"job {job_id} was not found{where} ({action}).{said} Check the job id, and that the region"
+            " and AWS account are the ones the job was created in."
+        )
+    elif code in _DENIED_CODES:
+        text = (
+            f"access denied for snowball:{action} on job {job_id}.{said} Allow the IAM action"
+            f" snowball:{action} to the credentials in use (docs/iam-policy.json in this collection is a minimal policy)."
+        )
+    elif code in _EXPIRED_CODES:
+        text = f"the AWS credentials in use have expired ({code}) on {action} for job {job_id}.{said} Refresh the session token or profile and retry."
+    elif code in _CREDENTIAL_CODES:
+        text = (
+            f"AWS did not accept the credentials in use ({code}) on {action} for job {job_id}.{said}"
+            " Check access_key/secret_key,"
+            " session_token or profile, and that the clock of the controller is right."
+        )
+    elif code in THROTTLING_CODES:
+        text = (
+            f"the Snowball API kept throttling {action} for job {job_id} ({code}) after retrying with"
+            " backoff. Retry later, or lower forks / the lookup's concurrency."
+        )
+    elif (isinstance(status, int) and status >= 500) or code in (
+        "InternalFailure",
+        "InternalError",
+        "ServiceUnavailable",
+    ):
+        text = (
+            f"the Snowball API failed with HTTP {status} ({code or 'no error code'}) on {action} for job"
+            f" {job_id}, after retries. This is on the AWS side: retry later."
+        )
+    else:
+        text = f"{action} failed for job {job_id}: {code or 'HTTP ' + str(status)}.{said}"
+    return SnowballError(text, error_code=code or None, request_id=request_id, aws_message=aws_message)
+
+
+def _endpoint_name(endpoint: Optional[str]) -> str:
+    return endpoint or "the Snowball endpoint"
+
+
+def not_an_api_response(endpoint: Optional[str], action: str, job_id: str, what: str, error_code: str) -> SnowballError:
+    """The endpoint answered, but not as the Snowball API does. The body is never quoted: it may hold a code."""
+    return SnowballError(
+        f"{_endpoint_name(endpoint)} answered {action} for job {job_id} {what}, so this is not a Snowball API"
+        " response (a proxy error page, or an answer cut off on the way?). The body is not shown because it"
+        " may hold a secret. Check endpoint_url and any proxy between you and AWS, then retry.",
+        error_code=error_code,
+    )
+
+
+def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint: Optional[str]) -> SnowballError:
+    # Imported lazily: the classes only exist when botocore is installed.
+    from botocore import exceptions as bex
+
+    name = type(error).__name__
+    target = _endpoint_name(endpoint)
+    if isinstance(error, bex.NoCredentialsError):
+        text = (
+            "no AWS credentials were found. Set access_key and secret_key, a profile, or the usual"
+            " AWS_* environment variables."
+        )
+    elif isinstance(error, bex.PartialCredentialsError):
+        text = f"the AWS credentials are incomplete: {error}. Set both access_key and secret_key."
+    elif isinstance(error, bex.ProfileNotFound):
+        text = f"{error}. Check the profile option and ~/.aws/config."
+    elif isinstance(error, bex.NoRegionError):
+        text = "no AWS region is configured. Set the region option or AWS_REGION to the region the job was created in."
+    elif isinstance(error, (bex.ConnectTimeoutError, bex.ReadTimeoutError)):
+        text = (
+            f"timed out talking to {target} on {action} for job {job_id} ({name}). Check the network"
+            " path to the endpoint, or raise aws_config.read_timeout / connect_timeout."
+        )
+    elif isinstance(error, bex.EndpointConnectionError):
+        text = (
+            f"could not connect to {target} on {action} for job {job_id}: nothing answered"
+            f" ({error.kwargs.get('endpoint_url', 'unknown URL')}). Check endpoint_url, the region"
+            " name and the network (proxy, DNS, firewall)."
+        )
+    elif isinstance(error, bex.ConnectionClosedError):
+        text = (
+            f"{target} closed the connection before answering {action} for job {job_id}. This is"
+            " usually a proxy or network fault: retry, and check any proxy settings."
+        )
+    elif isinstance(error, ResponseParserError):
+        # botocore's own message quotes the raw body, which may hold a code: never repeat it.
+        return not_an_api_response(endpoint, action, job_id, "with a body botocore could not parse", name)
+    elif isinstance(error, bex.ParamValidationError):
+        text = f"botocore refused the request for job {job_id}: {error}"
+    elif isinstance(error, bex.HTTPClientError):
+        text = f"HTTP failure talking to {target} on {action} for job {job_id} ({name}). Check the network and retry."
+    else:
+        text = f"{action} failed for job {job_id}: {name}."
+    return SnowballError(text, error_code=name)
+
+
+def to_snowball_error(
+    error: Exception, action: str, job_id: str, region: Optional[str] = None, endpoint: Optional[str] = None
+) -> SnowballError:
+    """Turn a botocore failure into a SnowballError whose message says what to do."""
+    if isinstance(error, ClientError):
+        return _client_error_message(error, action, job_id, region)
+    if isinstance(error, (BotoCoreError, ResponseParserError)):
+        return _botocore_error_message(error, action, job_id, endpoint)
+    raise TypeError(f"not a botocore error: {type(error).__name__}")
