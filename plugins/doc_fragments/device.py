@@ -39,7 +39,7 @@ options:
       - Written into the client profile's C(jobId), as C(snowballEdge configure) does; without it the profile has
         an empty C(jobId). Checked with the job-id rules before the client runs.
     type: str
-    version_added: 1.1.0
+    version_added: 2.0.0
   client:
     description:
       - The Snowball Edge client to run, a name looked up on the edge host's C(PATH) or a full path.

@@ -31,14 +31,14 @@ options:
         C(DescribeJob) for that job and fail with a clear message, the job's real state when it is not
         C(WithCustomer), or that its credentials have expired (360 days after creation).
       - The code is asked for first, so each job that is C(WithCustomer) costs one API call. Before
-        release 1.1.0, C(DescribeJob) was called first for every job (two calls per job).
+        release 2.0.0, C(DescribeJob) was called first for every job (two calls per job).
       - Needs the IAM action C(snowball:DescribeJob) to explain a refusal.
     type: bool
     default: true
   concurrency:
     description:
       - How many jobs to ask AWS about at the same time. The client's connection pool is sized to match.
-      - The default was V(10) before release 1.1.0; V(16) is what the fleet benchmark found fastest
+      - The default was V(10) before release 2.0.0; V(16) is what the fleet benchmark found fastest
         (docs/performance.md), and throttling is retried with backoff.
     type: int
     default: 16
@@ -56,7 +56,7 @@ options:
         C(--vault-password-file) or C(--ask-vault-pass)), never through a temporary file.
       - A relative path is relative to the playbook's directory.
     type: path
-    version_added: 1.1.0
+    version_added: 2.0.0
 notes:
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) to explain a
     refusal (O(check_state=true)).

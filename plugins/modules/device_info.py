@@ -28,7 +28,7 @@ options:
     description: Seconds between two tries while the device cannot be reached.
     type: float
     default: 15
-    version_added: 1.1.0
+    version_added: 2.0.0
 extends_documentation_fragment:
   - edge.snowball.device
 attributes:
@@ -89,7 +89,7 @@ client_version:
   returned: always
   type: str
   sample: 1.2.0 Build 661
-  version_added: 1.1.0
+  version_added: 2.0.0
 client_failure:
   description:
     - How the client command failed, when the task failed because of it (V(connection), V(refusal) or
@@ -97,7 +97,7 @@ client_failure:
   returned: when a client command failed
   type: dict
   sample: {"kind": "connection", "rc": 1, "stream": "stderr"}
-  version_added: 1.1.0
+  version_added: 2.0.0
 details:
   description: The client's whole description, keys in snake_case.
   returned: success

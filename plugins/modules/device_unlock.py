@@ -45,7 +45,7 @@ options:
         V(UNLOCKING); run the module again with V(true) to wait (it does not start unlocking again).
     type: bool
     default: true
-    version_added: 1.1.0
+    version_added: 2.0.0
   timeout:
     description:
       - How many seconds the task may take in all, for a device that cannot be reached yet (it is still booting)
@@ -181,7 +181,7 @@ client_version:
   returned: always
   type: str
   sample: 1.2.0 Build 661
-  version_added: 1.1.0
+  version_added: 2.0.0
 client_failure:
   description:
     - How the last client command failed, when the task failed because of it. Never holds the client's output
@@ -201,7 +201,7 @@ client_failure:
       description: Where the client wrote its words, V(stdout), V(stderr), V(both) or V(none) (JVM banner ignored).
       type: str
   sample: {"kind": "refusal", "rc": 1, "stream": "stdout"}
-  version_added: 1.1.0
+  version_added: 2.0.0
 elapsed:
   description: Seconds this task spent waiting for the device to reach C(UNLOCKED).
   returned: when the task waited for the device

@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: export_unlock_codes
-version_added: 1.1.0
+version_added: 2.0.0
 short_description: Export the unlock codes of Snowball jobs into one ansible-vault file, for a disconnected site
 description:
   - Runs on the controller while it can reach AWS. Gets the unlock code of every job in O(job_ids)

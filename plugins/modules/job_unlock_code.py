@@ -39,7 +39,7 @@ options:
         C(DescribeJob) and fail with a clear message, the job's real state when it is not
         C(WithCustomer), or that its credentials have expired (360 days after the job was created).
       - The code is asked for first, so a job that is C(WithCustomer) costs one API call.
-        Before release 1.1.0, C(DescribeJob) was always called first; O(describe_job=true) still does that.
+        Before release 2.0.0, C(DescribeJob) was always called first; O(describe_job=true) still does that.
       - Needs the IAM action C(snowball:DescribeJob) to explain a refusal.
     type: bool
     default: true
@@ -50,7 +50,7 @@ options:
       - One more API call per job, and the IAM action C(snowball:DescribeJob).
     type: bool
     default: false
-    version_added: 1.1.0
+    version_added: 2.0.0
   wait:
     description:
       - When the job has not reached C(WithCustomer) yet (for example the device is still
@@ -137,7 +137,7 @@ job_id:
 job_state:
   description:
     - The state of the job reported by C(DescribeJob).
-    - Only returned when C(DescribeJob) was called. Before release 1.1.0 it was returned whenever
+    - Only returned when C(DescribeJob) was called. Before release 2.0.0 it was returned whenever
       O(check_state=true); now the code is asked for first, so set O(describe_job=true) to always get it.
   returned: when O(describe_job=true), or when O(check_state=true) and AWS first refused the code (for example after O(wait=true) waited)
   type: str

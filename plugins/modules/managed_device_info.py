@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: managed_device_info
-version_added: 1.1.0
+version_added: 2.0.0
 short_description: Describe Snowball Edge devices managed through AWS Snow Device Management
 description:
   - Lists the Snowball Edge devices that AWS Snow Device Management knows (devices ordered with remote

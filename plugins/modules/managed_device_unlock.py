@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: managed_device_unlock
-version_added: 1.1.0
+version_added: 2.0.0
 short_description: Unlock Snowball Edge devices remotely through AWS Snow Device Management
 description:
   - Unlocks Snowball Edge devices from the controller alone, through the AWS Snow Device Management API
