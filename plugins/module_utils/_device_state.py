@@ -16,8 +16,8 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import CONNECTION
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import UNKNOWN
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import EdgeClient

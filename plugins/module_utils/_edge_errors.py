@@ -24,6 +24,10 @@ class DeviceError(SnowballError):
         super().__init__(message)
         self.details = details
 
+    def as_result(self) -> Dict[str, Any]:
+        """The failed result: the message, the state and how a client command failed (``failure_details``)."""
+        return dict(super().as_result(), **failure_details(self))
+
 
 class CommandError(DeviceError):
     """A client command that failed; ``kind`` is CONNECTION, REFUSAL or UNKNOWN (``classify``)."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime
-import threading
 import time
 import uuid
 from typing import Any
@@ -33,6 +32,7 @@ from typing import Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import THROTTLING_CODES
 from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
+from ansible_collections.edge.snowball.plugins.module_utils._call_counter import CallCounter
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
@@ -227,30 +227,15 @@ class ManagedDevices:
         self._clock = clock
         self._now = now
         self._token = token
-        self.attempts: Dict[str, int] = {}
-        self.calls: Dict[str, int] = {}
-        self._count_lock = threading.Lock()
-        events = getattr(getattr(client, "meta", None), "events", None)
-        if events is not None:
-            events.register(f"before-send.{SERVICE}", self._sent)
-
-    def _sent(self, event_name: str = "", **kwargs: Any) -> None:
-        operation = event_name.rsplit(".", 1)[-1]
-        with self._count_lock:
-            self.attempts[operation] = self.attempts.get(operation, 0) + 1
+        #: Calls made and HTTP requests sent, per operation (retries show as the difference).
+        self.counter = CallCounter(client, SERVICE)
 
     def retry_summary(self) -> Optional[str]:
-        parts = []
-        with self._count_lock:
-            for operation, sent in sorted(self.attempts.items()):
-                made = self.calls.get(operation, 0)
-                if sent > made:
-                    parts.append(f"{operation}: {sent} requests for {made} call(s) ({sent - made} retried)")
-        return "; ".join(parts) or None
+        """Which operations were retried, and how often (``CallCounter.summary``), or None."""
+        return self.counter.summary()
 
     def _call(self, action: str, method: str, subject: str, **params: Any) -> Dict[str, Any]:
-        with self._count_lock:
-            self.calls[action] = self.calls.get(action, 0) + 1
+        self.counter.called(action)
         failure: Optional[SnowballError] = None
         try:
             return getattr(self.client, method)(**params, **self._retry_kwargs)

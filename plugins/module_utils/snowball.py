@@ -16,7 +16,6 @@ only travels in the return value of ``SnowballJobs.unlock_code``.
 from __future__ import annotations
 
 import datetime
-import threading
 import time
 from typing import Any
 from typing import Callable
@@ -28,6 +27,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import T
 from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import not_an_api_response
 from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
 from ansible_collections.edge.snowball.plugins.module_utils._botocore_redaction import RedactResponseBodies
+from ansible_collections.edge.snowball.plugins.module_utils._call_counter import CallCounter
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_states import READY_STATE
 from ansible_collections.edge.snowball.plugins.module_utils._job_states import STATES_BEFORE_CUSTOMER
@@ -76,33 +76,16 @@ class SnowballJobs:
         self._retry_kwargs = {"aws_retry": True} if retrying else {}
         self._sleep = sleep
         self._clock = clock
-        #: HTTP requests sent per operation: more than the calls made means retries happened.
-        self.attempts: Dict[str, int] = {}
-        self.calls: Dict[str, int] = {}
-        self._count_lock = threading.Lock()
-        events = getattr(getattr(client, "meta", None), "events", None)
-        if events is not None:
-            events.register("before-send.snowball", self._sent)
-
-    def _sent(self, event_name: str = "", **kwargs: Any) -> None:
-        operation = event_name.rsplit(".", 1)[-1]
-        with self._count_lock:
-            self.attempts[operation] = self.attempts.get(operation, 0) + 1
+        #: Calls made and HTTP requests sent, per operation (retries show as the difference).
+        self.counter = CallCounter(client, "snowball")
 
     def retry_summary(self) -> Optional[str]:
-        """'GetJobUnlockCode: 4 requests for 1 call (3 retried)' for each retried operation, or None."""
-        parts = []
-        with self._count_lock:
-            for operation, sent in sorted(self.attempts.items()):
-                made = self.calls.get(operation, 0)
-                if sent > made:
-                    parts.append(f"{operation}: {sent} requests for {made} call(s) ({sent - made} retried)")
-        return "; ".join(parts) or None
+        """Which operations were retried, and how often (``CallCounter.summary``), or None."""
+        return self.counter.summary()
 
     def _call(self, action: str, job_id: str, **params: Any) -> Dict[str, Any]:
         method = getattr(self.client, _snake(action))
-        with self._count_lock:
-            self.calls[action] = self.calls.get(action, 0) + 1
+        self.counter.called(action)
         failure: Optional[SnowballError] = None
         with RedactResponseBodies():
             try:

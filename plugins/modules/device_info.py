@@ -112,8 +112,8 @@ from ansible_collections.edge.snowball.plugins.module_utils._device_state import
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import describe_when_reachable
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import summarize
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import failure_details
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
+from ansible_collections.edge.snowball.plugins.module_utils._report import report
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
@@ -130,6 +130,7 @@ def main():
     module = AnsibleModule(argument_spec=device_argument_spec(timeout=120, poll_interval=15), supports_check_mode=True)
     params = module.params
     failure = None
+    result = None
     version = None
     try:
         check_device_options(params)
@@ -141,13 +142,11 @@ def main():
         with edge_client(params, client_path, manifest) as client:
             patience = Patience(params["timeout"], params["poll_interval"])
             description = describe_when_reachable(client, patience, per_call=per_call)
+        result = summarize(description, bool(params["cluster_ips"]), params["cluster_ips"])
+        result.update(changed=False, details=camel_dict_to_snake_dict(description))
     except DeviceError as e:
         failure = e
-    if failure is not None:
-        module.fail_json(msg=failure.message, client_version=version, **failure_details(failure))
-    result = summarize(description, bool(params["cluster_ips"]), params["cluster_ips"])
-    result["details"] = camel_dict_to_snake_dict(description)
-    module.exit_json(changed=False, client_version=version, **result)
+    report(module, failure, result, client_version=version)
 
 
 if __name__ == "__main__":

@@ -219,10 +219,10 @@ from ansible_collections.edge.snowball.plugins.module_utils._device_state import
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import start_unlock
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import summarize
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import wait_until_unlocked
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import failure_details
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
+from ansible_collections.edge.snowball.plugins.module_utils._report import report
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
@@ -303,6 +303,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     failure = None
+    result = None
     version = None
     try:
         check_options(params)
@@ -322,10 +323,7 @@ def main():
             result = unlock(module, client, Patience(params["timeout"], params["poll_interval"]))
     except DeviceError as e:
         failure = e
-    if failure is not None:
-        # Outside the except block: no traceback in the result.
-        module.fail_json(msg=failure.message, client_version=version, **failure_details(failure))
-    module.exit_json(client_version=version, **result)
+    report(module, failure, result, client_version=version)
 
 
 if __name__ == "__main__":

@@ -153,7 +153,6 @@ import re
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 
 # 25 letters or digits in five groups, as AWS writes unlock codes.

@@ -161,6 +161,7 @@ retried:
 # Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._report import report
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
@@ -203,6 +204,7 @@ def main():
     params = module.params
 
     failure = None
+    result = None
     jobs = None
     resource_actions = []
     try:
@@ -215,16 +217,7 @@ def main():
         result = run(module, jobs, job_id)
     except SnowballError as e:
         failure = e
-    extra = {}
-    retried = jobs.retry_summary() if jobs is not None else None
-    if retried:
-        extra["retried"] = retried
-    if params["debug_botocore_endpoint_logs"]:
-        extra["resource_actions"] = sorted(set(resource_actions))
-    if failure is not None:
-        # Outside the except block, so that no traceback is attached to the result.
-        module.fail_json(**failure.as_result(), **extra)
-    module.exit_json(**result, **extra)
+    report(module, failure, result, api=jobs, resource_actions=resource_actions)
 
 
 if __name__ == "__main__":

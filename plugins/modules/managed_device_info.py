@@ -132,6 +132,7 @@ jobs_without_device:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._report import report
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import iso
@@ -196,6 +197,7 @@ def main():
     )
     params = module.params
     failure = None
+    result = None
     api = None
     resource_actions = []
     try:
@@ -208,16 +210,7 @@ def main():
         result = run(api, job_ids, device_ids)
     except SnowballError as e:
         failure = e
-    extra = {}
-    retried = api.retry_summary() if api is not None else None
-    if retried:
-        extra["retried"] = retried
-    if params["debug_botocore_endpoint_logs"]:
-        extra["resource_actions"] = sorted(set(resource_actions))
-    if failure is not None:
-        # Outside the except block, so that no traceback is attached to the result.
-        module.fail_json(**failure.as_result(), **extra)
-    module.exit_json(**result, **extra)
+    report(module, failure, result, api=api, resource_actions=resource_actions)
 
 
 if __name__ == "__main__":

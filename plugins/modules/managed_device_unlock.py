@@ -166,6 +166,7 @@ retried:
 # Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._report import report
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import UNLOCKED
@@ -281,16 +282,7 @@ def main():
             failure = SnowballError(message, error_code=code)
     except SnowballError as e:
         failure = e
-    extra = {}
-    retried = api.retry_summary() if api is not None else None
-    if retried:
-        extra["retried"] = retried
-    if params["debug_botocore_endpoint_logs"]:
-        extra["resource_actions"] = sorted(set(resource_actions))
-    if failure is not None:
-        # Outside the except block, so that no traceback is attached to the result.
-        module.fail_json(**failure.as_result(), **{k: v for k, v in result.items() if k != "msg"}, **extra)
-    module.exit_json(**result, **extra)
+    report(module, failure, result, api=api, resource_actions=resource_actions)
 
 
 if __name__ == "__main__":

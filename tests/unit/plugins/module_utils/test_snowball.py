@@ -276,7 +276,7 @@ def test_checked_unlock_code_makes_one_call_for_a_job_with_the_customer():
         jobs = SnowballJobs(client, retrying=False)
         assert jobs.checked_unlock_code(GOOD) == (FAKE_CODE, None)
     stub.assert_no_pending_responses()
-    assert jobs.calls == {"GetJobUnlockCode": 1}
+    assert jobs.counter.calls == {"GetJobUnlockCode": 1}
 
 
 @pytest.mark.parametrize(
