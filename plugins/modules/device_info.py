@@ -109,6 +109,7 @@ details:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import ClientError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import Patience
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
@@ -130,6 +131,8 @@ def per_call(remaining):
 def main():
     module = AnsibleModule(argument_spec=device_argument_spec(timeout=120, poll_interval=15), supports_check_mode=True)
     params = module.params
+    # A job_id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
+    module.no_log_values.update(values_never_shown([params["job_id"]] if params["job_id"] is not None else [], None))
     failure = None
     version = None
     try:

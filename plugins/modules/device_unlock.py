@@ -214,6 +214,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import ClientError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import Patience
@@ -303,6 +304,8 @@ def main():
     argument_spec.update(wait=dict(type="bool", default=True))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
+    # A job_id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
+    module.no_log_values.update(values_never_shown([params["job_id"]] if params["job_id"] is not None else [], None))
     failure = None
     version = None
     try:
