@@ -565,7 +565,7 @@ def test_failed_results_in_rescue_and_always_hold_no_code(emulator, devices, tmp
 
 # ---------------------------------------------------------------- 10. a code given as a device id or an optional job id
 CODE_AS_DEVICE_ID = (
-    CODE_AS_JOB_ID.split("- name: A code where a job id belongs")[0]
+    CODE_AS_JOB_ID.split("- name: A code where a job id belongs", maxsplit=1)[0]
     + """
 - name: managed_device_info, a code where a job id belongs (its invocation echoes its arguments)
   edge.snowball.managed_device_info:
