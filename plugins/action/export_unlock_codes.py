@@ -41,6 +41,8 @@ botocore_client.warm_up()
 
 FILE_MODE = 0o600
 DIRECTORY_MODE = 0o700
+#: Directories whose files Ansible loads as variables of every run: never a home for the codes.
+VARS_DIRECTORIES = ("group_vars", "host_vars")
 
 
 def argument_spec():
@@ -144,6 +146,15 @@ class ActionModule(ActionBase):
         dest = self._loader.path_dwim(os.path.expanduser(dest))
         if os.path.isdir(dest):
             raise SnowballError(f"dest {dest} is a directory: name the codes file inside it", "InvalidDest")
+        for folder in os.path.dirname(dest).split(os.sep):
+            if folder in VARS_DIRECTORIES:
+                raise SnowballError(
+                    f"dest {dest} is inside a {folder} directory: Ansible loads every file there as inventory"
+                    " variables (decrypting it with the vault password), so ansible-inventory --list or hostvars"
+                    " would show every code in clear. Choose a directory of its own, for example"
+                    " /media/site-usb/codes.vault.yml.",
+                    "InvalidDest",
+                )
         return dest
 
     def _existing(self, dest):

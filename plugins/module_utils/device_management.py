@@ -35,6 +35,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import t
 from ansible_collections.edge.snowball.plugins.module_utils._call_counter import CallCounter
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import looks_like_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 try:
@@ -167,6 +168,12 @@ def require_valid_job_ids(values: Iterable[Any]) -> List[str]:
 def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
     out: List[str] = []
     for value in values:
+        if looks_like_unlock_code(value):
+            raise SnowballError(
+                "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
+                " device's id (edge.snowball.managed_device_info lists them) and keep the code secret.",
+                error_code="InvalidManagedDeviceId",
+            )
         if not isinstance(value, str) or not value.strip() or len(value) > 64 or value != value.strip():
             raise SnowballError(
                 f"managed_device_ids holds {value!r}, which is not a managed device id (1 to 64 characters, no"

@@ -13,7 +13,9 @@ It says which rule failed, the length, the position and the class of a wrong cha
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
+from typing import Iterable
+from typing import Optional
 
 JOB_ID_LENGTH = 39
 JOB_ID_PREFIXES = ("JID", "MID")
@@ -82,3 +84,22 @@ def validate_job_id(value: Any) -> Optional[str]:
                 f"job_id has {describe_char(char)} at position {position}, which is not a lower-case hexadecimal digit"
             )
     return None
+
+
+#: Shorter refused values are not masked: ansible-core would mask every occurrence of them in the result.
+MASKED_MIN_LENGTH = 8
+
+
+def values_never_shown(job_ids: Optional[Iterable[Any]], device_ids: Optional[Iterable[Any]]) -> list:
+    """The given ids that must never be shown, not even in ``invocation``: every job id that is not
+    one (a refusal never repeats it, and it could be a code typed into the wrong field) and every
+    managed device id shaped like an unlock code; as given and stripped. A module adds them to its
+    ``no_log_values`` before anything can fail, so ansible-core masks them everywhere in its result."""
+    found = set()
+    for value in list(job_ids or []):
+        if isinstance(value, str) and validate_job_id(value) is not None:
+            found.update((value, value.strip()))
+    for value in list(device_ids or []):
+        if looks_like_unlock_code(value):
+            found.update((value, value.strip()))
+    return sorted(value for value in found if len(value.strip()) >= MASKED_MIN_LENGTH)

@@ -114,6 +114,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._device_state import
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
 from ansible_collections.edge.snowball.plugins.module_utils._report import report
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
@@ -129,6 +130,8 @@ def per_call(remaining):
 def main():
     module = AnsibleModule(argument_spec=device_argument_spec(timeout=120, poll_interval=15), supports_check_mode=True)
     params = module.params
+    # A job_id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
+    module.no_log_values.update(values_never_shown([params["job_id"]] if params["job_id"] is not None else [], None))
     failure = None
     result = None
     version = None

@@ -223,6 +223,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
 from ansible_collections.edge.snowball.plugins.module_utils._report import report
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
@@ -302,6 +303,8 @@ def main():
     argument_spec.update(wait=dict(type="bool", default=True))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
+    # A job_id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
+    module.no_log_values.update(values_never_shown([params["job_id"]] if params["job_id"] is not None else [], None))
     failure = None
     result = None
     version = None

@@ -45,6 +45,8 @@ options:
     description:
       - Path of the codes file on the controller. A relative path is relative to the playbook's directory.
       - Never in the same directory as the manifests.
+      - Never inside a C(group_vars) or C(host_vars) directory (refused). Ansible would load the codes as
+        inventory variables, shown in clear by C(ansible-inventory --list) or C(hostvars).
     type: path
     required: true
   vault_id:

@@ -139,6 +139,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.device_management im
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import managed_devices
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_device_ids
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_job_ids
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
 
 def device_facts(described, job_id=None):
@@ -196,6 +197,8 @@ def main():
         argument_spec=argument_spec, mutually_exclusive=[("job_ids", "managed_device_ids")], supports_check_mode=True
     )
     params = module.params
+    # An id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
+    module.no_log_values.update(values_never_shown(params["job_ids"], params["managed_device_ids"]))
     failure = None
     result = None
     api = None

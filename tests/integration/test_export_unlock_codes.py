@@ -96,6 +96,17 @@ def test_export_refuses_before_any_request(emulator, tmp_path):
             ["--vault-id", f"other@{password}"],
             "vault_id 'site' is not among the vault identities loaded for this run (other)",
         ),
+        # Ansible loads every file there as inventory variables: ansible-inventory --list would show the codes.
+        "dest in group_vars": (
+            export(tmp_path / "group_vars" / "all" / "codes.vault.yml", good),
+            ["--vault-password-file", str(password)],
+            "is inside a group_vars directory",
+        ),
+        "dest in host_vars": (
+            export(tmp_path / "inventory" / "host_vars" / "edge1.yml", good),
+            ["--vault-password-file", str(password)],
+            "is inside a host_vars directory",
+        ),
         "dest not a codes file": (
             export(not_codes, good),
             ["--vault-password-file", str(password)],
@@ -115,6 +126,7 @@ def test_export_refuses_before_any_request(emulator, tmp_path):
             failures[case] = run.tail(20)
     assert not failures, failures
     assert not dest.exists()
+    assert not (tmp_path / "group_vars").exists() and not (tmp_path / "inventory").exists()
     assert not_codes.read_text() == "all: {}\n"
 
 

@@ -561,3 +561,89 @@ def test_failed_results_in_rescue_and_always_hold_no_code(emulator, devices, tmp
     assert run.rc == 0, run.tail()
     assert_sealed(run, sampler)
     assert any("failed_when" in line for line in messages(run)), messages(run)
+
+
+# ---------------------------------------------------------------- 10. a code given as a device id or an optional job id
+CODE_AS_DEVICE_ID = (
+    CODE_AS_JOB_ID.split("- name: A code where a job id belongs", maxsplit=1)[0]
+    + """
+- name: managed_device_info, a code where a job id belongs (its invocation echoes its arguments)
+  edge.snowball.managed_device_info:
+    job_ids: ["{{ forms[item] }}"]
+  loop: "{{ range(8) | list }}"
+  register: info_jobs
+  ignore_errors: true
+
+- name: managed_device_unlock, the same
+  edge.snowball.managed_device_unlock:
+    job_ids: ["{{ emulator_jobs.ready1.job_id }}", "{{ forms[item] }}"]
+  loop: [0, 5, 7]
+  register: unlock_jobs
+  ignore_errors: true
+
+- name: managed_device_unlock, a code where a managed device id belongs (AWS would echo it)
+  edge.snowball.managed_device_unlock:
+    managed_device_ids: ["{{ forms[item] }}"]
+  loop: "{{ range(5) | list }}"
+  register: unlock_devices
+  ignore_errors: true
+
+- name: managed_device_info, the same
+  edge.snowball.managed_device_info:
+    managed_device_ids: ["{{ forms[item] }}"]
+  loop: [0, 2]
+  register: info_devices
+  ignore_errors: true
+
+- name: device_info, a code form in its optional job_id
+  edge.snowball.device_info:
+    endpoint: "{{ endpoints.ready1 }}"
+    manifest_file: "{{ edge }}/ready1/manifest.bin"
+    unlock_code: "{{ code }}"
+    job_id: "{{ forms[item] }}"
+  loop: [0, 3, 5]
+  register: info_job_id
+  ignore_errors: true
+
+- name: The role's remote unlock, the two fields confused
+  ansible.builtin.include_role:
+    name: edge.snowball.unlock
+    apply: {ignore_errors: true}
+  vars:
+    unlock_method: remote
+    unlock_job_id: "{{ code }}"
+    unlock_lookup_options: "{{ conn }}"
+  ignore_errors: true
+
+- name: managed_device_info, a code and an option ansible-core refuses before the module starts
+  edge.snowball.managed_device_info:
+    job_ids: ["{{ code }}"]
+    managed_device_ids: [smd-0123456789abcdef]
+  register: refused_by_core
+  ignore_errors: true
+
+- name: managed_device_unlock, a code and an option of the wrong type
+  edge.snowball.managed_device_unlock:
+    job_ids: ["{{ code }}"]
+    timeout: soon
+  register: refused_by_core2
+  ignore_errors: true
+
+- name: "MSG: {{ unlock_devices.results[0].msg }}"
+  ansible.builtin.assert:
+    that:
+      - "{{ (info_jobs.results + unlock_jobs.results + info_job_id.results) | map(attribute='failed') | list == [true] * 14 }}"
+      - "{{ (unlock_devices.results + info_devices.results) | map(attribute='failed') | list == [true] * 7 }}"
+      - refused_by_core is failed
+      - refused_by_core2 is failed
+"""
+)
+
+
+def test_a_code_given_as_a_device_id_is_never_echoed(emulator, devices, tmp_path):
+    """managed_device_* and device_info's job_id run as modules: ansible-core echoes their arguments in
+    ``invocation``, and AWS's answer repeats an unknown managed device id. Neither may show a code."""
+    run, sampler = attack(tmp_path, emulator, devices, CODE_AS_DEVICE_ID, verbosity="-vvv")
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    assert "this looks like an unlock code, not a managed device id" in messages(run)[0], messages(run)

@@ -1,0 +1,62 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Action plugin for edge.snowball.managed_device_unlock and managed_device_info: ids checked on the controller.
+
+These modules carry no secret, but a value typed into the wrong field can be one (the unlock code
+where a job id belongs), and ansible-core echoes a module's arguments in ``invocation`` whenever it
+fails, also when it refuses an option before the module's own code runs (a wrong type, two
+exclusive options). So every job id, and every managed device id shaped like an unlock code, is
+checked here first; the refusal never repeats the value, and no module runs.
+"""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import looks_like_unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+
+DEVICE_ID_REFUSAL = (
+    "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
+    " device's id (edge.snowball.managed_device_info lists them) and keep the code secret."
+)
+
+
+def _elements(value):
+    """The list ansible-core's ``type: list`` makes of ``value`` (a string is split on commas)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split(",")
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def id_refusal(args):
+    """Why these module arguments must not reach the module, or None; with its error code."""
+    for value in _elements(args.get("job_ids")):
+        reason = validate_job_id(value if not isinstance(value, (int, float)) else str(value))
+        if reason is not None:
+            return reason, "InvalidJobId"
+    for value in _elements(args.get("managed_device_ids")):
+        if looks_like_unlock_code(value):
+            return DEVICE_ID_REFUSAL, "InvalidManagedDeviceId"
+    return None
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+        refusal = id_refusal(self._task.args)
+        if refusal is not None:
+            result.update(failed=True, changed=False, msg=refusal[0], error_code=refusal[1])
+            return result
+        result = merge_hash(result, self._execute_module(task_vars=task_vars))
+        self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
