@@ -16,7 +16,7 @@ description:
   - Runs on the controller while it can reach AWS. Gets the unlock code of every job in O(job_ids)
     (C(GetJobUnlockCode), several at once, as the P(edge.snowball.unlock_code#lookup) lookup does) and
     writes them to O(dest) as B(one ansible-vault encrypted YAML file) mapping each job id to its code.
-  - The role M(edge.snowball.unlock) (variable C(unlock_codes_file)) and the lookup
+  - The role P(edge.snowball.unlock#role) (variable C(unlock_codes_file)) and the lookup
     (P(edge.snowball.unlock_code#lookup) with C(codes_file)) later read that file at the site, with no AWS access.
   - The codes are encrypted in memory with the vault secrets loaded for the play (C(--vault-id),
     C(--vault-password-file) or C(--ask-vault-pass)); without one the module refuses before any AWS call.
