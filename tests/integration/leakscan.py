@@ -90,7 +90,12 @@ class RunSampler:
         self.samples = 0
         self.profile_alone: list[tuple[float, float]] = []  # (start, end) of a profile seen without a client
         self._stop = threading.Event()
+        # Processes are sampled in their own thread: a file scan can take long (a growing debug log),
+        # and a client command that runs for a fraction of a second must not fall between two scans.
+        self._client_seen = 0  # process samples that saw a client, so far
+        self._client_now = False
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._process_thread = threading.Thread(target=self._run_processes, daemon=True)
 
     def _processes(self) -> bool:
         """Reads /proc; True when a Snowball client process is running."""
@@ -132,11 +137,20 @@ class RunSampler:
                         self.file_hits.add(f"{path} {leaks[0]}")
         return profile
 
+    def _run_processes(self):
+        while not self._stop.is_set():
+            self._client_now = self._processes()
+            if self._client_now:
+                self._client_seen += 1
+            self._stop.wait(self.interval)
+
     def _run(self):
         alone_since = None
         while not self._stop.is_set():
-            client = self._processes()
+            seen_before = self._client_seen
             profile = self._files() if self.codes else False
+            # a client ran during this file scan, or runs now
+            client = self._client_now or self._client_seen != seen_before
             now = time.monotonic()
             self.samples += 1
             if profile and not client:
@@ -149,12 +163,14 @@ class RunSampler:
             self.profile_alone.append((alone_since, time.monotonic()))
 
     def __enter__(self):
+        self._process_thread.start()
         self._thread.start()
         return self
 
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+        self._process_thread.join()
 
     def leaks(self, codes: Iterable[str] | None = None) -> list[str]:
         codes = list(codes) if codes is not None else self.codes
