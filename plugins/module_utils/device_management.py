@@ -15,28 +15,33 @@ What the service gives, and how it is used:
   ``lastUpdatedAt``): a state older than the task proves nothing about the task;
 * ``CreateTask`` takes 1 to 10 targets; only one command runs on a device at a time;
 * ``DescribeExecution`` gives each device's execution state for a task.
+
+Beside this file, one concept each: ``_sdm_errors.py`` (a failure of this service turned into a
+message), ``_sdm_states.py`` (what an execution state means, the messages of a failed unlock),
+``_sdm_input.py`` (the checks of job and managed device ids before any call); the constructor and the
+backoff are ``_aws_api.py``'s, shared with the job API.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import datetime
-import time
 import uuid
 from typing import Any
 from typing import Callable
 from typing import Dict
-from typing import Iterable
 from typing import List
 from typing import Optional
 
-from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import THROTTLING_CODES
-from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
-from ansible_collections.edge.snowball.plugins.module_utils._call_counter import CallCounter
+from ansible_collections.edge.snowball.plugins.module_utils._aws_api import AwsApi
+from ansible_collections.edge.snowball.plugins.module_utils._aws_api import jittered_backoff
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_errors import SERVICE
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_errors import service_error
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_states import FAILED_EXECUTION_STATES
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_states import SUCCESS_EXECUTION_STATES
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_states import UNLOCKED
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import looks_like_unlock_code
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 try:
     from botocore.exceptions import BotoCoreError
@@ -45,97 +50,12 @@ try:
 except ImportError:
     pass  # Reported by botocore_client.aws_client
 
-SERVICE = "snow-device-management"
 #: CreateTask takes at most this many targets (the API's TargetList).
 MAX_TARGETS_PER_TASK = 10
 #: Calls in flight at once for a fleet (each ListDevices / DescribeDevice / DescribeExecution is per device).
 CONCURRENCY = 16
 #: How far this machine's clock may be ahead of AWS's when DescribeTask cannot give the task's creation time.
 CLOCK_SKEW = datetime.timedelta(seconds=60)
-UNLOCKED = "UNLOCKED"
-SUCCEEDED = "SUCCEEDED"
-#: The model says SUCCEEDED; one AWS CLI page says COMPLETED: both mean the command ran.
-SUCCESS_EXECUTION_STATES = (SUCCEEDED, "COMPLETED")
-#: Execution states after which nothing more happens.
-FAILED_EXECUTION_STATES = ("FAILED", "REJECTED", "TIMED_OUT", "CANCELED")
-PENDING_EXECUTION_STATES = ("QUEUED", "IN_PROGRESS")
-
-_WHAT_TO_CHECK = {
-    "FAILED": "the device could not unlock itself; check it on site (power, display, snowballEdge describe-device)",
-    "REJECTED": (
-        "the device refused the command, usually because another command is still running on it (only one"
-        " runs at a time); wait for it to finish and run again"
-    ),
-    "TIMED_OUT": (
-        "the device did not finish the unlock in time; check that it is powered on and that it can reach the"
-        " AWS region (its last contact is in last_reached_out_at)"
-    ),
-    "CANCELED": "the task was canceled (CancelTask) before the device ran it; run again to unlock it",
-}
-
-
-def _service_error(
-    error: Exception, action: str, subject: str, region: Optional[str], endpoint: Optional[str]
-) -> SnowballError:
-    """A Snow Device Management failure as a message that says what to do. ``subject`` names what
-    the call was about (a job, a device, a task), never anything secret."""
-    target = endpoint or "the Snow Device Management endpoint"
-    if isinstance(error, ClientError):
-        err = error.response.get("Error", {}) or {}
-        code = str(err.get("Code") or "")
-        said = str(err.get("Message") or "").strip()
-        said = f" AWS said: {said.rstrip('.')}." if said else ""
-        request_id = (error.response.get("ResponseMetadata") or {}).get("RequestId")
-        status = (error.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
-        where = f" in region {region}" if region else ""
-        text = None
-        if code in THROTTLING_CODES:
-            text = (
-                f"Snow Device Management kept throttling {action} for {subject} ({code}) after retrying with"
-                " backoff. Retry later, raise the retries option, or unlock fewer devices per run."
-            )
-        elif code == "ResourceNotFoundException":
-            text = (
-                f"{subject} was not found by Snow Device Management{where} ({action}).{said} Check the id, and"
-                " that region and account are the ones the job was ordered in."
-            )
-        elif code == "ValidationException":
-            text = f"Snow Device Management refused {action} for {subject} as invalid.{said} Check the ids passed."
-        elif code in ("AccessDeniedException", "AccessDenied"):
-            text = (
-                f"access denied for {SERVICE}:{action} ({subject}).{said} Allow the IAM action"
-                f" {SERVICE}:{action} in the job's region (docs/iam-policy.json in this collection)."
-            )
-        elif code == "ServiceQuotaExceededException":
-            text = (
-                f"{action} for {subject} would exceed a Snow Device Management quota.{said} Wait for running"
-                " tasks to finish (or ask AWS to raise the quota), then run again."
-            )
-        elif code == "InternalServerException" or (isinstance(status, int) and status >= 500):
-            text = (
-                f"Snow Device Management failed with HTTP {status} ({code or 'no error code'}) on {action} for"
-                f" {subject}, after retries. This is on the AWS side: retry later."
-            )
-        if text is not None:
-            return SnowballError(text, error_code=code or None, request_id=request_id)
-        return to_snowball_error(error, action, subject, region, target)
-    from botocore import exceptions as bex
-
-    name = type(error).__name__
-    if isinstance(error, (bex.ConnectTimeoutError, bex.ReadTimeoutError)):
-        return SnowballError(
-            f"timed out talking to {target} on {action} for {subject} ({name}). Check the network path to the"
-            " endpoint, or raise aws_config.read_timeout / connect_timeout.",
-            error_code=name,
-        )
-    if isinstance(error, bex.EndpointConnectionError):
-        return SnowballError(
-            f"could not connect to {target} on {action} for {subject}: nothing answered"
-            f" ({error.kwargs.get('endpoint_url', 'unknown URL')}). Check endpoint_url (or"
-            " AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT), the region and the network (proxy, DNS, firewall).",
-            error_code=name,
-        )
-    return to_snowball_error(error, action, subject, region, target)
 
 
 def _after(stamp: Any, since: Any) -> bool:
@@ -153,59 +73,13 @@ def iso(stamp: Any) -> Optional[str]:
     return stamp.isoformat() if isinstance(stamp, datetime.datetime) else None
 
 
-def require_valid_job_ids(values: Iterable[Any]) -> List[str]:
-    """Every job id checked before any call; the first bad one fails with its reason. Duplicates dropped."""
-    out: List[str] = []
-    for value in values:
-        reason = validate_job_id(value)
-        if reason is not None:
-            raise SnowballError(reason, error_code="InvalidJobId")
-        if value not in out:
-            out.append(value)
-    return out
-
-
-def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
-    out: List[str] = []
-    for value in values:
-        if looks_like_unlock_code(value):
-            raise SnowballError(
-                "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
-                " device's id (edge.snowball.managed_device_info lists them) and keep the code secret.",
-                error_code="InvalidManagedDeviceId",
-            )
-        if not isinstance(value, str) or not value.strip() or len(value) > 64 or value != value.strip():
-            raise SnowballError(
-                f"managed_device_ids holds {value!r}, which is not a managed device id (1 to 64 characters, no"
-                " spaces; edge.snowball.managed_device_info lists them)",
-                error_code="InvalidManagedDeviceId",
-            )
-        if value not in out:
-            out.append(value)
-    return out
-
-
-def require_positive(name: str, value: Any, minimum: float) -> None:
-    if value is None or value < minimum:
-        raise SnowballError(f"{name} must be at least {minimum:g} seconds, got {value}", error_code="InvalidOption")
-
-
 def retry_decorator(retries: int = DEFAULT_RETRIES):
     """amazon.aws's jittered backoff, also on ``ThrottlingException`` and ``InternalServerException``
     (neither is in ``AWSRetry``'s own list). ``retries`` is on top of botocore's own attempts."""
-    if not isinstance(retries, int) or retries < 0:
-        raise SnowballError(f"retries must be 0 or more, got {retries}")
-    from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-    return AWSRetry.jittered_backoff(
-        retries=retries + 1,
-        delay=1,
-        max_delay=20,
-        catch_extra_error_codes=list(THROTTLING_CODES) + ["InternalServerException"],
-    )
+    return jittered_backoff(retries, also_retry=("InternalServerException",))
 
 
-class ManagedDevices:
+class ManagedDevices(AwsApi):
     """The Snow Device Management calls of this collection, with its messages.
 
     ``client`` is a botocore ``snow-device-management`` client, usually wrapped by amazon.aws's
@@ -213,33 +87,22 @@ class ManagedDevices:
     (seconds, monotonic), ``sleep`` and ``now`` (UTC datetime) are injected so tests never sleep.
     """
 
+    SERVICE = SERVICE
+
     def __init__(
         self,
         client: Any,
-        region: Optional[str] = None,
-        endpoint: Optional[str] = None,
-        retrying: bool = True,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        *,
         now: Callable[[], datetime.datetime] = lambda: datetime.datetime.now(datetime.timezone.utc),
         token: Callable[[], str] = lambda: str(uuid.uuid4()),
         concurrency: int = CONCURRENCY,
+        **common: Any,
     ):
-        self.client = client
+        """``common`` are ``AwsApi``'s: region, endpoint, retrying, sleep, clock."""
+        super().__init__(client, **common)
         self.concurrency = concurrency
-        self.region = region
-        self.endpoint = endpoint
-        self._retry_kwargs = {"aws_retry": True} if retrying else {}
-        self._sleep = sleep
-        self._clock = clock
         self._now = now
         self._token = token
-        #: Calls made and HTTP requests sent, per operation (retries show as the difference).
-        self.counter = CallCounter(client, SERVICE)
-
-    def retry_summary(self) -> Optional[str]:
-        """Which operations were retried, and how often (``CallCounter.summary``), or None."""
-        return self.counter.summary()
 
     def _call(self, action: str, method: str, subject: str, **params: Any) -> Dict[str, Any]:
         self.counter.called(action)
@@ -247,7 +110,7 @@ class ManagedDevices:
         try:
             return getattr(self.client, method)(**params, **self._retry_kwargs)
         except (BotoCoreError, ClientError, ResponseParserError) as e:
-            failure = _service_error(e, action, subject, self.region, self.endpoint)
+            failure = service_error(e, action, subject, self.region, self.endpoint)
         # Raised outside the except block: no chained traceback.
         raise failure
 
@@ -393,41 +256,6 @@ class ManagedDevices:
             self._sleep(min(poll_interval, remaining))
 
 
-def failure_message(entries: List[Dict[str, Any]], timeout: float) -> Optional[str]:
-    """One message for every device whose unlock failed or did not finish, or None."""
-    lines = []
-    for entry in entries:
-        who = f"job {entry['job_id']} (managed device {entry['managed_device_id']}, task {entry.get('task_id')})"
-        execution = entry.get("execution_state")
-        if execution in FAILED_EXECUTION_STATES:
-            lines.append(f"{who}: execution {execution}: {_WHAT_TO_CHECK[execution]}")
-        elif entry.get("timed_out"):
-            if execution in SUCCESS_EXECUTION_STATES:
-                lines.append(
-                    f"{who}: the execution SUCCEEDED but the device has not reported UNLOCKED since the task"
-                    f" started (it reports {entry.get('state')}, last updated {entry.get('last_updated_at')})"
-                    f" within {timeout:g}s; check that it can reach the AWS region, or raise timeout"
-                )
-            else:
-                lines.append(
-                    f"{who}: still {execution or 'unknown'} after {timeout:g}s; the device has not picked up"
-                    " the command: check that it is powered on, that its remote management is running and that"
-                    " it can reach the AWS region, or raise timeout"
-                )
-    if not lines:
-        return None
-    return f"remote unlock failed for {len(lines)} device(s): " + "; ".join(lines)
-
-
-def no_device_message(job_ids: List[str]) -> str:
-    return (
-        f"no managed device for job(s) {', '.join(job_ids)}: remote management is not enabled for"
-        " them (DescribeJob's RemoteManagement is not INSTALLED_AUTOSTART), or the device has never reached"
-        " AWS from the job's region. Unlock these with the edge.snowball.unlock role's"
-        " client method (unlock_method: client), which needs no remote management."
-    )
-
-
 def managed_devices(params: Dict[str, Any], **kwargs: Any) -> tuple:
     """``ManagedDevices`` for amazon.aws's connection options (module params), built like the
     Snowball client (botocore only, shared data loader), wrapped in amazon.aws's retry wrapper with
@@ -447,7 +275,7 @@ def managed_devices(params: Dict[str, Any], **kwargs: Any) -> tuple:
         if isinstance(e, ValueError):
             failure = SnowballError(f"could not create the Snow Device Management client: {e}")
         else:
-            failure = _service_error(e, "creating the client", "Snow Device Management", region, endpoint)
+            failure = service_error(e, "creating the client", "Snow Device Management", region, endpoint)
     if failure is not None:
         raise failure
     devices = ManagedDevices(

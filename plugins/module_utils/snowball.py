@@ -16,18 +16,16 @@ only travels in the return value of ``SnowballJobs.unlock_code``.
 from __future__ import annotations
 
 import datetime
-import time
 from typing import Any
-from typing import Callable
 from typing import Dict
 from typing import Optional
 from typing import Tuple
 
-from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import THROTTLING_CODES
+from ansible_collections.edge.snowball.plugins.module_utils._aws_api import AwsApi
+from ansible_collections.edge.snowball.plugins.module_utils._aws_api import jittered_backoff
 from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import not_an_api_response
 from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
 from ansible_collections.edge.snowball.plugins.module_utils._botocore_redaction import RedactResponseBodies
-from ansible_collections.edge.snowball.plugins.module_utils._call_counter import CallCounter
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_states import READY_STATE
 from ansible_collections.edge.snowball.plugins.module_utils._job_states import STATES_BEFORE_CUSTOMER
@@ -53,35 +51,15 @@ except ImportError:
 # ---------------------------------------------------------------------------
 
 
-class SnowballJobs:
+class SnowballJobs(AwsApi):
     """The job-management calls this collection makes, with its error messages.
 
     ``client`` is a boto3 Snowball client, usually wrapped by amazon.aws's
     ``RetryingBotoClientWrapper`` so that ``aws_retry=True`` adds jittered
-    backoff on throttling.
+    backoff on throttling (the constructor is ``AwsApi``'s).
     """
 
-    def __init__(
-        self,
-        client: Any,
-        region: Optional[str] = None,
-        endpoint: Optional[str] = None,
-        retrying: bool = True,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        self.client = client
-        self.region = region
-        self.endpoint = endpoint
-        self._retry_kwargs = {"aws_retry": True} if retrying else {}
-        self._sleep = sleep
-        self._clock = clock
-        #: Calls made and HTTP requests sent, per operation (retries show as the difference).
-        self.counter = CallCounter(client, "snowball")
-
-    def retry_summary(self) -> Optional[str]:
-        """Which operations were retried, and how often (``CallCounter.summary``), or None."""
-        return self.counter.summary()
+    SERVICE = "snowball"
 
     def _call(self, action: str, job_id: str, **params: Any) -> Dict[str, Any]:
         method = getattr(self.client, _snake(action))
@@ -245,14 +223,7 @@ def retry_decorator(retries: int = DEFAULT_RETRIES):
     botocore's own retries give up after a few attempts. ``retries`` is on top
     of botocore's own attempts; 0 leaves only botocore's.
     """
-    if not isinstance(retries, int) or retries < 0:
-        raise SnowballError(f"retries must be 0 or more, got {retries}")
-    from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-    # AWSRetry counts attempts, not retries (and retries=0 would mean "forever").
-    return AWSRetry.jittered_backoff(
-        retries=retries + 1, delay=1, max_delay=20, catch_extra_error_codes=list(THROTTLING_CODES)
-    )
+    return jittered_backoff(retries)
 
 
 def require_valid_job_id(value: Any) -> str:

@@ -137,8 +137,8 @@ from ansible_collections.edge.snowball.plugins.module_utils.aws_options import D
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import iso
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import managed_devices
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_device_ids
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_job_ids
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_input import require_valid_device_ids
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_input import require_valid_job_ids
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
 

@@ -169,14 +169,14 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 from ansible_collections.edge.snowball.plugins.module_utils._report import report
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import UNLOCKED
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import failure_message
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_states import UNLOCKED
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_states import failure_message
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import iso
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import managed_devices
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import no_device_message
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_positive
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_device_ids
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import require_valid_job_ids
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_states import no_device_message
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_input import require_positive
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_input import require_valid_device_ids
+from ansible_collections.edge.snowball.plugins.module_utils._sdm_input import require_valid_job_ids
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
 

@@ -6,6 +6,9 @@ import datetime
 
 import botocore.session
 import pytest
+from ansible_collections.edge.snowball.plugins.module_utils import _sdm_errors
+from ansible_collections.edge.snowball.plugins.module_utils import _sdm_input
+from ansible_collections.edge.snowball.plugins.module_utils import _sdm_states
 from ansible_collections.edge.snowball.plugins.module_utils import device_management
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
@@ -160,11 +163,11 @@ def test_service_errors_say_what_to_do(stub, code, status, expected):
 
 
 def test_time_out_and_unreachable_endpoint_are_explained():
-    timeout = device_management._service_error(
+    timeout = _sdm_errors.service_error(
         ConnectTimeoutError(endpoint_url="http://x"), "ListDevices", f"job {VALID_JOB_ID}", "us-east-1", None
     )
     assert "timed out" in timeout.message and "read_timeout" in timeout.message
-    down = device_management._service_error(
+    down = _sdm_errors.service_error(
         EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), "ListDevices", f"job {VALID_JOB_ID}", None, None
     )
     assert "could not connect" in down.message and "http://127.0.0.1:9" in down.message
@@ -189,7 +192,7 @@ def test_waits_for_succeeded_and_a_fresh_unlocked_state(stub, fake_time):
     stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
     assert entries[0]["state"] == "UNLOCKED" and entries[0]["execution_state"] == "SUCCEEDED"
     assert fake_time.sleeps == [5, 5, 5]
-    assert device_management.failure_message(entries, 60) is None
+    assert _sdm_states.failure_message(entries, 60) is None
 
 
 def test_an_execution_reported_completed_counts_as_succeeded(stub):
@@ -197,7 +200,7 @@ def test_an_execution_reported_completed_counts_as_succeeded(stub):
     stub.add_response("describe_device", device("smd-1", "UNLOCKED", LATER), {"managedDeviceId": "smd-1"})
     entries = [entry()]
     stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
-    assert device_management.failure_message(entries, 60) is None
+    assert _sdm_states.failure_message(entries, 60) is None
 
 
 @pytest.mark.parametrize("state", ["FAILED", "REJECTED", "TIMED_OUT", "CANCELED"])
@@ -205,9 +208,9 @@ def test_a_failed_execution_names_job_device_and_what_to_check(stub, state):
     stub.add_response("describe_execution", {"state": state}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
     entries = [entry()]
     stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
-    message = device_management.failure_message(entries, 60)
+    message = _sdm_states.failure_message(entries, 60)
     assert VALID_JOB_ID in message and "smd-1" in message and state in message
-    assert device_management._WHAT_TO_CHECK[state] in message
+    assert _sdm_states._WHAT_TO_CHECK[state] in message
 
 
 def test_polling_is_bounded_by_the_timeout(stub, fake_time):
@@ -216,7 +219,7 @@ def test_polling_is_bounded_by_the_timeout(stub, fake_time):
     entries = [entry()]
     stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=30, poll_interval=10)
     assert fake_time.now == 30
-    message = device_management.failure_message(entries, 30)
+    message = _sdm_states.failure_message(entries, 30)
     assert "still QUEUED after 30s" in message and "reach the AWS region" in message
 
 
@@ -228,22 +231,22 @@ def test_one_failure_does_not_stop_waiting_for_the_others(stub):
     entries = [entry("smd-1"), entry("smd-2")]
     stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=1)
     assert [e["execution_state"] for e in entries] == ["FAILED", "SUCCEEDED"]
-    assert "1 device(s)" in device_management.failure_message(entries, 60)
+    assert "1 device(s)" in _sdm_states.failure_message(entries, 60)
 
 
 # -- input -------------------------------------------------------------------
 
 
 def test_job_ids_are_checked_and_deduplicated():
-    assert device_management.require_valid_job_ids([VALID_JOB_ID, VALID_JOB_ID, JOB2]) == [VALID_JOB_ID, JOB2]
+    assert _sdm_input.require_valid_job_ids([VALID_JOB_ID, VALID_JOB_ID, JOB2]) == [VALID_JOB_ID, JOB2]
     with pytest.raises(SnowballError, match="upper-case"):
-        device_management.require_valid_job_ids([VALID_JOB_ID, VALID_JOB_ID.upper().replace("JID", "JID")])
+        _sdm_input.require_valid_job_ids([VALID_JOB_ID, VALID_JOB_ID.upper().replace("JID", "JID")])
 
 
 @pytest.mark.parametrize("value", ["", " smd-1", "x" * 65, None, 5])
 def test_bad_managed_device_ids_are_refused(value):
     with pytest.raises(SnowballError, match="not a managed device id"):
-        device_management.require_valid_device_ids([value])
+        _sdm_input.require_valid_device_ids([value])
 
 
 def test_retries_must_not_be_negative():
