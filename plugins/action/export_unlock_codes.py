@@ -85,19 +85,41 @@ class ActionModule(ActionBase):
         if refusal:
             raise SnowballError(refusal, "DebugOutputOn")
         params = self._validated()
+        job_ids = self._job_ids(params)
+        # And no request without a way to encrypt the answers.
+        vault_id, secret = encrypt_secret(loaded_secrets(self._loader), params["vault_id"])
+        dest = self._dest(params["dest"])
+        existing = self._existing(dest)
+        codes, retried = self._fetch(params, job_ids)
+        result = {"changed": False, "dest": dest, "job_ids": job_ids}
+        if retried:
+            result["retried"] = retried
+        if existing == codes and file_mode(dest) == FILE_MODE:
+            return result
+        result["changed"] = True
+        if self._task.check_mode:
+            return result
+        if existing == codes:
+            os.chmod(dest, FILE_MODE)
+            return result
+        self._write(dest, encrypt_codes(codes, vault_id, secret))
+        return result
+
+    @staticmethod
+    def _job_ids(params):
+        """The distinct job ids; before anything else: no request, no file, for any bad id."""
         job_ids = list(dict.fromkeys(params["job_ids"]))
-        # Before anything else: no request, no file, for any bad id.
         for job_id in job_ids:
             reason = validate_job_id(job_id)
             if reason is not None:
                 raise SnowballError(reason, "InvalidJobId")
         if not job_ids:
             raise SnowballError("job_ids is empty: give the job id of every device the site will unlock", "NoJobIds")
-        # And no request without a way to encrypt the answers.
-        vault_id, secret = encrypt_secret(loaded_secrets(self._loader), params["vault_id"])
-        dest = self._dest(params["dest"])
-        existing = self._existing(dest)
+        return job_ids
 
+    @staticmethod
+    def _fetch(params, job_ids):
+        """``({job_id: code}, which calls were retried or None)``."""
         what = job_ids[0] if len(job_ids) == 1 else f"{job_ids[0]} (and {len(job_ids) - 1} more)"
         workers = min(params["concurrency"], len(job_ids))
         jobs, _calls = snowball_jobs(
@@ -113,21 +135,7 @@ class ActionModule(ActionBase):
             Display().vvv(f"export_unlock_codes retried: {retried}")
         if failure is not None:
             raise failure
-
-        result = {"changed": False, "dest": dest, "job_ids": job_ids}
-        if retried:
-            result["retried"] = retried
-        same = existing == codes
-        if same and file_mode(dest) == FILE_MODE:
-            return result
-        result["changed"] = True
-        if self._task.check_mode:
-            return result
-        if same:
-            os.chmod(dest, FILE_MODE)
-            return result
-        self._write(dest, encrypt_codes(codes, vault_id, secret))
-        return result
+        return codes, retried
 
     def _validated(self):
         validated = ArgumentSpecValidator(argument_spec()).validate(dict(self._task.args))

@@ -141,6 +141,17 @@ class LookupModule(LookupBase):
         return [codes[job_id] for job_id in job_ids]
 
     def run(self, terms, variables=None, **kwargs):
+        job_ids = self._checked_job_ids(terms)
+        self.set_options(var_options=variables, direct=kwargs)
+        if self.get_option("codes_file"):
+            return self._from_codes_file(self.get_option("codes_file"), job_ids)
+        codes = self._from_aws(job_ids)
+        return [codes[job_id] for job_id in job_ids]
+
+    def _checked_job_ids(self, terms):
+        """The job ids of ``terms``, each refused when bad before any network call, and before the
+        SDK is even needed. The reason never repeats the id (it could be a code); with several ids,
+        it says which one."""
         job_ids = []
         for term in terms:
             job_ids.extend(term if isinstance(term, list) else [term])
@@ -150,16 +161,14 @@ class LookupModule(LookupBase):
         refusal = debug_refusal(me) or lookup_refusal(me)
         if refusal:
             self._fail(refusal)
-        # Refuse every bad id before any network call, and before the SDK is even needed. The
-        # reason never repeats the id (it could be a code); with several ids, it says which one.
         for number, job_id in enumerate(job_ids, start=1):
             reason = validate_job_id(job_id)
             if reason is not None:
                 self._fail(reason if len(job_ids) == 1 else f"job id {number} of {len(job_ids)}: {reason}")
+        return job_ids
 
-        self.set_options(var_options=variables, direct=kwargs)
-        if self.get_option("codes_file"):
-            return self._from_codes_file(self.get_option("codes_file"), job_ids)
+    def _from_aws(self, job_ids):
+        """``{job_id: code}`` from GetJobUnlockCode, each distinct id asked once, ``concurrency`` at a time."""
         concurrency = self.get_option("concurrency")
         if concurrency < 1:
             self._fail(f"concurrency must be at least 1, got {concurrency}")
@@ -187,4 +196,4 @@ class LookupModule(LookupBase):
             display.vvv(f"edge.snowball.unlock_code retried: {retried}")
         if failure is not None:
             self._fail(failure)
-        return [codes[job_id] for job_id in job_ids]
+        return codes

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_states import CREDENTIALS_LIFETIME
 from ansible_collections.edge.snowball.plugins.module_utils._job_states import READY_STATE
 
 try:
@@ -44,59 +45,85 @@ _EXPIRED_CODES = frozenset(("ExpiredTokenException", "ExpiredToken", "RequestExp
 _DENIED_CODES = frozenset(("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"))
 
 
+#: What each family of error codes means, in the order they are tried; the fields are filled in
+#: by ``_client_error_text``. A code in none of them, on HTTP 5xx, is ``_SERVER_MESSAGE``.
+_CODE_MESSAGES = (
+    (
+        ("InvalidJobStateException",),
+        "{action} refused for job {job_id}: the job is not in a state that allows it.{said}"
+        " The unlock code and manifest are only available while the job is {ready},"
+        " and for {lifetime} days after it was created; use edge.snowball.job_unlock_code with"
+        " check_state=true to see the job's state.",
+    ),
+    (
+        ("InvalidResourceException",),
+        "job {job_id} was not found{where} ({action}).{said} Check the job id, and that the region"
+        " and AWS account are the ones the job was created in.",
+    ),
+    (
+        _DENIED_CODES,
+        "access denied for snowball:{action} on job {job_id}.{said} Allow the IAM action"
+        " snowball:{action} to the credentials in use (docs/iam-policy.json in this collection is a minimal policy).",
+    ),
+    (
+        _EXPIRED_CODES,
+        "the AWS credentials in use have expired ({code}) on {action} for job {job_id}.{said}"
+        " Refresh the session token or profile and retry.",
+    ),
+    (
+        _CREDENTIAL_CODES,
+        "AWS did not accept the credentials in use ({code}) on {action} for job {job_id}.{said}"
+        " Check access_key/secret_key,"
+        " session_token or profile, and that the clock of the controller is right.",
+    ),
+    (
+        THROTTLING_CODES,
+        "the Snowball API kept throttling {action} for job {job_id} ({code}) after retrying with"
+        " backoff. Retry later, or lower forks / the lookup's concurrency.",
+    ),
+)
+_SERVER_CODES = ("InternalFailure", "InternalError", "ServiceUnavailable")
+_SERVER_MESSAGE = (
+    "the Snowball API failed with HTTP {status} ({code_or_none}) on {action} for job"
+    " {job_id}, after retries. This is on the AWS side: retry later."
+)
+_OTHER_MESSAGE = "{action} failed for job {job_id}: {code_or_status}.{said}"
+
+
+def _client_error_text(code: str, status: object, **fields: str) -> str:
+    """The message for ``code`` (``fields``: action, job_id, said, where)."""
+    fields.update(
+        code=code,
+        status=str(status),
+        code_or_none=code or "no error code",
+        code_or_status=code or f"HTTP {status}",
+        ready=READY_STATE,
+        lifetime=str(CREDENTIALS_LIFETIME.days),
+    )
+    for codes, template in _CODE_MESSAGES:
+        if code in codes:
+            return template.format(**fields)
+    if (isinstance(status, int) and status >= 500) or code in _SERVER_CODES:
+        return _SERVER_MESSAGE.format(**fields)
+    return _OTHER_MESSAGE.format(**fields)
+
+
 def _client_error_message(error: ClientError, action: str, job_id: str, region: Optional[str]) -> SnowballError:
     err = error.response.get("Error", {}) or {}
     code = str(err.get("Code") or "")
     aws_message = str(err.get("Message") or "").strip()
-    status = (error.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
-    request_id = (error.response.get("ResponseMetadata") or {}).get("RequestId")
+    metadata = error.response.get("ResponseMetadata") or {}
     if aws_message and not aws_message.endswith("."):
         aws_message += "."
-    said = f" AWS said: {aws_message}" if aws_message else ""
-    where = f" in region {region}" if region else ""
-
-    if code == "InvalidJobStateException":
-        text = (
-            f"{action} refused for job {job_id}: the job is not in a state that allows it.{said}"
-            f" The unlock code and manifest are only available while the job is {READY_STATE},"
-            " and for 360 days after it was created; use edge.snowball.job_unlock_code with"
-            " check_state=true to see the job's state."
-        )
-    elif code == "InvalidResourceException":
-        text = (
-            f"job {job_id} was not found{where} ({action}).{said} Check the job id, and that the region"
-            " and AWS account are the ones the job was created in."
-        )
-    elif code in _DENIED_CODES:
-        text = (
-            f"access denied for snowball:{action} on job {job_id}.{said} Allow the IAM action"
-            f" snowball:{action} to the credentials in use (docs/iam-policy.json in this collection is a minimal policy)."
-        )
-    elif code in _EXPIRED_CODES:
-        text = f"the AWS credentials in use have expired ({code}) on {action} for job {job_id}.{said} Refresh the session token or profile and retry."
-    elif code in _CREDENTIAL_CODES:
-        text = (
-            f"AWS did not accept the credentials in use ({code}) on {action} for job {job_id}.{said}"
-            " Check access_key/secret_key,"
-            " session_token or profile, and that the clock of the controller is right."
-        )
-    elif code in THROTTLING_CODES:
-        text = (
-            f"the Snowball API kept throttling {action} for job {job_id} ({code}) after retrying with"
-            " backoff. Retry later, or lower forks / the lookup's concurrency."
-        )
-    elif (isinstance(status, int) and status >= 500) or code in (
-        "InternalFailure",
-        "InternalError",
-        "ServiceUnavailable",
-    ):
-        text = (
-            f"the Snowball API failed with HTTP {status} ({code or 'no error code'}) on {action} for job"
-            f" {job_id}, after retries. This is on the AWS side: retry later."
-        )
-    else:
-        text = f"{action} failed for job {job_id}: {code or 'HTTP ' + str(status)}.{said}"
-    return SnowballError(text, error_code=code or None, request_id=request_id, aws_message=aws_message)
+    text = _client_error_text(
+        code,
+        metadata.get("HTTPStatusCode"),
+        action=action,
+        job_id=job_id,
+        said=f" AWS said: {aws_message}" if aws_message else "",
+        where=f" in region {region}" if region else "",
+    )
+    return SnowballError(text, error_code=code or None, request_id=metadata.get("RequestId"), aws_message=aws_message)
 
 
 def _endpoint_name(endpoint: Optional[str]) -> str:

@@ -4,8 +4,8 @@
 # Internal use only: this file is part of edge.snowball's device_unlock/device_info machinery and
 # may change without notice. Standard library and ansible-core only (it runs on the edge host).
 
-"""What a description says (state per device), and waiting for a device to reach UNLOCKED through
-booting, dropped connections and a cluster that cannot be described while locked."""
+"""Waiting for a device to reach UNLOCKED through booting, dropped connections and a cluster that
+cannot be described while locked (what a description says is ``_device_summary.py``)."""
 
 from __future__ import annotations
 
@@ -13,114 +13,18 @@ import time
 from typing import Any
 from typing import Callable
 from typing import Dict
-from typing import List
 from typing import Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import CONNECTION
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import UNKNOWN
+from ansible_collections.edge.snowball.plugins.module_utils._device_summary import KNOWN_STATES
+from ansible_collections.edge.snowball.plugins.module_utils._device_summary import reachable_and_locked
+from ansible_collections.edge.snowball.plugins.module_utils._device_summary import summarize
+from ansible_collections.edge.snowball.plugins.module_utils._device_summary import unknown_states
+from ansible_collections.edge.snowball.plugins.module_utils._device_summary import unreachable
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import EdgeClient
-
-KNOWN_STATES = ("LOCKED", "UNLOCKING", "UNLOCKED")
-
-
-def _state_of(entry: Dict[str, Any]) -> str:
-    status = entry.get("UnlockStatus")
-    return str(status.get("State")) if isinstance(status, dict) and status.get("State") is not None else ""
-
-
-def _ips_of(entry: Dict[str, Any]) -> List[str]:
-    ips = []
-    active = entry.get("ActiveNetworkInterface")
-    if isinstance(active, dict) and active.get("IpAddress"):
-        ips.append(str(active["IpAddress"]))
-    for nic in entry.get("PhysicalNetworkInterfaces") or []:
-        if isinstance(nic, dict) and nic.get("IpAddress"):
-            ips.append(str(nic["IpAddress"]))
-    return ips
-
-
-def summarize(description: Dict[str, Any], cluster: bool, cluster_ips: Optional[List[str]] = None) -> Dict[str, Any]:
-    """state / device_id / active_ip (and per-device entries for a cluster) from a description.
-
-    A cluster is UNLOCKED when every device it lists is, and (given ``cluster_ips``) every one of
-    those addresses is among the devices listed; ``missing`` names the addresses not listed."""
-    if not cluster:
-        active = description.get("ActiveNetworkInterface") or {}
-        return {
-            "state": _state_of(description),
-            "device_id": description.get("DeviceId"),
-            "active_ip": active.get("IpAddress") if isinstance(active, dict) else None,
-        }
-    devices = []
-    reported: List[str] = []
-    every_entry_has_an_ip = True
-    for entry in description.get("Devices") or []:
-        if not isinstance(entry, dict):
-            continue
-        active = entry.get("ActiveNetworkInterface") or {}
-        reach = entry.get("NetworkReachability") or {}
-        ips = _ips_of(entry)
-        reported.extend(ips)
-        every_entry_has_an_ip = every_entry_has_an_ip and bool(ips)
-        devices.append(
-            {
-                "device_id": entry.get("DeviceId"),
-                "state": _state_of(entry),
-                "active_ip": active.get("IpAddress") if isinstance(active, dict) else None,
-                "reachability": reach.get("State") if isinstance(reach, dict) else None,
-            }
-        )
-    wanted = list(cluster_ips or [])
-    if every_entry_has_an_ip:
-        missing = [ip for ip in wanted if ip not in reported]
-    else:
-        # Entries without addresses: compare how many devices answered.
-        missing = wanted[len(devices) :] if len(devices) < len(wanted) else []
-    states = [device["state"] for device in devices]
-    if not devices:
-        overall = ""
-    elif all(state == "UNLOCKED" for state in states):
-        overall = "UNLOCKED" if not missing else "UNLOCKING"
-    else:
-        # the state of the device furthest from unlocked
-        order = {"LOCKED": 0, "UNLOCKING": 1, "UNLOCKED": 2}
-        overall = min(states, key=lambda state: order.get(state, -1))
-    summary = {"state": overall, "cluster_id": description.get("ClusterId"), "devices": devices}
-    if missing:
-        summary["missing"] = missing
-    return summary
-
-
-def unknown_states(summary: Dict[str, Any]) -> List[str]:
-    """States nobody knows, from devices that answered (an unreachable one's or an empty state is
-    not known yet, not unknown)."""
-    entries = summary.get("devices") or [summary]
-    return sorted(
-        {
-            entry["state"]
-            for entry in entries
-            if entry["state"]
-            and entry["state"] not in KNOWN_STATES
-            and entry.get("reachability") in (None, "REACHABLE")
-        }
-    )
-
-
-def unreachable(summary: Dict[str, Any]) -> List[str]:
-    lost = [
-        str(entry.get("active_ip") or entry.get("device_id"))
-        for entry in summary.get("devices") or []
-        if entry.get("reachability") not in (None, "REACHABLE")
-    ]
-    return lost + [f"{ip} (not listed)" for ip in summary.get("missing") or []]
-
-
-def _locked(summary: Dict[str, Any]) -> bool:
-    """True when a device that can be reached says LOCKED (an unreachable one says nothing)."""
-    entries = summary.get("devices") or [summary]
-    return any(entry["state"] == "LOCKED" and entry.get("reachability") in (None, "REACHABLE") for entry in entries)
 
 
 def call_timeout(remaining: float) -> float:
@@ -239,30 +143,36 @@ def wait_until_unlocked(
         if summary["state"] == "UNLOCKED":
             summary["description"] = description
             return summary
-        odd = unknown_states(summary)
-        if odd:
-            raise DeviceError(
-                f"the device at {client.endpoint} reported the unlock state {', '.join(odd)}, which this"
-                f" collection does not know (expected one of {', '.join(KNOWN_STATES)}); not guessing what it means.",
-                state=summary["state"],
-            )
-        if _locked(summary):
-            raise DeviceError(
-                f"the device at {client.endpoint} is LOCKED again after unlocking was started: the manifest or unlock"
-                " code does not belong to this device, or the device refused them. Check that the job id, manifest"
-                " and endpoint are for the same device.",
-                state="LOCKED",
-            )
-        if patience.remaining() <= 0:
-            lost = unreachable(summary)
-            extra = f"; unreachable: {', '.join(lost)}" if lost else ""
-            raise DeviceError(
-                f"timed out after {patience.timeout:g}s waiting for the device at {client.endpoint} to be UNLOCKED; its"
-                f" last state was {summary['state'] or '(none)'}{extra}. Raise the timeout or check the device's"
-                " display.",
-                state=summary["state"],
-            )
+        _fail_unless_unlocking(client, summary, patience)
         patience.pause()
+
+
+def _fail_unless_unlocking(client: EdgeClient, summary: Dict[str, Any], patience: Patience) -> None:
+    """A DeviceError when the summary cannot become UNLOCKED by waiting: an unknown state, a
+    reachable device LOCKED again, or no time left."""
+    odd = unknown_states(summary)
+    if odd:
+        raise DeviceError(
+            f"the device at {client.endpoint} reported the unlock state {', '.join(odd)}, which this"
+            f" collection does not know (expected one of {', '.join(KNOWN_STATES)}); not guessing what it means.",
+            state=summary["state"],
+        )
+    if reachable_and_locked(summary):
+        raise DeviceError(
+            f"the device at {client.endpoint} is LOCKED again after unlocking was started: the manifest or unlock"
+            " code does not belong to this device, or the device refused them. Check that the job id, manifest"
+            " and endpoint are for the same device.",
+            state="LOCKED",
+        )
+    if patience.remaining() <= 0:
+        lost = unreachable(summary)
+        extra = f"; unreachable: {', '.join(lost)}" if lost else ""
+        raise DeviceError(
+            f"timed out after {patience.timeout:g}s waiting for the device at {client.endpoint} to be UNLOCKED; its"
+            f" last state was {summary['state'] or '(none)'}{extra}. Raise the timeout or check the device's"
+            " display.",
+            state=summary["state"],
+        )
 
 
 def describe_when_reachable(

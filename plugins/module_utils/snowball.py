@@ -27,6 +27,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import n
 from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
 from ansible_collections.edge.snowball.plugins.module_utils._botocore_redaction import RedactResponseBodies
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_states import CREDENTIALS_LIFETIME
 from ansible_collections.edge.snowball.plugins.module_utils._job_states import READY_STATE
 from ansible_collections.edge.snowball.plugins.module_utils._job_states import STATES_BEFORE_CUSTOMER
 from ansible_collections.edge.snowball.plugins.module_utils._job_states import expires_at
@@ -119,7 +120,8 @@ class SnowballJobs(AwsApi):
         if expiry is not None and expiry <= utcnow():
             raise SnowballError(
                 f"job {job_id} was created on {created:%Y-%m-%d}; its unlock code expired on {expiry:%Y-%m-%d}"
-                " (AWS keeps job credentials for 360 days). Contact AWS Support about the device.",
+                f" (AWS keeps job credentials for {CREDENTIALS_LIFETIME.days} days). Contact AWS Support about"
+                " the device.",
                 error_code="JobCredentialsExpired",
             )
         return {"job_state": state, "expires_at": expiry}
@@ -176,8 +178,9 @@ class SnowballJobs(AwsApi):
                 said = f" AWS said: {refused.aws_message}" if refused.aws_message else ""
                 failure = SnowballError(
                     f"GetJobUnlockCode refused for job {job_id}: the job is not in a state that allows it.{said}"
-                    f" The code is only available while the job is {READY_STATE}, and for 360 days after it was"
-                    f" created. DescribeJob, called to find out why, failed too: {e.message}",
+                    f" The code is only available while the job is {READY_STATE}, and for"
+                    f" {CREDENTIALS_LIFETIME.days} days after it was created. DescribeJob, called to find out why,"
+                    f" failed too: {e.message}",
                     error_code=refused.error_code,
                     request_id=refused.request_id,
                 )

@@ -205,33 +205,12 @@ class EdgeClient:
         argv = self.argv(command)
         # The profile (the code) is on disk only while this one command runs.
         with self.profile.active() as running:
-            try:
-                proc = subprocess.Popen(
-                    argv,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    env=self.profile.environment(),
-                    start_new_session=True,
-                )
-            except OSError as e:
-                raise DeviceError(
-                    f"could not start the Snowball Edge client {self.client}: {e.strerror}. {INSTALL_HINT}"
-                ) from None
+            proc = self._start(argv)
             running.started(proc)
             try:
                 out, err = proc.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
-                out, err = kill_group(proc)
-                words = mask(client_words(out.decode("utf-8", "replace"), err.decode("utf-8", "replace")), self._code)
-                stopped = f"snowballEdge {command} did not finish within {timeout:g}s; the client was stopped"
-                raise CommandError(
-                    f"{stopped} (endpoint {self.endpoint}). Check that the device is reachable from the edge host.",
-                    CONNECTION,
-                    f"{words} ({stopped})" if words else f"({stopped})",
-                    rc=None,
-                    stream=_stream(out.decode("utf-8", "replace"), err.decode("utf-8", "replace")),
-                ) from None
+                raise self._stopped(proc, command, timeout) from None
         stdout = mask(out.decode("utf-8", "replace"), self._code)
         stderr = mask(err.decode("utf-8", "replace"), self._code)
         if proc.returncode != 0:
@@ -247,6 +226,35 @@ class EdgeClient:
                 stream=_stream(stdout, stderr),
             )
         return drop_jvm_banner(stdout)
+
+    def _start(self, argv: List[str]) -> subprocess.Popen:
+        """The client started in its own session (so a time-out stops the JVM and its children)."""
+        try:
+            return subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=self.profile.environment(),
+                start_new_session=True,
+            )
+        except OSError as e:
+            raise DeviceError(
+                f"could not start the Snowball Edge client {self.client}: {e.strerror}. {INSTALL_HINT}"
+            ) from None
+
+    def _stopped(self, proc: subprocess.Popen, command: str, timeout: float) -> CommandError:
+        """Stop a command that ran out of time; what it said, masked, as a connection-level failure."""
+        out, err = kill_group(proc)
+        words = mask(client_words(out.decode("utf-8", "replace"), err.decode("utf-8", "replace")), self._code)
+        stopped = f"snowballEdge {command} did not finish within {timeout:g}s; the client was stopped"
+        return CommandError(
+            f"{stopped} (endpoint {self.endpoint}). Check that the device is reachable from the edge host.",
+            CONNECTION,
+            f"{words} ({stopped})" if words else f"({stopped})",
+            rc=None,
+            stream=_stream(out.decode("utf-8", "replace"), err.decode("utf-8", "replace")),
+        )
 
     def describe(self, timeout: float) -> Dict[str, Any]:
         command = "describe-cluster" if self.cluster else "describe-device"

@@ -217,7 +217,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._device_state import
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import call_timeout
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import describe_when_reachable
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import start_unlock
-from ansible_collections.edge.snowball.plugins.module_utils._device_state import summarize
+from ansible_collections.edge.snowball.plugins.module_utils._device_summary import summarize
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import wait_until_unlocked
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError

@@ -259,40 +259,24 @@ def make_directories(module, paths):
         module.set_fs_attributes_if_different(file_args, True)
 
 
-def main():
-    argument_spec = job_manifest_argument_spec(on_controller=False)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    if not params["src"] or not os.path.isfile(params["src"]):
+def read_staged_manifest(module):
+    """The manifest the action plugin copied to the target (``src``)."""
+    src = module.params["src"]
+    if not src or not os.path.isfile(src):
         module.fail_json(msg="job_manifest must run through its action plugin (edge.snowball.job_manifest).")
-    with open(params["src"], "rb") as handle:
-        content = handle.read()
-    digest = hashlib.sha256(content).hexdigest()
+    with open(src, "rb") as handle:
+        return handle.read()
 
-    dest = os.path.abspath(params["dest"])
+
+def check_directory(module, dest, result):
+    """Refuse a dest that cannot or must not hold the manifest; create missing directories when
+    ``directory_mode`` is set. In check mode, exits early when directories would be created."""
     directory = os.path.dirname(dest)
-    result = dict(changed=False, dest=dest, sha256=digest, size=len(content), job_id=params["job_id"])
     if os.path.isdir(dest):
         module.fail_json(msg=f"dest {dest} is a directory; give the file name, for example {dest}/manifest.bin")
     missing = missing_directories(directory)
-    if missing and params["directory_mode"] is None:
-        if module.check_mode:
-            # A task before this one (ansible.builtin.file) would usually have created it.
-            module.warn(
-                f"the directory {directory} does not exist yet; writing the manifest would fail unless it is"
-                " created first (or directory_mode is set)"
-            )
-            result["changed"] = True
-            module.exit_json(**result)
-        module.fail_json(
-            msg=f"the directory {directory} does not exist on the target; set directory_mode (for example"
-            " '0700') to create it, or create it first (ansible.builtin.file with state=directory)."
-        )
     if missing:
-        result.update(changed=True, created_directories=missing)
-        if module.check_mode:
-            module.exit_json(**result)
-        make_directories(module, missing)
+        create_missing_directories(module, directory, missing, result)
     if not module.check_mode and not os.access(directory, os.W_OK | os.X_OK):
         module.fail_json(
             msg=f"the directory {directory} is not writable by the user the task runs as; use become or another dest."
@@ -305,8 +289,33 @@ def main():
             " move that file or choose another directory for dest."
         )
 
-    same = os.path.isfile(dest) and sha256_of(dest) == digest
-    if not same:
+
+def create_missing_directories(module, directory, missing, result):
+    """Only with ``directory_mode``; in check mode, report the change and exit."""
+    if module.params["directory_mode"] is None:
+        if module.check_mode:
+            # A task before this one (ansible.builtin.file) would usually have created it.
+            module.warn(
+                f"the directory {directory} does not exist yet; writing the manifest would fail unless it is"
+                " created first (or directory_mode is set)"
+            )
+            result["changed"] = True
+            module.exit_json(**result)
+        module.fail_json(
+            msg=f"the directory {directory} does not exist on the target; set directory_mode (for example"
+            " '0700') to create it, or create it first (ansible.builtin.file with state=directory)."
+        )
+    result.update(changed=True, created_directories=missing)
+    if module.check_mode:
+        module.exit_json(**result)
+    make_directories(module, missing)
+
+
+def write_manifest(module, dest, content, result):
+    """Write dest unless it already holds the manifest (backup first if asked), then apply mode,
+    owner and group."""
+    params = module.params
+    if not (os.path.isfile(dest) and sha256_of(dest) == result["sha256"]):
         result["changed"] = True
         if not module.check_mode:
             if params["backup"] and os.path.exists(dest):
@@ -315,12 +324,27 @@ def main():
                 write_atomically(dest, content, octal_mode(params["mode"]))
             except OSError as e:
                 module.fail_json(msg=f"could not write {dest}: {e.strerror}. Nothing was changed.")
-
     if os.path.exists(dest):
         file_args = module.load_file_common_arguments(
             dict(path=dest, mode=params["mode"], owner=params["owner"], group=params["group"])
         )
         result["changed"] = module.set_fs_attributes_if_different(file_args, result["changed"])
+
+
+def main():
+    argument_spec = job_manifest_argument_spec(on_controller=False)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    content = read_staged_manifest(module)
+    dest = os.path.abspath(module.params["dest"])
+    result = dict(
+        changed=False,
+        dest=dest,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        job_id=module.params["job_id"],
+    )
+    check_directory(module, dest, result)
+    write_manifest(module, dest, content, result)
     module.exit_json(**result)
 
 
