@@ -25,10 +25,10 @@ of each importing and loading them again (about 0.2 CPU-seconds per host).
 from __future__ import annotations
 
 from ansible.errors import AnsibleError
-from ansible.plugins.action import ActionBase
-from ansible.utils.vars import merge_hash
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import unlock_code_problem
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import loop_shows_code
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import pipelining_refusal
@@ -36,14 +36,8 @@ from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import
 botocore_client.warm_up()
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    # async_wrapper stores the module's arguments in a file on the target: never with a code in them.
-    _supports_async = False
-
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp  # tmp no longer has any effect
+class ActionModule(SnowballActionBase):
+    def _act(self, result, task_vars):
         task_vars = task_vars or {}
         name = self._task.action.rsplit(".", 1)[-1]
         args = dict(self._task.args)
@@ -57,11 +51,8 @@ class ActionModule(ActionBase):
             refusal = f"{name} refused: {problem}" if problem else None
             args["unlock_code"] = code.strip()
         if refusal:
-            result.update(failed=True, msg=refusal)
-            return result
-        result = merge_hash(result, self._execute_module(module_args=args, task_vars=task_vars))
-        self._remove_tmp_path(self._connection._shell.tmpdir)
-        return result
+            raise SnowballError(refusal)
+        return self._run_module(result, task_vars, module_args=args)
 
     def _label(self, task_vars):
         """The task's loop label as ansible-core will print it (None without one)."""
@@ -74,9 +65,3 @@ class ActionModule(ActionBase):
         except (AnsibleError, TypeError, ValueError):
             # a label that cannot be rendered here counts as showing the code: the stricter answer
             return f"{label} {self._task.args.get('unlock_code')}"
-
-    def _censor(self, result):
-        # ansible-core >= 2.19 honours the result flag; 2.17/2.18 overwrite it with the task's no_log
-        # but rebuild the task from its attributes for the callbacks, so the task is marked too.
-        result["_ansible_no_log"] = True
-        self._task.no_log = True

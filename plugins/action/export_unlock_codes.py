@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.plugins.action import ActionBase
+from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
@@ -58,26 +58,13 @@ def argument_spec():
     return spec
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _supports_async = False
+class ActionModule(SnowballActionBase):
     TRANSFERS_FILES = False
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp  # tmp no longer has any effect
-        failure = None
-        try:
-            result.update(self._export())
-        except SnowballError as e:
-            failure = e
-        if failure is not None:
-            # Outside the except block: nothing chained. Failures never hold a code.
-            result.update(failed=True, **failure.as_result())
-            return result
+    def _act(self, result, task_vars):
+        result.update(self._export())
         # The task handled codes: censored like job_unlock_code's result (see its action plugin).
-        result["_ansible_no_log"] = True
-        self._task.no_log = True
+        self._censor(result)
         return result
 
     def _export(self):

@@ -27,13 +27,13 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
-from ansible.plugins.action import ActionBase
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
+from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 
 # ansible-core's strategy imports this plugin in its main process before forking a worker per
 # host: botocore is imported and the Snowball model loaded there, once, not in every worker.
@@ -45,24 +45,11 @@ MAX_MANIFEST = 64 * 1024 * 1024
 DOWNLOAD_ATTEMPTS = 3
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _supports_async = False
-
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp  # tmp no longer has any effect
-        failure = None
-        try:
-            params = self._validated(self._task.args)
-            job_id = require_valid_job_id(params["job_id"])
-            manifest = self._read(params["src"], job_id) if params["src"] else self._download(params, job_id)
-        except SnowballError as e:
-            failure = e
-        if failure is not None:
-            result.update(failed=True, **failure.as_result())
-            return result
-
+class ActionModule(SnowballActionBase):
+    def _act(self, result, task_vars):
+        params = self._validated(self._task.args)
+        job_id = require_valid_job_id(params["job_id"])
+        manifest = self._read(params["src"], job_id) if params["src"] else self._download(params, job_id)
         try:
             tmpdir = self._connection._shell.tmpdir or self._make_tmp_path()
             remote = self._connection._shell.join_path(tmpdir, "manifest")

@@ -18,41 +18,31 @@ inside a block with rescue or always (which would hand the result, code included
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import condition_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _supports_async = False
-
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp  # tmp no longer has any effect
+class ActionModule(SnowballActionBase):
+    def _act(self, result, task_vars):
         refusal = debug_refusal("job_unlock_code") or condition_refusal(self._task, "job_unlock_code")
         if refusal:
-            result.update(failed=True, msg=refusal)
-            return result
+            raise SnowballError(refusal)
         # Checked here first as well: a bad id fails without a trip to the host, and before
         # anything of ansible-core's can trip over it there (a NUL breaks its syslog call).
         reason = validate_job_id(self._task.args.get("job_id"))
         if reason is not None:
-            result.update(failed=True, msg=reason, error_code="InvalidJobId")
-            return result
+            raise SnowballError(reason, error_code="InvalidJobId")
         result = merge_hash(result, self._execute_module(task_vars=task_vars))
         if result.get("retried"):
             # The result may be censored below; what was retried holds no secret and helps.
             Display().vvv(f"job_unlock_code retried: {result['retried']}", host=self._play_context.remote_addr)
         if "unlock_code" in result:
-            # ansible-core >= 2.19 honours the result flag. Older cores overwrite it with the
-            # task's own no_log after this returns, but rebuild the task on the controller from
-            # its attributes, so the task itself is marked no_log too.
-            result["_ansible_no_log"] = True
-            self._task.no_log = True
+            self._censor(result)
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return result

@@ -12,11 +12,11 @@ checked here first; the refusal never repeats the value, and no module runs.
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
-from ansible.utils.vars import merge_hash
 
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import looks_like_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 
 DEVICE_ID_REFUSAL = (
     "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
@@ -47,16 +47,10 @@ def id_refusal(args):
     return None
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp  # tmp no longer has any effect
+class ActionModule(SnowballActionBase):
+    def _act(self, result, task_vars):
         refusal = id_refusal(self._task.args)
         if refusal is not None:
-            result.update(failed=True, changed=False, msg=refusal[0], error_code=refusal[1])
-            return result
-        result = merge_hash(result, self._execute_module(task_vars=task_vars))
-        self._remove_tmp_path(self._connection._shell.tmpdir)
-        return result
+            result["changed"] = False
+            raise SnowballError(refusal[0], error_code=refusal[1])
+        return self._run_module(result, task_vars)

@@ -4,16 +4,23 @@
 # Internal use only: how every module of edge.snowball ends; may change without notice.
 
 """The one way a module of this collection ends: after its ``try``/``except SnowballError`` block,
-never inside it, so that no traceback is attached to a failed result."""
+never inside it, so that no traceback is attached to a failed result. ``run_and_report`` (and
+``run_device_module`` for the edge-client modules) is that block, written once for every ``main``."""
 
 from __future__ import annotations
 
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import Iterable
+from typing import List
 from typing import Optional
+from typing import Tuple
+from typing import Type
 
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
 
 def report(
@@ -38,3 +45,46 @@ def report(
         known = {key: value for key, value in result.items() if key != "msg"}
         module.fail_json(**dict(known, **extra, **failure.as_result()))
     module.exit_json(**dict(result, **extra))
+
+
+class Outcome:
+    """What a module knows when it ends, whatever happens: the result so far, the AWS API it
+    called (for ``retried``), the AWS actions it named, and ``extra`` keys for both endings."""
+
+    def __init__(self, result: Optional[Dict[str, Any]] = None, **extra: Any):
+        self.result = result
+        self.api: Any = None
+        self.resource_actions: Iterable[str] = []
+        self.extra = extra
+
+    def connected(self, api_and_actions: Tuple[Any, List[str]]) -> Any:
+        """Keep ``(api, resource_actions)`` from a client factory for the report; the api."""
+        self.api, self.resource_actions = api_and_actions
+        return self.api
+
+
+def run_and_report(
+    module: Any,
+    work: Callable[[Any, Outcome], Optional[Dict[str, Any]]],
+    outcome: Optional[Outcome] = None,
+    catch: Type[SnowballError] = SnowballError,
+) -> None:
+    """The one shape of a module's ``main``: ``work(module, outcome)`` checks the input, connects
+    (through ``outcome.connected``) and returns the result; a ``catch`` error from any of it fails
+    the module through ``report``, called after the except block."""
+    outcome = outcome or Outcome()
+    failure: Optional[SnowballError] = None
+    try:
+        outcome.result = work(module, outcome)
+    except catch as e:
+        failure = e
+    report(module, failure, outcome.result, api=outcome.api, resource_actions=outcome.resource_actions, **outcome.extra)
+
+
+def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[str, Any]]]) -> None:
+    """``run_and_report`` for the modules that run the Snowball Edge client (device_unlock,
+    device_info): a job_id that is not one (a code in the wrong field?) is masked in the whole
+    result, invocation included; every result has ``client_version``; a DeviceError fails the task."""
+    job_id = module.params["job_id"]
+    module.no_log_values.update(values_never_shown([job_id] if job_id is not None else [], None))
+    run_and_report(module, work, Outcome(client_version=None), catch=DeviceError)

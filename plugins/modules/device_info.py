@@ -113,8 +113,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._device_state import
 from ansible_collections.edge.snowball.plugins.module_utils._device_summary import summarize
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
-from ansible_collections.edge.snowball.plugins.module_utils._report import report
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
+from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
@@ -129,27 +128,24 @@ def per_call(remaining):
 
 def main():
     module = AnsibleModule(argument_spec=device_argument_spec(timeout=120, poll_interval=15), supports_check_mode=True)
+    run_device_module(module, described)
+
+
+def described(module, outcome):
+    """The device's state and description, once it answers."""
     params = module.params
-    # A job_id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
-    module.no_log_values.update(values_never_shown([params["job_id"]] if params["job_id"] is not None else [], None))
-    failure = None
-    result = None
-    version = None
-    try:
-        check_device_options(params)
-        if params["timeout"] < 1:
-            raise DeviceError(f"timeout must be at least 1 second, got {params['timeout']}")
-        client_path = find_client(params["client"])
-        version = client_version(client_path)
-        manifest = check_manifest(params["manifest_file"])
-        with edge_client(params, client_path, manifest) as client:
-            patience = Patience(params["timeout"], params["poll_interval"])
-            description = describe_when_reachable(client, patience, per_call=per_call)
-        result = summarize(description, bool(params["cluster_ips"]), params["cluster_ips"])
-        result.update(changed=False, details=camel_dict_to_snake_dict(description))
-    except DeviceError as e:
-        failure = e
-    report(module, failure, result, client_version=version)
+    check_device_options(params)
+    if params["timeout"] < 1:
+        raise DeviceError(f"timeout must be at least 1 second, got {params['timeout']}")
+    client_path = find_client(params["client"])
+    outcome.extra["client_version"] = client_version(client_path)
+    manifest = check_manifest(params["manifest_file"])
+    with edge_client(params, client_path, manifest) as client:
+        patience = Patience(params["timeout"], params["poll_interval"])
+        description = describe_when_reachable(client, patience, per_call=per_call)
+    result = summarize(description, bool(params["cluster_ips"]), params["cluster_ips"])
+    result.update(changed=False, details=camel_dict_to_snake_dict(description))
+    return result
 
 
 if __name__ == "__main__":

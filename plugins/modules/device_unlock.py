@@ -222,8 +222,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._device_state import
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
-from ansible_collections.edge.snowball.plugins.module_utils._report import report
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
+from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
@@ -302,31 +301,27 @@ def main():
     argument_spec = device_argument_spec(timeout=DEFAULT_TIMEOUT, poll_interval=DEFAULT_POLL_INTERVAL)
     argument_spec.update(wait=dict(type="bool", default=True))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_device_module(module, checked_unlock)
+
+
+def checked_unlock(module, outcome):
+    """``unlock``, after checking the options, the client and the manifest."""
     params = module.params
-    # A job_id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
-    module.no_log_values.update(values_never_shown([params["job_id"]] if params["job_id"] is not None else [], None))
-    failure = None
-    result = None
-    version = None
-    try:
-        check_options(params)
-        client_path = find_client(params["client"])
-        version = client_version(client_path)
-        if module.check_mode and not os.path.exists(params["manifest_file"]):
-            # In check mode the task that puts the manifest there (job_manifest) did not write it.
-            module.exit_json(
-                changed=True,
-                state=None,
-                client_version=version,
-                msg=f"{params['manifest_file']} is not on the edge host yet; once it is, the device would be"
-                " described and unlocked unless it already is",
-            )
-        manifest = check_manifest(params["manifest_file"])
-        with edge_client(params, client_path, manifest) as client:
-            result = unlock(module, client, Patience(params["timeout"], params["poll_interval"]))
-    except DeviceError as e:
-        failure = e
-    report(module, failure, result, client_version=version)
+    check_options(params)
+    client_path = find_client(params["client"])
+    version = outcome.extra["client_version"] = client_version(client_path)
+    if module.check_mode and not os.path.exists(params["manifest_file"]):
+        # In check mode the task that puts the manifest there (job_manifest) did not write it.
+        module.exit_json(
+            changed=True,
+            state=None,
+            client_version=version,
+            msg=f"{params['manifest_file']} is not on the edge host yet; once it is, the device would be"
+            " described and unlocked unless it already is",
+        )
+    manifest = check_manifest(params["manifest_file"])
+    with edge_client(params, client_path, manifest) as client:
+        return unlock(module, client, Patience(params["timeout"], params["poll_interval"]))
 
 
 if __name__ == "__main__":

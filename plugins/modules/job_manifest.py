@@ -150,9 +150,9 @@ job_id:
 import hashlib
 import os
 import re
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 
 # 25 letters or digits in five groups, as AWS writes unlock codes.
@@ -200,33 +200,6 @@ def octal_mode(mode):
     if re.fullmatch(r"0?[0-7]{3,4}", text):
         return int(text, 8)
     return None
-
-
-def write_atomically(dest, content, mode):
-    """Temporary file beside dest, fsync, rename over dest, fsync the directory."""
-    directory = os.path.dirname(dest)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(dest)}.", suffix=".part", dir=directory)
-    try:
-        os.fchmod(fd, mode if mode is not None else 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    try:
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def missing_directories(directory):
@@ -320,8 +293,9 @@ def write_manifest(module, dest, content, result):
         if not module.check_mode:
             if params["backup"] and os.path.exists(dest):
                 result["backup_file"] = module.backup_local(dest)
+            mode = octal_mode(params["mode"])
             try:
-                write_atomically(dest, content, octal_mode(params["mode"]))
+                write_atomically(dest, content, 0o600 if mode is None else mode)
             except OSError as e:
                 module.fail_json(msg=f"could not write {dest}: {e.strerror}. Nothing was changed.")
     if os.path.exists(dest):

@@ -161,7 +161,7 @@ retried:
 # Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._report import report
+from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
@@ -201,23 +201,19 @@ def main():
         retries=dict(type="int", default=DEFAULT_RETRIES),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
+    run_and_report(module, checked_run)
 
-    failure = None
-    result = None
-    jobs = None
-    resource_actions = []
-    try:
-        job_id = require_valid_job_id(params["job_id"])
-        if params["wait_timeout"] < 0:
-            raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
-        if params["wait_interval"] < 1:
-            raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
-        jobs, resource_actions = snowball_jobs(params, job_id, retry_decorator(params["retries"]))
-        result = run(module, jobs, job_id)
-    except SnowballError as e:
-        failure = e
-    report(module, failure, result, api=jobs, resource_actions=resource_actions)
+
+def checked_run(module, outcome):
+    """``run``, after checking the options, with the client."""
+    params = module.params
+    job_id = require_valid_job_id(params["job_id"])
+    if params["wait_timeout"] < 0:
+        raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
+    if params["wait_interval"] < 1:
+        raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
+    jobs = outcome.connected(snowball_jobs(params, job_id, retry_decorator(params["retries"])))
+    return run(module, jobs, job_id)
 
 
 if __name__ == "__main__":

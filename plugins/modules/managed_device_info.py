@@ -131,8 +131,7 @@ jobs_without_device:
 # Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._report import report
+from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import iso
@@ -199,21 +198,18 @@ def main():
     params = module.params
     # An id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
     module.no_log_values.update(values_never_shown(params["job_ids"], params["managed_device_ids"]))
-    failure = None
-    result = None
-    api = None
-    resource_actions = []
-    try:
-        # None (not given) lists every device; an empty list selects none.
-        job_ids = None if params["job_ids"] is None else require_valid_job_ids(params["job_ids"])
-        device_ids = (
-            None if params["managed_device_ids"] is None else require_valid_device_ids(params["managed_device_ids"])
-        )
-        api, resource_actions = managed_devices(params)
-        result = run(api, job_ids, device_ids)
-    except SnowballError as e:
-        failure = e
-    report(module, failure, result, api=api, resource_actions=resource_actions)
+    run_and_report(module, checked_run)
+
+
+def checked_run(module, outcome):
+    """``run``, after checking the ids, with the client."""
+    params = module.params
+    # None (not given) lists every device; an empty list selects none.
+    job_ids = None if params["job_ids"] is None else require_valid_job_ids(params["job_ids"])
+    device_ids = (
+        None if params["managed_device_ids"] is None else require_valid_device_ids(params["managed_device_ids"])
+    )
+    return run(outcome.connected(managed_devices(params)), job_ids, device_ids)
 
 
 if __name__ == "__main__":

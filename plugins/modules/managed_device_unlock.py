@@ -166,7 +166,8 @@ retried:
 # Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._report import report
+from ansible_collections.edge.snowball.plugins.module_utils._report import Outcome
+from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._sdm_states import UNLOCKED
@@ -266,26 +267,24 @@ def main():
     params = module.params
     # An id that is not one (a code in the wrong field?) is masked in the whole result, invocation included.
     module.no_log_values.update(values_never_shown(params["job_ids"], params["managed_device_ids"]))
+    run_and_report(module, checked_run, Outcome({"changed": False, "devices": [], "task_ids": []}))
 
-    failure = None
-    api = None
-    resource_actions = []
-    result = {"changed": False, "devices": [], "task_ids": []}
-    try:
-        job_ids = require_valid_job_ids(params["job_ids"] or [])
-        device_ids = require_valid_device_ids(params["managed_device_ids"] or [])
-        if not job_ids and not device_ids:
-            raise SnowballError("job_ids or managed_device_ids must name at least one device", error_code="NoTarget")
-        require_positive("timeout", params["timeout"], 0)
-        require_positive("poll_interval", params["poll_interval"], 0.1)
-        api, resource_actions = managed_devices(params)
-        result, message = run(module, api, job_ids, device_ids)
-        if message:
-            code = "NoManagedDevice" if result.get("jobs_without_device") else "RemoteUnlockFailed"
-            failure = SnowballError(message, error_code=code)
-    except SnowballError as e:
-        failure = e
-    report(module, failure, result, api=api, resource_actions=resource_actions)
+
+def checked_run(module, outcome):
+    """``run``, after checking the ids and times, with the client; a device not unlocked fails
+    the task with the result."""
+    params = module.params
+    job_ids = require_valid_job_ids(params["job_ids"] or [])
+    device_ids = require_valid_device_ids(params["managed_device_ids"] or [])
+    if not job_ids and not device_ids:
+        raise SnowballError("job_ids or managed_device_ids must name at least one device", error_code="NoTarget")
+    require_positive("timeout", params["timeout"], 0)
+    require_positive("poll_interval", params["poll_interval"], 0.1)
+    outcome.result, message = run(module, outcome.connected(managed_devices(params)), job_ids, device_ids)
+    if message:
+        code = "NoManagedDevice" if outcome.result.get("jobs_without_device") else "RemoteUnlockFailed"
+        raise SnowballError(message, error_code=code)
+    return outcome.result
 
 
 if __name__ == "__main__":

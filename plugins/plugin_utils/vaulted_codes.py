@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from typing import Any
 from typing import Dict
 from typing import List
@@ -28,6 +27,7 @@ import yaml
 from ansible.errors import AnsibleError
 from ansible.parsing.vault import VaultLib
 from ansible.parsing.vault import is_encrypted
+from ansible_collections.edge.snowball.plugins.module_utils import _atomic_file
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 
 #: What ansible-core's CLI options load, for messages.
@@ -141,31 +141,7 @@ def read_codes(path: str, secrets: List[Tuple[str, Any]]) -> Dict[str, str]:
 def write_atomically(path: str, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` (ciphertext only) to ``path``: a private temporary file in the same
     directory, flushed to disk, then renamed over ``path``. Readers see the old file or the new."""
-    directory = os.path.dirname(path) or "."
-    fd, temporary = tempfile.mkstemp(prefix=".export_unlock_codes.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    _atomic_file.write_atomically(path, data, mode, prefix=".export_unlock_codes.", suffix=".tmp")
 
 
 def file_mode(path: str) -> Optional[int]:

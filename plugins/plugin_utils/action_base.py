@@ -1,0 +1,53 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What every action plugin of this collection shares: check mode, never ``async``, one failure
+path, and the censoring of a result that holds an unlock code.
+
+A subclass writes ``_act(result, task_vars)``: it returns the task's result, or raises
+SnowballError (a refusal or a failure; its message never holds a code), which ``run`` turns into
+``failed`` with the error's ``as_result()`` keys, outside the except block so nothing is chained.
+Imports only ansible-core and the stdlib-only error class: job_unlock_code's plugin stays lean.
+"""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+
+
+class SnowballActionBase(ActionBase):
+    _supports_check_mode = True
+    # async_wrapper stores the module's arguments in a file on the target: never with a code in them.
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+        failure = None
+        try:
+            return self._act(result, task_vars)
+        except SnowballError as e:
+            failure = e
+        result.update(failed=True, **failure.as_result())
+        return result
+
+    def _act(self, result, task_vars):
+        """The task's result (``result`` is ansible-core's start of it); SnowballError to fail."""
+        raise NotImplementedError
+
+    def _run_module(self, result, task_vars, **kwargs):
+        """The task's module run on the target (``kwargs`` for ``_execute_module``), its result
+        merged into ``result``; Ansible's temporary directory there removed."""
+        result = merge_hash(result, self._execute_module(task_vars=task_vars, **kwargs))
+        self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def _censor(self, result):
+        """Mark ``result`` as if the task had ``no_log: true``: a module cannot (ansible-core strips a
+        ``_ansible_no_log`` key a module returns). ansible-core >= 2.19 honours the result flag;
+        2.17/2.18 overwrite it with the task's own no_log after this returns, but rebuild the task
+        on the controller from its attributes for the callbacks, so the task is marked too."""
+        result["_ansible_no_log"] = True
+        self._task.no_log = True
