@@ -17,7 +17,7 @@ the code leaves it:
 
 The code usually comes from the edge.snowball.unlock_code lookup in this task's arguments, which
 ansible-core templates in the worker it forks for each host. Importing this plugin warms
-botocore (module_utils/botocore_client.py): ansible-core's strategy imports action plugins in its
+botocore (plugin_utils/prefork.py): ansible-core's strategy imports action plugins in its
 main process before forking, so every worker inherits botocore and the Snowball model, instead
 of each importing and loading them again (about 0.2 CPU-seconds per host).
 """
@@ -25,15 +25,16 @@ of each importing and loading them again (about 0.2 CPU-seconds per host).
 from __future__ import annotations
 
 from ansible.errors import AnsibleError
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
+from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import loop_shows_code
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import pipelining_refusal
 
-botocore_client.warm_up()
+# At import, in the strategy's main process before it forks (plugin_utils/prefork.py says why).
+warm_up_botocore()
 
 
 class ActionModule(SnowballActionBase):

@@ -20,7 +20,6 @@ import os
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible.utils.display import Display
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
@@ -28,6 +27,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.botocore_client impo
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
+from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import encrypt_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import encrypt_secret
@@ -37,7 +37,7 @@ from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import write_atomically
 
 # Imported by ansible-core's strategy in its main process before it forks: load botocore there once.
-botocore_client.warm_up()
+warm_up_botocore()
 
 FILE_MODE = 0o600
 DIRECTORY_MODE = 0o700

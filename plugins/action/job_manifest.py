@@ -27,17 +27,17 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
+from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 
 # ansible-core's strategy imports this plugin in its main process before forking a worker per
 # host: botocore is imported and the Snowball model loaded there, once, not in every worker.
-botocore_client.warm_up()
+warm_up_botocore()
 
 #: What the module on the target needs; the AWS options, retries and download_timeout stay on the controller.
 TARGET_OPTIONS = ("job_id", "dest", "mode", "owner", "group", "backup", "directory_mode")

@@ -12,9 +12,9 @@ come from amazon.aws, whose ``retries`` module needs only botocore.
 
 On the controller (the lookup, job_manifest's action plugin) every client made in one process
 shares one botocore data loader, so the Snowball model, endpoint rules and partitions are read
-and parsed once (about 40 ms per client otherwise). ``warm_up()`` fills that loader; action
-plugins call it when they are imported, which ansible-core's strategy does in its main process
-before it forks a worker per host, so the workers inherit botocore already imported and loaded.
+and parsed once (about 40 ms per client otherwise). ``plugin_utils/prefork.py`` fills that loader
+before ansible-core forks a worker per host (action plugins call it when they are imported, in
+the strategy's main process), so the workers inherit botocore already imported and loaded.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import Snow
 _LOADERS: Dict[Any, Any] = {}
 
 
-def _session(profile: Any) -> Any:
+def shared_session(profile: Any) -> Any:
     """A botocore session whose data loader is the process's shared one."""
     session = botocore.session.Session(profile=profile)
     data_path = session.get_config_variable("data_path")
@@ -53,20 +53,6 @@ def _session(profile: Any) -> Any:
     else:
         session.register_component("data_loader", loader)
     return session
-
-
-def warm_up() -> None:
-    """Import botocore and load what a Snowball client needs into the shared loader, without
-    credentials, network or any of the user's settings beyond botocore's data path. Best effort:
-    any failure only means the first real client does the loading."""
-    if not HAS_BOTOCORE:
-        return
-    try:
-        _session(None).create_client(
-            "snowball", region_name="us-east-1", aws_access_key_id="warm-up", aws_secret_access_key="warm-up"
-        )
-    except Exception:  # noqa: BLE001 - a warm-up must never break the play; the real client reports errors
-        pass
 
 
 def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int = 10) -> Tuple[Any, List[str]]:
@@ -103,7 +89,7 @@ def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int =
             raise SnowballError(f"aws_config is not a valid botocore configuration: {e}") from None
     endpoint = params.get("endpoint_url") or None
     region = params.get("region") or None
-    client = _session(profile).create_client(
+    client = shared_session(profile).create_client(
         service, region_name=region, endpoint_url=endpoint, verify=verify, config=config, **keys
     )
     calls: List[str] = []

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.plugin_utils import prefork
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from botocore.stub import Stubber
 
@@ -143,7 +144,7 @@ def test_after_warm_up_a_client_reads_no_model_file(monkeypatch):
 
     monkeypatch.delenv("AWS_DATA_PATH", raising=False)
     monkeypatch.setattr(botocore_client, "_LOADERS", {})
-    botocore_client.warm_up()
+    prefork.warm_up_botocore()
     assert list(botocore_client._LOADERS) == [None]
 
     def no_file(*args, **kwargs):
@@ -157,7 +158,7 @@ def test_after_warm_up_a_client_reads_no_model_file(monkeypatch):
 def test_warm_up_never_fails_the_play(monkeypatch):
     monkeypatch.setattr(botocore_client, "_LOADERS", {})
     monkeypatch.setenv("AWS_PROFILE", "no-such-profile-anywhere")
-    botocore_client.warm_up()  # ProfileNotFound is swallowed: the real client will report it
+    prefork.warm_up_botocore()  # ProfileNotFound is swallowed: the real client will report it
     assert botocore_client._LOADERS == {}
 
 
