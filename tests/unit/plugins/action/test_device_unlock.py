@@ -27,6 +27,8 @@ except ImportError:  # ansible-core < 2.19 templates every string
 
     def trust_as_template(value):
         return value
+
+
 from unit.helpers import assert_no_code
 
 
