@@ -73,21 +73,26 @@ options:
     type: int
     default: 60
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 attributes:
   action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
     details: The AWS call and the download run on the controller.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Downloads the manifest and reports whether O(dest) would change, without writing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
+  platform:
+    platforms: posix
 notes:
   - Needs the IAM action C(snowball:GetJobManifest) on the controller's credentials.
 seealso:

@@ -84,9 +84,25 @@ seealso:
   - plugin: edge.snowball.unlock_code
     plugin_type: lookup
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: Only reads from AWS; runs unchanged in check mode and always reports C(changed=false).
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""

@@ -40,9 +40,25 @@ notes:
 seealso:
   - module: edge.snowball.managed_device_unlock
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: Only reads from AWS.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""

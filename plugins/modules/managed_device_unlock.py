@@ -71,9 +71,25 @@ seealso:
   - module: edge.snowball.managed_device_info
   - module: edge.snowball.device_unlock
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: No task is created; RV(devices) shows which devices would be unlocked.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
