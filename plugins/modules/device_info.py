@@ -32,22 +32,14 @@ options:
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.flow
+  - edge.snowball.attributes
   - edge.snowball.device
 attributes:
   action:
-    support: full
     details: Checks the task's options, code and pipelining on the controller; the client runs on the edge host.
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Only reads from the device.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 seealso:
   - module: edge.snowball.device_unlock
 """

@@ -69,22 +69,14 @@ options:
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.flow
+  - edge.snowball.attributes
   - edge.snowball.device
 attributes:
   action:
-    support: full
     details: Checks the task's options, code and pipelining on the controller; the client runs on the edge host.
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Describes the device and reports whether it would be unlocked.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 notes:
   - Refuses to run unless pipelining is in effect (see the ready playbook), so that the module's arguments,
     code included, are never written to a file on the edge host.
