@@ -39,3 +39,11 @@ sys.path.insert(0, str(REPO / "tests"))
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder  # noqa: E402
 
 _AnsibleCollectionFinder(paths=[str(ROOT)], scan_sys_paths=False)._install()
+
+
+def pytest_configure(config):
+    # make test runs the integration suite in three columns (main, lowest, newest). A test marked
+    # `once` proves something the versions do not change (our scanner, the package, a large scenario
+    # whose plugin code paths the targets already run in every column): the main column runs it, the
+    # other two skip it with -m "not once".
+    config.addinivalue_line("markers", "once: runs in the main column of make test only")

@@ -42,12 +42,6 @@ options:
         (docs/performance.md), and throttling is retried with backoff.
     type: int
     default: 16
-  retries:
-    description:
-      - How many times a throttled or failed (HTTP 5xx) call is retried with jittered backoff, on top
-        of botocore's own retries. V(0) leaves only botocore's retries.
-    type: int
-    default: 6
   codes_file:
     description:
       - Read the codes from this file on the controller instead of asking AWS. It is the ansible-vault file
@@ -69,6 +63,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
+  - edge.snowball.retries
 """
 
 EXAMPLES = r"""

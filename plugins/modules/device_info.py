@@ -30,15 +30,16 @@ options:
     default: 15
     version_added: 2.0.0
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
+  - edge.snowball.attributes
   - edge.snowball.device
 attributes:
+  action:
+    details: Checks the task's options, code and pipelining on the controller; the client runs on the edge host.
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Only reads from the device.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: none
 seealso:
   - module: edge.snowball.device_unlock
 """

@@ -67,15 +67,16 @@ options:
     type: float
     default: 15
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
+  - edge.snowball.attributes
   - edge.snowball.device
 attributes:
+  action:
+    details: Checks the task's options, code and pipelining on the controller; the client runs on the edge host.
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Describes the device and reports whether it would be unlocked.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: none
 notes:
   - Refuses to run unless pipelining is in effect (see the ready playbook), so that the module's arguments,
     code included, are never written to a file on the edge host.

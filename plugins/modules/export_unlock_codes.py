@@ -67,26 +67,10 @@ options:
     description: How many jobs to ask AWS about at the same time.
     type: int
     default: 10
-  retries:
-    description:
-      - How many times a throttled or failed (HTTP 5xx) call is retried with jittered backoff, on top of
-        botocore's own retries. V(0) leaves only botocore's retries.
-    type: int
-    default: 6
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Gets the codes from AWS (a read) and reports whether O(dest) would change; writes nothing.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 notes:
   - Runs on the controller whatever host the task targets; use C(run_once=true) (or C(hosts=localhost)).
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) to explain a refused code (O(check_state=true)).
@@ -99,9 +83,11 @@ seealso:
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.flow
+  - edge.snowball.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - edge.snowball.retries
 """
 
 EXAMPLES = r"""

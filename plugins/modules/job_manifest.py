@@ -62,32 +62,24 @@ options:
         console). It is put on the target instead of downloading the manifest, and AWS is not called.
       - Without it, the manifest is fetched from AWS.
     type: path
-  retries:
-    description:
-      - How many times a throttled or failed C(GetJobManifest) call is retried with jittered backoff,
-        on top of botocore's own retries.
-    type: int
-    default: 6
   download_timeout:
     description: Seconds the manifest download may stall before it is given up (it is tried 3 times).
     type: int
     default: 60
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
+  - edge.snowball.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - edge.snowball.retries
 attributes:
   action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
-    support: full
     details: The AWS call and the download run on the controller.
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Downloads the manifest and reports whether O(dest) would change, without writing.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: none
 notes:
   - Needs the IAM action C(snowball:GetJobManifest) on the controller's credentials.
 seealso:

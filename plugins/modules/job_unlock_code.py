@@ -68,12 +68,6 @@ options:
       - Seconds between two C(DescribeJob) calls while waiting.
     type: int
     default: 15
-  retries:
-    description:
-      - How many times a throttled (C(ThrottlingException)) or failed (HTTP 5xx) call is retried with
-        jittered backoff, on top of botocore's own retries. V(0) leaves only botocore's retries.
-    type: int
-    default: 6
 notes:
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) to explain a
     refusal (O(check_state=true)) or with O(describe_job=true).
@@ -84,9 +78,17 @@ seealso:
   - plugin: edge.snowball.unlock_code
     plugin_type: lookup
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
+  - edge.snowball.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - edge.snowball.retries
+attributes:
+  check_mode:
+    support: full
+    details: Only reads from AWS; runs unchanged in check mode and always reports C(changed=false).
 """
 
 EXAMPLES = r"""

@@ -28,21 +28,23 @@ options:
     description: Only these managed devices. Mutually exclusive with O(job_ids).
     type: list
     elements: str
-  retries:
-    description:
-      - How many times a throttled (C(ThrottlingException)) or failed (HTTP 5xx) call is retried with
-        jittered backoff, on top of botocore's own retries.
-    type: int
-    default: 6
 notes:
   - Required IAM actions are C(snow-device-management:ListDevices) and C(snow-device-management:DescribeDevice).
   - botocore reaches a different endpoint with O(endpoint_url) or C(AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT).
 seealso:
   - module: edge.snowball.managed_device_unlock
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
+  - edge.snowball.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - edge.snowball.retries
+attributes:
+  check_mode:
+    support: full
+    details: Only reads from AWS.
 """
 
 EXAMPLES = r"""

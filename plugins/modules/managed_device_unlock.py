@@ -54,12 +54,6 @@ options:
     description: Seconds between two rounds of checks while waiting.
     type: float
     default: 10
-  retries:
-    description:
-      - How many times a throttled (C(ThrottlingException)) or failed (HTTP 5xx) call is retried with
-        jittered backoff, on top of botocore's own retries. V(0) leaves only botocore's retries.
-    type: int
-    default: 6
 notes:
   - Required IAM actions, in the job's region, are C(snow-device-management:ListDevices),
     C(snow-device-management:DescribeDevice), C(snow-device-management:CreateTask),
@@ -71,9 +65,17 @@ seealso:
   - module: edge.snowball.managed_device_info
   - module: edge.snowball.device_unlock
 extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
+  - edge.snowball.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - edge.snowball.retries
+attributes:
+  check_mode:
+    support: full
+    details: No task is created; RV(devices) shows which devices would be unlocked.
 """
 
 EXAMPLES = r"""

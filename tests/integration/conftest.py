@@ -265,6 +265,11 @@ def devices(emulator):
 
 @pytest.fixture(params=["json", "cbor"])
 def protocol(request):
+    # EDGE_SNOWBALL_PROTOCOLS=json: the newest column of make test has the main column's botocore,
+    # which the main column already runs over CBOR; the wire protocol is botocore's, not ansible-core's.
+    wanted = os.environ.get("EDGE_SNOWBALL_PROTOCOLS", "json,cbor").split(",")
+    if request.param not in wanted:
+        pytest.skip(f"EDGE_SNOWBALL_PROTOCOLS={','.join(wanted)}")
     if request.param == "cbor" and not botocore_supports_cbor():
         pytest.skip("this botocore has no Smithy RPC v2 CBOR support")
     return request.param

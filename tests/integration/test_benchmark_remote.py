@@ -10,8 +10,13 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from integration.conftest import COLLECTIONS
 from integration.conftest import REPO
+
+# Main column of make test only: checks the benchmark harness (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 
 def test_remote_row_runs_with_small_numbers():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import sys
 
+import pytest
 import yaml
 
 from emulator.api import CREDENTIALS
@@ -18,6 +19,9 @@ from emulator.device import DEMO_DEVICES
 from emulator.device import DeviceFleet
 from integration.conftest import REPO
 from integration.conftest import run_playbook
+
+# Main column of make test only: the examples' plugin code paths run in every column through the targets (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 PLUGINS = [
     "plugins/modules/job_manifest.py",

@@ -16,6 +16,9 @@ from integration.conftest import REPO
 from integration.conftest import run_ansible_runner
 from integration.test_ready_playbooks import demo_inventory
 
+# Main column of make test only: execution-environment metadata do not depend on the versions (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 def need(tool):
     if not (BIN / tool).exists():

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import yaml
 
+import pytest
+
 from integration.conftest import REPO
 from integration.conftest import run_playbook
 from integration.test_ready_playbooks import user_env
+
+# Main column of make test only: the field-check playbook's modules run in every column through the targets (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 PLAYBOOK = REPO / "playbooks" / "field-check.yml"
 

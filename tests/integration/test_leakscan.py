@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from integration.conftest import run_playbook
 from integration.test_leaks import ProcessSampler
 from integration.leakscan import find_leaks
 from integration.leakscan import redact
+
+# Main column of make test only: checks the leak scanner itself (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 LEAKY = """- hosts: localhost
   gather_facts: false

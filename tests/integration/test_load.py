@@ -5,7 +5,6 @@ by hash inside the play; no code is ever printed). The batched lookup does the s
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import urllib.request
@@ -15,6 +14,9 @@ import pytest
 from emulator.api import EmulatorServer
 from emulator.jobs import default_jobs
 from integration.conftest import run_playbook
+
+# Main column of make test only: a 200-host scenario; the targets run the same code paths in every column (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 HOSTS = 200
 
@@ -63,9 +65,6 @@ def fleet_emulator():
         yield server
 
 
-@pytest.mark.skipif(
-    os.environ.get("EDGE_SNOWBALL_LOAD") != "1", reason="the load test runs in the main suite only (make integration)"
-)
 def test_200_hosts_each_get_their_own_code_through_throttling(fleet_emulator, tmp_path):
     request = urllib.request.Request(
         fleet_emulator.url + "/_emulator/faults",

@@ -6,9 +6,14 @@ import os
 import subprocess
 import tarfile
 
+import pytest
+
 from integration.conftest import BIN
 from integration.conftest import COLLECTIONS
 from integration.conftest import REPO
+
+# Main column of make test only: the package is built once (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 STRAYS = (
     ".venv",

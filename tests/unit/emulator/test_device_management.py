@@ -75,12 +75,18 @@ def test_unlock_goes_queued_in_progress_succeeded_and_updates_the_device_after_t
         if state == "SUCCEEDED":
             break
         time.sleep(0.05)
-    # The execution and the device are read in two calls: the switch to SUCCEEDED/UNLOCKED may fall
-    # between them, so ("IN_PROGRESS", "UNLOCKED") can be seen on the way; never SUCCEEDED before UNLOCKED.
-    assert ("IN_PROGRESS", "UNLOCKING") in seen
-    assert seen[-1] == ("SUCCEEDED", "UNLOCKED")
-    assert all(device == "UNLOCKED" for state, device in seen if state == "SUCCEEDED")
-    assert seen[0] in (("QUEUED", "LOCKED"), ("IN_PROGRESS", "UNLOCKING"))
+    # The execution and the device are read in two calls, the device second: a switch may fall between
+    # them (("QUEUED", "UNLOCKING") and ("IN_PROGRESS", "UNLOCKED") can be seen, both seen under load),
+    # so the device is always at least as far along as the execution read just before it, and neither
+    # ever goes back.
+    executions = ["QUEUED", "IN_PROGRESS", "SUCCEEDED"]
+    devices = ["LOCKED", "UNLOCKING", "UNLOCKED"]
+    assert ("IN_PROGRESS", "UNLOCKING") in seen, seen
+    assert seen[-1] == ("SUCCEEDED", "UNLOCKED"), seen
+    assert all(devices.index(device) >= executions.index(state) for state, device in seen), seen
+    for earlier, later in zip(seen, seen[1:]):
+        assert executions.index(later[0]) >= executions.index(earlier[0]), seen
+        assert devices.index(later[1]) >= devices.index(earlier[1]), seen
     after = sdm.describe_device(managedDeviceId=device_id)
     assert after["lastUpdatedAt"] > created
     assert sdm.describe_task(taskId=task["taskId"])["state"] == "COMPLETED"

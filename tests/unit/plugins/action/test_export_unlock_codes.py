@@ -21,12 +21,10 @@ from ansible.playbook.task import Task
 from ansible.template import Templar
 
 from ansible_collections.edge.snowball.plugins.action.export_unlock_codes import ActionModule
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.plugin_utils import vaulted_codes
 from unit.helpers import VALID_JOB_ID
 from unit.helpers import assert_no_code
 from unit.helpers import job_metadata
-from unit.helpers import stubbed_client
 
 OTHER_ID = "MID123e4567-e89b-12d3-a456-426655440001"
 CODE_A = "aaaaa-" * 4 + "aaaaa"
@@ -49,16 +47,6 @@ def action(args, secrets=(SECRET,), check_mode=False):
 
 def decrypt(path, secrets=(SECRET,)):
     return yaml.safe_load(VaultLib(list(secrets)).decrypt(path.read_bytes()))
-
-
-@pytest.fixture
-def stub():
-    client, stubber = stubbed_client()
-    with mock.patch.object(botocore_client, "snowball_client", return_value=(client, [])) as factory:
-        with stubber:
-            stubber.factory = factory
-            yield stubber
-    stubber.assert_no_pending_responses()
 
 
 def codes(stub, *pairs):

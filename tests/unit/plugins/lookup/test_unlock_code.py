@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-from unittest import mock
 
 import pytest
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.lookup.unlock_code import LookupModule
 from unit.helpers import VALID_JOB_ID
 from unit.helpers import job_metadata
-from unit.helpers import stubbed_client
 
 OTHER_ID = "MID123e4567-e89b-12d3-a456-426655440001"
 CODE_A = "aaaaa-" * 4 + "aaaaa"
@@ -25,18 +22,6 @@ def lookup():
     plugin = lookup_loader.get("edge.snowball.unlock_code")
     assert isinstance(plugin, LookupModule)
     return plugin
-
-
-@pytest.fixture
-def stub(lookup):
-    client, stubber = stubbed_client()
-    # The lookup builds its client with botocore (module_utils/botocore_client.py); hand it the
-    # stubbed one. The lookup wraps it in amazon.aws's retry wrapper itself.
-    with mock.patch.object(botocore_client, "snowball_client", return_value=(client, [])) as factory:
-        with stubber:
-            stubber.factory = factory
-            yield stubber
-    stubber.assert_no_pending_responses()
 
 
 def test_returns_one_code_per_id_in_order_and_asks_once_per_id(lookup, stub):

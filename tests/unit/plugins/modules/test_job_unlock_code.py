@@ -1,30 +1,16 @@
 from __future__ import annotations
 
-from unittest import mock
 
 import pytest
 
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.modules import job_unlock_code
 from unit.helpers import FAKE_CODE
 from unit.helpers import VALID_JOB_ID
 from unit.helpers import assert_no_code
 from unit.helpers import job_metadata
 from unit.helpers import run_module
-from unit.helpers import stubbed_client
 
 BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
-
-
-@pytest.fixture
-def stub():
-    client, stubber = stubbed_client()
-    # The module builds its client with botocore (module_utils/botocore_client.py); hand it the stubbed one.
-    with mock.patch.object(botocore_client, "snowball_client", return_value=(client, [])) as factory:
-        with stubber:
-            stubber.factory = factory
-            yield stubber
-    stubber.assert_no_pending_responses()
 
 
 def test_default_options_make_one_call_and_return_no_job_state(stub):
