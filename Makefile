@@ -138,7 +138,7 @@ units-newest: $(VENV_NEWEST)/.done setup
 	$(VENV_NEWEST)/bin/python -m pytest tests/unit -q -p no:cacheprovider
 
 # The lowest and newest columns prove the versions: they skip the tests marked `once` (see
-# tests/conftest.py), and the newest, whose botocore is the main column's, runs AWS JSON 1.1 only.
+# tests/conftest.py), and the newest, whose botocore is the main column's, runs AWS JSON 1.1.
 integration-newest: $(VENV_NEWEST)/.done setup
 	EDGE_SNOWBALL_PROTOCOLS=json $(VENV_NEWEST)/bin/python -m pytest tests/integration -q -n 2 -p no:cacheprovider \
 	  -m "not once" --durations=5
@@ -147,8 +147,10 @@ endif
 sanity: setup
 	$(VENV)/bin/python tests/tools/sanity.py --venv $(VENV)
 
+# The main column runs the Snowball API over Smithy RPC v2 CBOR; the newest column (same botocore) and
+# the lowest run it over AWS JSON 1.1 (tests/integration/conftest.py: wanted_protocols).
 integration: setup
-	$(VENV)/bin/python -m pytest tests/integration -q -n 2 --durations=8
+	EDGE_SNOWBALL_PROTOCOLS=cbor $(VENV)/bin/python -m pytest tests/integration -q -n 2 --durations=8
 
 integration-lowest: $(VENV_LOWEST)/.done setup
 	$(VENV_LOWEST)/bin/python -m pytest tests/integration -q -n 2 -p no:cacheprovider -m "not once" --durations=5

@@ -263,13 +263,25 @@ def devices(emulator):
         yield fleet
 
 
+def wanted_protocols() -> list[str]:
+    """The Snowball wire protocols this run covers, in order: EDGE_SNOWBALL_PROTOCOLS, by default both.
+
+    make test splits them by column: the main column runs CBOR, the newest (the same botocore) and the
+    lowest (no CBOR in botocore 1.34) run AWS JSON 1.1; the wire protocol is botocore's, not ansible-core's.
+    Asking for CBOR by name on a botocore without it is an error, not a silent skip.
+    """
+    asked = os.environ.get("EDGE_SNOWBALL_PROTOCOLS")
+    wanted = (asked or "json,cbor").split(",")
+    if "cbor" in wanted and not botocore_supports_cbor():
+        if asked:
+            pytest.fail(f"EDGE_SNOWBALL_PROTOCOLS={asked}, but this botocore has no Smithy RPC v2 CBOR support")
+        wanted.remove("cbor")
+    return wanted
+
+
 @pytest.fixture(params=["json", "cbor"])
 def protocol(request):
-    # EDGE_SNOWBALL_PROTOCOLS=json: the newest column of make test has the main column's botocore,
-    # which the main column already runs over CBOR; the wire protocol is botocore's, not ansible-core's.
-    wanted = os.environ.get("EDGE_SNOWBALL_PROTOCOLS", "json,cbor").split(",")
+    wanted = wanted_protocols()
     if request.param not in wanted:
-        pytest.skip(f"EDGE_SNOWBALL_PROTOCOLS={','.join(wanted)}")
-    if request.param == "cbor" and not botocore_supports_cbor():
-        pytest.skip("this botocore has no Smithy RPC v2 CBOR support")
+        pytest.skip(f"this run covers {','.join(wanted)} (EDGE_SNOWBALL_PROTOCOLS)")
     return request.param
