@@ -7,7 +7,7 @@ import json
 import re
 
 from integration.bad_job_ids import CASES
-from integration.conftest import run_playbook
+from integration.harness import run_playbook
 
 PLAYBOOK = """
 - hosts: localhost

@@ -9,7 +9,7 @@ import re
 
 from integration.bad_job_ids import CASES
 from integration.bad_job_ids import GOOD
-from integration.conftest import run_playbook
+from integration.harness import run_playbook
 
 PLAYBOOK = """
 - hosts: localhost

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from integration.conftest import COLLECTIONS
-from integration.conftest import REPO
+from integration.harness import COLLECTIONS
+from integration.harness import REPO
 
 # Main column of make test only: checks the benchmark harness (tests/conftest.py).
 pytestmark = pytest.mark.once

@@ -18,7 +18,7 @@ import sys
 
 import yaml
 
-from integration.conftest import run_playbook
+from integration.harness import run_playbook
 
 HOSTS = 4
 

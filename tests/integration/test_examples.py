@@ -17,8 +17,8 @@ from emulator.api import CREDENTIALS
 from emulator.api import DEFAULT_ACCESS_KEY
 from emulator.device import DEMO_DEVICES
 from emulator.device import DeviceFleet
-from integration.conftest import REPO
-from integration.conftest import run_playbook
+from integration.harness import REPO
+from integration.harness import run_playbook
 
 # Main column of make test only: the examples' plugin code paths run in every column through the targets (tests/conftest.py).
 pytestmark = pytest.mark.once

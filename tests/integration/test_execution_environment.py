@@ -10,11 +10,11 @@ import subprocess
 
 import pytest
 
-from integration.conftest import BIN
-from integration.conftest import COLLECTIONS
-from integration.conftest import REPO
-from integration.conftest import run_ansible_runner
-from integration.test_ready_playbooks import demo_inventory
+from integration.harness import BIN
+from integration.harness import COLLECTIONS
+from integration.harness import REPO
+from integration.harness import run_ansible_runner
+from integration.inventories import demo_inventory
 
 # Main column of make test only: execution-environment metadata do not depend on the versions (tests/conftest.py).
 pytestmark = pytest.mark.once

@@ -11,10 +11,10 @@ import subprocess
 
 import yaml
 
-from integration.conftest import BIN
-from integration.conftest import edge_host_env
-from integration.conftest import run_playbook
-from integration.test_ready_playbooks import user_env
+from integration.harness import BIN
+from integration.harness import edge_host_env
+from integration.harness import run_playbook
+from integration.harness import user_env
 
 PASSWORD = "correct horse battery staple"
 

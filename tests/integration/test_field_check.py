@@ -8,9 +8,11 @@ import yaml
 
 import pytest
 
-from integration.conftest import REPO
-from integration.conftest import run_playbook
-from integration.test_ready_playbooks import user_env
+from integration.harness import REPO
+from integration.harness import run_playbook
+from integration.harness import user_env
+from integration.inventories import edge_inventory
+from integration.inventories import next_to
 
 # Main column of make test only: the field-check playbook's modules run in every column through the targets (tests/conftest.py).
 pytestmark = pytest.mark.once
@@ -19,40 +21,20 @@ PLAYBOOK = REPO / "playbooks" / "field-check.yml"
 
 
 def inventory(devices, emulator, tmp_path):
-    jobs = emulator.state.by_name
     ips = [devices.device(name).ip for name in ("cluster1", "cluster2", "cluster3")]
     hosts = {
-        "unlocked-site": {
-            "unlock_job_id": jobs["ready1"].job_id,
-            "unlock_endpoint": devices.endpoint("ready1"),
-            "field_check_unlock": True,
-        },
-        "looked-at-site": {"unlock_job_id": jobs["ready2"].job_id, "unlock_endpoint": devices.endpoint("ready2")},
-        "cluster-site": {
-            "unlock_job_id": jobs["cluster1"].job_id,
-            "unlock_endpoint": devices.endpoint("cluster1"),
-            "unlock_cluster_ips": ips,
-        },
+        "unlocked-site": next_to(devices, emulator, "ready1", field_check_unlock=True),
+        "looked-at-site": next_to(devices, emulator, "ready2"),
+        "cluster-site": next_to(devices, emulator, "cluster1", unlock_cluster_ips=ips),
     }
-    data = {
-        "all": {
-            "vars": {
-                "ansible_connection": "local",
-                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                "unlock_manifest_path": "{{ work_dir }}/edge/{{ inventory_hostname }}/manifest.bin",
-                "unlock_poll_interval": 0.2,
-                "unlock_timeout": 30,
-                "field_check_report_dir": str(tmp_path / "reports"),
-                "field_check_probe_timeout": 10,
-                # Nothing answers there; the simulated client gives up after its own 10 s otherwise.
-                "field_check_silent_endpoint": f"http://127.0.0.98:{devices.port}",
-            },
-            "children": {"edge": {"hosts": hosts}},
-        }
-    }
-    path = tmp_path / "inventory.yml"
-    path.write_text(yaml.safe_dump(data))
-    return path
+    return edge_inventory(
+        tmp_path / "inventory.yml",
+        hosts,
+        field_check_report_dir=str(tmp_path / "reports"),
+        field_check_probe_timeout=10,
+        # Nothing answers there; the simulated client gives up after its own 10 s otherwise.
+        field_check_silent_endpoint=f"http://127.0.0.98:{devices.port}",
+    )
 
 
 def test_field_check_reports_what_the_client_does_and_changes_only_what_was_asked(emulator, devices, tmp_path):

@@ -14,11 +14,11 @@ import os
 
 import pytest
 
-from integration.conftest import BIN
-from integration.conftest import HERE
-from integration.conftest import run_ansible_runner
-from integration.conftest import run_playbook
-from integration.conftest import edge_tmp
+from integration.harness import BIN
+from integration.harness import HERE
+from integration.harness import run_ansible_runner
+from integration.harness import run_playbook
+from integration.harness import edge_tmp
 from integration.leakscan import RunSampler
 
 PLAY = HERE / "leak" / "play.yml"

@@ -19,12 +19,12 @@ import time
 
 import pytest
 
-from integration.conftest import BIN
-from integration.conftest import HERE
-from integration.conftest import edge_host_env
-from integration.conftest import edge_tmp
-from integration.conftest import emulator_vars
-from integration.conftest import run_playbook
+from integration.harness import BIN
+from integration.harness import HERE
+from integration.harness import edge_host_env
+from integration.harness import edge_tmp
+from integration.harness import emulator_vars
+from integration.harness import run_playbook
 from integration.leakscan import RunSampler
 from integration.leakscan import find_leaks
 from integration.leakscan import leftovers

@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from integration.conftest import run_playbook
-from integration.test_leaks import ProcessSampler
+from integration.harness import run_playbook
+from integration.leakscan import RunSampler
 from integration.leakscan import find_leaks
 from integration.leakscan import redact
 
@@ -48,7 +48,7 @@ LEAKY = """- hosts: localhost
 def test_scanner_catches_a_deliberately_leaky_task(emulator, tmp_path):
     playbook = tmp_path / "leaky.yml"
     playbook.write_text(LEAKY)
-    with ProcessSampler() as sampler:
+    with RunSampler() as sampler:
         run = run_playbook(playbook, emulator, tmp_path, verbosity="-v")
     assert run.rc == 0, run.tail()
     leaks = run.leaks()

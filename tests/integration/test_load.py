@@ -13,7 +13,7 @@ import pytest
 
 from emulator.api import EmulatorServer
 from emulator.jobs import default_jobs
-from integration.conftest import run_playbook
+from integration.harness import run_playbook
 
 # Main column of make test only: a 200-host scenario; the targets run the same code paths in every column (tests/conftest.py).
 pytestmark = pytest.mark.once

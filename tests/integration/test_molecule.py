@@ -7,14 +7,13 @@ molecule runs the role against this test's emulator and simulated devices, the w
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 
-from integration.conftest import BIN
-from integration.conftest import REPO
-from integration.conftest import Run
-from integration.conftest import edge_host_env
+from integration.harness import BIN
+from integration.harness import REPO
+from integration.harness import edge_host_env
+from integration.harness import run_command
 
 
 def test_molecule_scenario_converges_idempotently(emulator, devices, tmp_path):
@@ -26,18 +25,9 @@ def test_molecule_scenario_converges_idempotently(emulator, devices, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(REPO / "extensions", project / "extensions")
     shutil.copy(REPO / "galaxy.yml", project / "galaxy.yml")
-    proc = subprocess.run(
-        [str(BIN / "molecule"), "test", "-s", "default"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    run = Run(proc.returncode, proc.stdout, proc.stderr, "", emulator.secrets(), tmp_path)
+    run = run_command([str(BIN / "molecule"), "test", "-s", "default"], emulator, tmp_path, env, cwd=project)
     assert run.rc == 0, run.tail(120)
-    text = proc.stdout + proc.stderr
+    text = run.stdout + run.stderr
     for step in ("converge", "idempotence", "verify"):
         assert f"{step}: Executed: Successful" in " ".join(text.split()), f"molecule step {step} did not run"
     assert not run.leaks(), run.leaks()

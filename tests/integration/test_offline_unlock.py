@@ -17,16 +17,18 @@ import threading
 
 import yaml
 
-from integration import conftest
-from integration.conftest import REPO
-from integration.conftest import edge_tmp
-from integration.conftest import run_playbook
+from integration import harness
+from integration.harness import REPO
+from integration.harness import edge_tmp
+from integration.harness import recap
+from integration.harness import run_playbook
+from integration.harness import user_env
+from integration.inventories import CLUSTER
+from integration.inventories import SINGLE
+from integration.inventories import edge_inventory
+from integration.inventories import next_to
+from integration.inventories import site_inventory
 from integration.leakscan import find_leaks
-from integration.test_ready_playbooks import user_env
-from integration.test_unlock_role import CLUSTER
-from integration.test_unlock_role import SINGLE
-from integration.test_unlock_role import inventory
-from integration.test_unlock_role import recap
 
 PREPARE = REPO / "playbooks" / "prepare-offline.yml"
 UNLOCK = REPO / "playbooks" / "unlock.yml"
@@ -101,14 +103,14 @@ def prepare(emulator, tmp_path, inv, *extra):
 
 
 def offline_inventory(devices, emulator, tmp_path):
-    inv = inventory(devices, emulator, tmp_path)
     codes, manifests, _password = site(tmp_path)
-    data = yaml.safe_load(inv.read_text())
-    data["all"]["vars"].update(
-        unlock_codes_file=str(codes), unlock_manifest_src=f"{manifests}/{{{{ unlock_job_id }}}}.bin"
+    return site_inventory(
+        devices,
+        emulator,
+        tmp_path,
+        unlock_codes_file=str(codes),
+        unlock_manifest_src=f"{manifests}/{{{{ unlock_job_id }}}}.bin",
     )
-    inv.write_text(yaml.safe_dump(data))
-    return inv
 
 
 def test_prepare_then_unlock_every_device_with_the_api_stopped(emulator, devices, tmp_path, monkeypatch):
@@ -149,8 +151,8 @@ def test_prepare_then_unlock_every_device_with_the_api_stopped(emulator, devices
     # The site: no Snowball API at all.
     requests = emulator.state.stats()["total"]
     # run_playbook asks the emulator for the play's variables: ask now, while it still answers.
-    known = conftest.emulator_vars(emulator, devices)
-    monkeypatch.setattr(conftest, "emulator_vars", lambda server, fleet=None: known)
+    known = harness.emulator_vars(emulator, devices)
+    monkeypatch.setattr(harness, "emulator_vars", lambda server, fleet=None: known)
     emulator.stop()
     env = user_env(emulator)
     # device_unlock's private client profile (0700, removed after the call) is the edge host's
@@ -173,36 +175,18 @@ def test_prepare_then_unlock_every_device_with_the_api_stopped(emulator, devices
     assert all(t["failed"] == 0 and t["unreachable"] == 0 for t in recap(run).values()), recap(run)
 
 
-def one_host(devices, emulator, tmp_path, name, job, **variables):
-    """An inventory of one edge host next to device ``name``, whose job is ``job``'s."""
-    host = {
-        "unlock_job_id": emulator.state.by_name[job].job_id,
-        "unlock_endpoint": devices.endpoint(name),
-        **variables,
-    }
-    data = {
-        "all": {
-            "vars": {
-                "ansible_connection": "local",
-                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                "unlock_manifest_path": "{{ work_dir }}/edge/{{ inventory_hostname }}/manifest.bin",
-                "unlock_poll_interval": 0.2,
-                "unlock_timeout": 10,
-            },
-            "children": {"edge": {"hosts": {"site": host}}},
-        }
-    }
+def one_host(devices, emulator, tmp_path, name, **variables):
+    """An inventory of one edge host next to device ``name`` (its own job), in a file of its own."""
     fd, path = tempfile.mkstemp(prefix=f"inventory-{name}-", suffix=".yml", dir=tmp_path)
     os.close(fd)
-    path = pathlib.Path(path)
-    path.write_text(yaml.safe_dump(data))
-    return path
+    hosts = {"site": next_to(devices, emulator, name, **variables)}
+    return edge_inventory(pathlib.Path(path), hosts, unlock_timeout=10)
 
 
 def test_each_offline_failure_says_what_is_wrong_and_calls_no_api(emulator, devices, tmp_path):
     codes_file, manifests, password = site(tmp_path)
     jobs = emulator.state.by_name
-    prepared = prepare(emulator, tmp_path, one_host(devices, emulator, tmp_path, "ready1", "ready1"))
+    prepared = prepare(emulator, tmp_path, one_host(devices, emulator, tmp_path, "ready1"))
     assert prepared.rc == 0, prepared.tail()
     wrong = tmp_path / "wrong-password"
     wrong.write_text("not the password\n")
@@ -213,77 +197,46 @@ def test_each_offline_failure_says_what_is_wrong_and_calls_no_api(emulator, devi
     other_manifest = tmp_path / "elsewhere" / "ready2.bin"
     other_manifest.write_bytes(jobs["ready2"].manifest)
     own_manifest = f"{manifests}/{{{{ unlock_job_id }}}}.bin"
+    vault = ["--vault-id", f"site@{password}"]
     env = user_env(emulator)
+    # case: (device and job, codes file, manifest, vault arguments, what the failure must say)
     cases = {
         "job missing from the file": (
-            one_host(
-                devices,
-                emulator,
-                tmp_path,
-                "ready2",
-                "ready2",
-                unlock_codes_file=str(codes_file),
-                unlock_manifest_src=str(other_manifest),
-            ),
-            ["--vault-id", f"site@{password}"],
+            "ready2",
+            codes_file,
+            other_manifest,
+            vault,
             f"job {jobs['ready2'].job_id} is not in the codes file {codes_file} (it holds 1 job(s))",
         ),
         "wrong vault password": (
-            one_host(
-                devices,
-                emulator,
-                tmp_path,
-                "ready1",
-                "ready1",
-                unlock_codes_file=str(codes_file),
-                unlock_manifest_src=own_manifest,
-            ),
+            "ready1",
+            codes_file,
+            own_manifest,
             ["--vault-id", f"site@{wrong}"],
             f"cannot decrypt {codes_file} with the vault secrets loaded for this run: wrong vault password",
         ),
         "no vault password at all": (
-            one_host(
-                devices,
-                emulator,
-                tmp_path,
-                "ready1",
-                "ready1",
-                unlock_codes_file=str(codes_file),
-                unlock_manifest_src=own_manifest,
-            ),
+            "ready1",
+            codes_file,
+            own_manifest,
             [],
             f"{codes_file} is vault-encrypted but no vault secret is loaded",
         ),
-        "not a vault file": (
-            one_host(
-                devices,
-                emulator,
-                tmp_path,
-                "ready1",
-                "ready1",
-                unlock_codes_file=str(clear),
-                unlock_manifest_src=own_manifest,
-            ),
-            ["--vault-id", f"site@{password}"],
-            f"{clear} is not an ansible-vault encrypted file",
-        ),
+        "not a vault file": ("ready1", clear, own_manifest, vault, f"{clear} is not an ansible-vault encrypted file"),
+        # The device's refusal, through the client (device_unlock names the endpoint and the command).
         "manifest of another job": (
-            one_host(
-                devices,
-                emulator,
-                tmp_path,
-                "ready1",
-                "ready1",
-                unlock_codes_file=str(codes_file),
-                unlock_manifest_src=str(other_manifest),
-            ),
-            ["--vault-id", f"site@{password}"],
-            # The device's refusal, through the client (device_unlock names the endpoint and the command).
+            "ready1",
+            codes_file,
+            other_manifest,
+            vault,
             "describe-device failed (exit status 1) for endpoint",
         ),
     }
     failures = {}
-    for case, (inv, args, message) in cases.items():
+    for case, (name, codes, manifest, args, message) in cases.items():
+        inv = one_host(
+            devices, emulator, tmp_path, name, unlock_codes_file=str(codes), unlock_manifest_src=str(manifest)
+        )
         requests = emulator.state.stats()["total"]
         run = run_playbook(UNLOCK, emulator, tmp_path, extra_env=env, verbosity="-vvv", inventory=inv, extra_args=args)
         assert not run.leaks(), (case, run.leaks())

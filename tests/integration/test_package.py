@@ -8,9 +8,9 @@ import tarfile
 
 import pytest
 
-from integration.conftest import BIN
-from integration.conftest import COLLECTIONS
-from integration.conftest import REPO
+from integration.harness import BIN
+from integration.harness import COLLECTIONS
+from integration.harness import REPO
 
 # Main column of make test only: the package is built once (tests/conftest.py).
 pytestmark = pytest.mark.once

@@ -4,31 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.api import CREDENTIALS
-from emulator.api import DEFAULT_ACCESS_KEY
-from integration.conftest import REPO
-from integration.conftest import run_playbook
+from integration.harness import REPO
+from integration.harness import run_playbook
+from integration.harness import user_env
+from integration.inventories import demo_inventory
 from integration.leakscan import find_leaks
-
-
-def demo_inventory(devices, tmp_path):
-    """The demo inventory, with the simulated devices on this test's port."""
-    text = (REPO / "playbooks" / "inventory" / "demo.yml").read_text().replace(":9091", f":{devices.port}")
-    path = tmp_path / "demo-inventory.yml"
-    path.write_text(text)
-    return path
-
-
-def user_env(emulator):
-    return {
-        # Configured the way a user points botocore at an endpoint, without endpoint_url.
-        "AWS_ENDPOINT_URL_SNOWBALL": emulator.url,
-        "AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT": emulator.url,
-        "AWS_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": CREDENTIALS[DEFAULT_ACCESS_KEY][0],
-        "AWS_REGION": "us-east-1",
-        "ANSIBLE_CONFIG": str(REPO / "playbooks" / "ansible.cfg"),
-    }
 
 
 # Each host's manifest in this test's own directory.

@@ -7,8 +7,7 @@ import pathlib
 
 import pytest
 
-from integration.conftest import run_playbook
-from integration.conftest import wanted_protocols
+from integration.harness import run_playbook
 from integration.leakscan import find_leaks
 
 TARGETS = sorted(
@@ -25,13 +24,15 @@ ONE_PROTOCOL_TARGETS = {"device_unlock"}
 
 
 @pytest.mark.parametrize("target", TARGETS)
-def test_target(target, emulator, devices, protocol, tmp_path):
+def test_target(target, emulator, devices, protocol, covered_protocols, tmp_path):
     if target in REST_JSON_TARGETS:
         if protocol == "cbor":
             pytest.skip("Snow Device Management speaks REST-JSON only")
         protocol = "rest-json"
-    elif target in ONE_PROTOCOL_TARGETS and protocol != wanted_protocols()[0]:
-        pytest.skip(f"runs once, over {wanted_protocols()[0]}: the lookup_unlock_code and job_manifest targets cover the rest")
+    elif target in ONE_PROTOCOL_TARGETS and protocol != covered_protocols[0]:
+        pytest.skip(
+            f"runs once, over {covered_protocols[0]}: the lookup_unlock_code and job_manifest targets cover the rest"
+        )
     playbook = tmp_path / "play.yml"
     playbook.write_text(f"- hosts: localhost\n  gather_facts: false\n  roles:\n    - role: {target}\n")
     run = run_playbook(playbook, emulator, tmp_path, protocol, devices=devices)

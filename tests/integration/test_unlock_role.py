@@ -10,54 +10,17 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
-from integration.conftest import REPO
-from integration.conftest import edge_tmp
+from integration.harness import REPO
+from integration.harness import edge_tmp
+from integration.harness import recap
+from integration.harness import run_playbook
+from integration.harness import user_env
+from integration.inventories import CLUSTER
+from integration.inventories import SINGLE
+from integration.inventories import site_inventory
 from integration.leakscan import MEMORY_DIRS
-from integration.conftest import run_playbook
-from integration.test_ready_playbooks import user_env
 
 PLAYBOOK = REPO / "playbooks" / "unlock.yml"
-SINGLE = {"north": "ready1", "south": "ready2", "west": "ready3"}
-CLUSTER = {"cluster-a": "cluster1", "cluster-b": "cluster2", "cluster-c": "cluster3"}
-
-
-def inventory(devices, emulator, tmp_path):
-    jobs = emulator.state.by_name
-    ips = [devices.device(name).ip for name in CLUSTER.values()]
-    hosts = {}
-    for host, name in SINGLE.items():
-        hosts[host] = {"unlock_job_id": jobs[name].job_id, "unlock_endpoint": devices.endpoint(name)}
-    for host, name in CLUSTER.items():
-        hosts[host] = {
-            # All three hosts name the same job: the cluster is unlocked with cluster1's manifest and code.
-            "unlock_job_id": jobs["cluster1"].job_id,
-            "unlock_endpoint": devices.endpoint(name),
-            "unlock_cluster_ips": ips,
-        }
-    data = {
-        "all": {
-            "vars": {
-                "ansible_connection": "local",
-                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                "unlock_manifest_path": "{{ work_dir }}/edge/{{ inventory_hostname }}/manifest.bin",
-                "unlock_poll_interval": 0.2,
-                "unlock_timeout": 30,
-            },
-            "children": {"edge": {"hosts": hosts}},
-        }
-    }
-    path = tmp_path / "inventory.yml"
-    path.write_text(yaml.safe_dump(data))
-    return path
-
-
-def recap(run) -> dict[str, dict[str, int]]:
-    found = {}
-    for match in re.finditer(r"^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$", run.stdout, re.MULTILINE):
-        found[match[1]] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match[2])}
-    return found
 
 
 def commands(run, name):
@@ -65,7 +28,7 @@ def commands(run, name):
 
 
 def test_role_unlocks_many_hosts_and_a_shared_cluster_once(emulator, devices, tmp_path):
-    inv = inventory(devices, emulator, tmp_path)
+    inv = site_inventory(devices, emulator, tmp_path)
     env = user_env(emulator)
     env["ANSIBLE_FORKS"] = "6"
     all_devices = list(SINGLE.values()) + list(CLUSTER.values())
@@ -115,10 +78,7 @@ def test_role_unlocks_many_hosts_and_a_shared_cluster_once(emulator, devices, tm
 def test_role_starts_every_device_first_and_a_device_that_never_unlocks_fails_its_host_only(
     emulator, devices, tmp_path
 ):
-    inv = inventory(devices, emulator, tmp_path)
-    data = yaml.safe_load(inv.read_text())
-    data["all"]["vars"]["unlock_timeout"] = 4
-    inv.write_text(yaml.safe_dump(data))
+    inv = site_inventory(devices, emulator, tmp_path, unlock_timeout=4)
     devices.device("ready3").behaviour.never_unlocks = True  # west's device stays UNLOCKING
     env = user_env(emulator)
     env["ANSIBLE_FORKS"] = "2"  # fewer forks than hosts: the first pass must still reach every host

@@ -8,13 +8,14 @@ pass. No manifest, client call or unlock code is involved.
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from emulator import device_management
-from integration.conftest import REPO
-from integration.conftest import run_playbook
-from integration.test_ready_playbooks import user_env
-from integration.test_unlock_role import recap
+from integration.harness import REPO
+from integration.harness import recap
+from integration.harness import run_playbook
+from integration.harness import user_env
 
 PLAYBOOK = REPO / "playbooks" / "unlock.yml"
 HOSTS = {"north": "ready1", "south": "ready2", "west": "ready3", "a": "cluster1", "b": "cluster2", "c": "import1"}
@@ -41,11 +42,15 @@ def inventory(emulator, tmp_path):
     return path
 
 
-def test_remote_method_unlocks_every_host_with_one_task_and_each_host_checks_its_own(emulator, tmp_path):
-    fleet = device_management.configure(emulator, execution_time=1.0)
+@pytest.fixture
+def fleet(emulator):
+    """The emulator's Snow Device Management side, each task taking a second to run."""
+    return device_management.configure(emulator, execution_time=1.0)
+
+
+def test_remote_method_unlocks_every_host_with_one_task_and_each_host_checks_its_own(emulator, fleet, tmp_path):
     inv = inventory(emulator, tmp_path)
     env = user_env(emulator)
-    env["AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT"] = emulator.url
 
     checked = run_playbook(
         PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-v", inventory=inv, extra_args=["--check"]
@@ -71,13 +76,16 @@ def test_remote_method_unlocks_every_host_with_one_task_and_each_host_checks_its
     assert not list(tmp_path.rglob("manifest.bin"))
 
 
-def test_remote_method_without_the_odd_host_unlocks_all_in_one_task(emulator, tmp_path):
-    fleet = device_management.configure(emulator, execution_time=1.0)
+def test_remote_method_without_the_odd_host_unlocks_all_in_one_task(emulator, fleet, tmp_path):
     inv = inventory(emulator, tmp_path)
-    env = user_env(emulator)
-    env["AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT"] = emulator.url
     run = run_playbook(
-        PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-v", inventory=inv, extra_args=["--limit", "!west"]
+        PLAYBOOK,
+        emulator,
+        tmp_path,
+        extra_env=user_env(emulator),
+        verbosity="-v",
+        inventory=inv,
+        extra_args=["--limit", "!west"],
     )
     assert run.rc == 0, run.tail()
     assert emulator.state.stats()["requests"]["CreateTask"] == 1
