@@ -7,6 +7,9 @@ this collection's rule.
 
 from __future__ import annotations
 
+import json
+import re
+
 GOOD = "JIDd7db2543-ce46-5560-916e-b5f651e960ce"  # a real job of the emulator: only validation stops it
 UUID = GOOD[3:]
 
@@ -79,3 +82,48 @@ CASES: list[tuple[str, object, str]] = [
     ("an unlock code with a newline", "ab12c-3de45-f6g7h-89ijk-l0mno\n", r"this looks like an unlock code"),
     ("an unlock code without hyphens", "ab12c3de45f6g7h89ijkl0mno", r"this looks like an unlock code"),
 ]
+
+#: The cases as the plays loop over them (``corpus``): name and value.
+CORPUS = [{"name": name, "value": value} for name, value, _expect in CASES]
+
+
+def hand_back(**places: str) -> str:
+    """The last task of a refusal play: for each ``place="registered"`` (a task looped over ``corpus``),
+    write to ``refusals.json`` its messages (``place``) and whether each item failed (``place_failed``).
+    A value that is no registered variable (no ``.results``) is written as it is, with no ``_failed``."""
+    fields = []
+    for place, value in places.items():
+        if value.endswith(".results"):
+            fields.append(f"'{place}': {value} | map(attribute='msg', default=None) | list")
+            fields.append(f"'{place}_failed': {value} | map(attribute='failed', default=False) | list")
+        else:
+            fields.append(f"'{place}': {value}")
+    content = "{{ {" + ", ".join(fields) + "} | to_json }}"
+    return f"""
+    - name: Hand the messages to the test
+      ansible.builtin.copy:
+        dest: "{{{{ work_dir }}}}/refusals.json"
+        mode: "0600"
+        content: {json.dumps(content)}
+"""
+
+
+def refusal_problems(refusals: dict, places: tuple[str, ...], also: str = "", unrepeated: bool = False) -> list[str]:
+    """What is wrong with the refusals a play handed back (``hand_back``), case by case: every case of
+    every place must be refused (failed, with a message) by one short line that matches its pattern
+    (or ``also``, a regex alternative); with ``unrepeated``, the message must not repeat the value:
+    a value typed into job_id could be a secret (issue 12)."""
+    problems = []
+    for index, (name, value, expect) in enumerate(CASES):
+        for where in places:
+            message = refusals[where][index]
+            failed = refusals.get(f"{where}_failed", [True] * len(CASES))[index]
+            if not failed or not message or message == "NOT REFUSED":
+                problems.append(f"{where} / {name}: not refused ({message!r})")
+            elif not re.search(expect + also, message):
+                problems.append(f"{where} / {name}: {message[:300]!r} does not match {expect!r}")
+            elif "\n" in message or len(message) > 400:
+                problems.append(f"{where} / {name}: not one short line ({len(message)} characters)")
+            elif unrepeated and isinstance(value, str) and len(value.strip()) >= 4 and value.strip()[:12] in message:
+                problems.append(f"{where} / {name}: the message repeats the value")
+    return problems

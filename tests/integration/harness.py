@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import urllib.request
 
 from emulator.api import CREDENTIALS
@@ -134,6 +135,28 @@ def aws_env(emulator: EmulatorServer) -> dict[str, str]:
 def user_env(emulator: EmulatorServer) -> dict[str, str]:
     """What a user of the ready playbooks sets: ``aws_env`` and the playbooks' ansible.cfg."""
     return {**aws_env(emulator), "ANSIBLE_CONFIG": str(REPO / "playbooks" / "ansible.cfg")}
+
+
+_PLAY_HEAD = """
+- hosts: HOSTS
+  gather_facts: false
+  module_defaults:
+    group/edge.snowball.aws:
+      endpoint_url: "{{ emulator_url }}"
+      access_key: "{{ aws_access_key }}"
+      secret_key: "{{ aws_secret_key }}"
+      region: "{{ aws_region }}"
+  tasks:
+"""
+
+
+def emulator_play(tasks: str, hosts: str = "localhost", name: str | None = None) -> str:
+    """A playbook of one play whose edge.snowball modules talk to the emulator (module_defaults for
+    group/edge.snowball.aws, from the run's ``emulator_vars``); ``tasks`` is the YAML of its task list."""
+    head = _PLAY_HEAD.replace("HOSTS", hosts)
+    if name is not None:
+        head = head.replace("- hosts:", f"- name: {name}\n  hosts:")
+    return head + textwrap.indent(textwrap.dedent(tasks).strip("\n"), "    ") + "\n"
 
 
 def emulator_vars(server: EmulatorServer, devices: DeviceFleet | None = None) -> dict:

@@ -9,6 +9,7 @@ import re
 import threading
 import time
 from typing import Iterable
+from typing import Iterator
 
 #: Memory-backed directories where edge.snowball keeps its client profile: sampled too.
 MEMORY_DIRS = tuple(
@@ -75,6 +76,21 @@ def _read(path: pathlib.Path, limit: int = 4 * 1024 * 1024) -> str:
         return handle.read(limit).decode("utf-8", "replace")
 
 
+def _own_files(roots: Iterable[pathlib.Path | str]) -> Iterator[tuple[pathlib.Path, str]]:
+    """Each regular file of ours under ``roots`` (no symlink, none of another user's), with its text."""
+    for root in roots:
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                path = pathlib.Path(folder, name)
+                try:
+                    if path.is_symlink() or not path.is_file() or path.stat().st_uid != os.getuid():
+                        continue
+                    text = _read(path)
+                except OSError:
+                    continue
+                yield path, text
+
+
 class RunSampler:
     """Samples, while a playbook runs, every process's argv and environment and every file under
     ``roots`` (the controller's and the edge host's directories, and the memory-backed ones), and
@@ -118,23 +134,14 @@ class RunSampler:
     def _files(self) -> bool:
         """Reads the files under the roots; True when a client profile holding a code exists."""
         profile = False
-        for root in self.roots:
-            for folder, _dirs, files in os.walk(root):
-                for name in files:
-                    path = pathlib.Path(folder, name)
-                    try:
-                        if path.is_symlink() or not path.is_file() or path.stat().st_uid != os.getuid():
-                            continue
-                        text = _read(path)
-                    except OSError:
-                        continue
-                    leaks = find_leaks(text, self.codes) if self.codes else []
-                    if leaks and name == "snowball-edge.config" and str(path).startswith(MEMORY_DIRS or ("//",)):
-                        # The client's profile, in memory-backed storage, allowed while a client command
-                        # runs: measured below (profile_alone), not a leak by itself.
-                        profile = True
-                    elif leaks:
-                        self.file_hits.add(f"{path} {leaks[0]}")
+        for path, text in _own_files(self.roots):
+            leaks = find_leaks(text, self.codes) if self.codes else []
+            if leaks and path.name == "snowball-edge.config" and str(path).startswith(MEMORY_DIRS or ("//",)):
+                # The client's profile, in memory-backed storage, allowed while a client command
+                # runs: measured below (profile_alone), not a leak by itself.
+                profile = True
+            elif leaks:
+                self.file_hits.add(f"{path} {leaks[0]}")
         return profile
 
     def _run_processes(self):
@@ -192,16 +199,8 @@ class RunSampler:
 def leftovers(codes: Iterable[str], roots: Iterable[pathlib.Path | str] = ()) -> list[str]:
     """Files holding a code under ``roots`` and the memory-backed directories, now."""
     found = []
-    for root in [*roots, *MEMORY_DIRS]:
-        for folder, _dirs, files in os.walk(root):
-            for name in files:
-                path = pathlib.Path(folder, name)
-                try:
-                    if path.is_symlink() or not path.is_file() or path.stat().st_uid != os.getuid():
-                        continue
-                    leaks = find_leaks(_read(path), codes)
-                except OSError:
-                    continue
-                if leaks:
-                    found.append(f"{path} {leaks[0]}")
+    for path, text in _own_files([*roots, *MEMORY_DIRS]):
+        leaks = find_leaks(text, codes)
+        if leaks:
+            found.append(f"{path} {leaks[0]}")
     return found

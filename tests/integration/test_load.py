@@ -13,6 +13,7 @@ import pytest
 
 from emulator.api import EmulatorServer
 from emulator.jobs import default_jobs
+from integration.harness import emulator_play
 from integration.harness import run_playbook
 
 # Main column of make test only: a 200-host scenario; the targets run the same code paths in every column (tests/conftest.py).
@@ -20,17 +21,8 @@ pytestmark = pytest.mark.once
 
 HOSTS = 200
 
-PLAYBOOK = """
-- name: Every host its own job's code
-  hosts: fleet
-  gather_facts: false
-  module_defaults:
-    group/edge.snowball.aws:
-      endpoint_url: "{{ emulator_url }}"
-      access_key: "{{ aws_access_key }}"
-      secret_key: "{{ aws_secret_key }}"
-      region: "{{ aws_region }}"
-  tasks:
+PLAYBOOK = emulator_play(
+    """
     - name: The module, per host, on the controller
       edge.snowball.job_unlock_code:
         job_id: "{{ emulator_jobs[job_name].job_id }}"
@@ -56,7 +48,10 @@ PLAYBOOK = """
           - (hostvars.localhost.fleet_codes[emulator_jobs[job_name].job_id] | hash('sha256'))
             == emulator_jobs[job_name].unlock_code_sha256
         quiet: true
-"""
+""",
+    hosts="fleet",
+    name="Every host its own job's code",
+)
 
 
 @pytest.fixture
