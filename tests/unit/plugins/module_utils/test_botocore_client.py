@@ -10,8 +10,8 @@ from ansible_collections.edge.snowball.plugins.plugin_utils import prefork
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from botocore.stub import Stubber
 
-from unit.helpers import FAKE_CODE
-from unit.helpers import VALID_JOB_ID
+from unit.constants import FAKE_CODE
+from unit.constants import VALID_JOB_ID
 
 KEYS = {"access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
 

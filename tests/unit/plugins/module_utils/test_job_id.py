@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from unit.helpers import VALID_JOB_ID
+from unit.constants import VALID_JOB_ID
 
 GOOD = VALID_JOB_ID
 
