@@ -61,6 +61,23 @@ def job_metadata():
     return build
 
 
+@pytest.fixture
+def aws_params():
+    """``aws_params(**extra)``: a module's AWS options as ansible-core gives them (every default of
+    aws_argument_spec, test keys, region us-east-1), updated with ``extra``."""
+    from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
+
+    def build(**extra):
+        values = {name: option.get("default") for name, option in aws_argument_spec().items()}
+        values.update(
+            access_key=KEYS["aws_access_key_id"], secret_key=KEYS["aws_secret_access_key"], region="us-east-1"
+        )
+        values.update(extra)
+        return values
+
+    return build
+
+
 # ---------------------------------------------------------------- Snow Device Management
 class FakeTime:
     """Injected clock and sleep: time passes only when the code under test sleeps."""
