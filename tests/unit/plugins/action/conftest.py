@@ -16,13 +16,13 @@ from ansible.template import Templar
 
 @pytest.fixture
 def action_plugin():
-    """``action_plugin(name, args, module_result=None, **task_attributes)``: the action plugin
-    ansible-core's loader finds for ``edge.snowball.<name>``, on a real Task (``args`` and the
-    attributes, e.g. check_mode or async_val), PlayContext, DataLoader, Templar and the ``local``
-    connection. Only the module run (``_execute_module``, a MagicMock answering ``module_result``)
-    is a stand-in."""
+    """``action_plugin(name, args, module_result=None, pipelining=True, **task_attributes)``: the
+    action plugin ansible-core's loader finds for ``edge.snowball.<name>``, on a real Task (``args``
+    and the attributes, e.g. check_mode or async_val), PlayContext, DataLoader, Templar and the
+    ``local`` connection (with ``pipelining``). Only the module run (``_execute_module``, a MagicMock
+    answering ``module_result``) is a stand-in."""
 
-    def build(name, args, module_result=None, **task_attributes):
+    def build(name, args, module_result=None, pipelining=True, **task_attributes):
         loader = DataLoader()
         task = Task()
         task.action = f"edge.snowball.{name}"
@@ -31,6 +31,7 @@ def action_plugin():
             setattr(task, attribute, value)
         play_context = PlayContext()
         connection = connection_loader.get("ansible.builtin.local", play_context, None)
+        connection.set_option("pipelining", pipelining)
         plugin = action_loader.get(
             task.action,
             task=task,
