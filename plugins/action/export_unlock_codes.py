@@ -25,7 +25,6 @@ from ansible_collections.edge.snowball.plugins.module_utils.aws_options import D
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
@@ -107,11 +106,8 @@ class ActionModule(SnowballActionBase):
     @staticmethod
     def _fetch(params, job_ids):
         """``({job_id: code}, which calls were retried or None)``."""
-        what = job_ids[0] if len(job_ids) == 1 else f"{job_ids[0]} (and {len(job_ids) - 1} more)"
         workers = min(params["concurrency"], len(job_ids))
-        jobs, _calls = snowball_jobs(
-            params, what, retry_decorator(params["retries"]), max_pool_connections=max(10, workers)
-        )
+        jobs, _calls = snowball_jobs(params, max_pool_connections=max(10, workers))
         failure = None
         try:
             codes = fetch_unlock_codes(jobs, job_ids, workers, params["check_state"])

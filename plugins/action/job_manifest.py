@@ -31,7 +31,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 
@@ -95,7 +94,7 @@ class ActionModule(SnowballActionBase):
         return params
 
     def _download(self, params, job_id):
-        jobs, _calls = snowball_jobs(params, job_id, retry_decorator(params["retries"]), operation="GetJobManifest")
+        jobs, _calls = snowball_jobs(params)
         uri = jobs.manifest_uri(job_id)
         host = urlsplit(uri).hostname or "the manifest URI"
         last = None

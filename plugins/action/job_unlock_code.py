@@ -19,7 +19,6 @@ inside a block with rescue or always (which would hand the result, code included
 from __future__ import annotations
 
 from ansible.utils.display import Display
-from ansible.utils.vars import merge_hash
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
@@ -38,11 +37,10 @@ class ActionModule(SnowballActionBase):
         reason = validate_job_id(self._task.args.get("job_id"))
         if reason is not None:
             raise SnowballError(reason, error_code="InvalidJobId")
-        result = merge_hash(result, self._execute_module(task_vars=task_vars))
+        result = self._run_module(result, task_vars)
         if result.get("retried"):
             # The result may be censored below; what was retried holds no secret and helps.
             Display().vvv(f"job_unlock_code retried: {result['retried']}", host=self._play_context.remote_addr)
         if "unlock_code" in result:
             self._censor(result)
-        self._remove_tmp_path(self._connection._shell.tmpdir)
         return result

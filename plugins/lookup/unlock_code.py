@@ -99,7 +99,6 @@ from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import lookup_refusal
@@ -167,18 +166,13 @@ class LookupModule(LookupBase):
         concurrency = self.get_option("concurrency")
         if concurrency < 1:
             self._fail(f"concurrency must be at least 1, got {concurrency}")
-        try:
-            retry = retry_decorator(self.get_option("retries"))
-        except SnowballError as e:
-            self._fail(e.message)
 
         unique_ids = list(dict.fromkeys(job_ids))
         workers = min(concurrency, len(unique_ids))
         # botocore alone, with amazon.aws's options and a data loader shared by every client this
         # process makes (module_utils/botocore_client.py): no boto3 import, no model re-read.
-        what = job_ids[0] if len(unique_ids) == 1 else f"{job_ids[0]} (and {len(unique_ids) - 1} more)"
         try:
-            jobs, _calls = snowball_jobs(self.get_options(), what, retry, max_pool_connections=max(10, workers))
+            jobs, _calls = snowball_jobs(self.get_options(), max_pool_connections=max(10, workers))
         except SnowballError as e:
             self._fail(e.message)
         failure = None

@@ -140,23 +140,43 @@ def not_an_api_response(endpoint: Optional[str], action: str, job_id: str, what:
     )
 
 
+def _configuration_text(error: Exception) -> Optional[str]:
+    """What to do about missing or wrong credentials, profile or region (no call involved), or None."""
+    from botocore import exceptions as bex
+
+    if isinstance(error, bex.NoCredentialsError):
+        return (
+            "no AWS credentials were found. Set access_key and secret_key, a profile, or the usual"
+            " AWS_* environment variables."
+        )
+    if isinstance(error, bex.PartialCredentialsError):
+        return f"the AWS credentials are incomplete: {error}. Set both access_key and secret_key."
+    if isinstance(error, bex.ProfileNotFound):
+        return f"{error}. Check the profile option and ~/.aws/config."
+    if isinstance(error, bex.NoRegionError):
+        return "no AWS region is configured. Set the region option or AWS_REGION to the region the job was created in."
+    return None
+
+
+def client_creation_error(error: Exception, service: str) -> SnowballError:
+    """A botocore client of ``service`` (its name for people) that could not be made: a problem with
+    the options (credentials, profile, region, endpoint_url), never with a job. botocore's words
+    about a region or endpoint it refuses are kept: they name the value to fix and hold no secret."""
+    text = _configuration_text(error)
+    if text is None:
+        text = f"could not create the {service} client: {error}. Check the region, endpoint_url and aws_config options."
+    return SnowballError(text, error_code=None if type(error) is ValueError else type(error).__name__)
+
+
 def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint: Optional[str]) -> SnowballError:
     # Imported lazily: the classes only exist when botocore is installed.
     from botocore import exceptions as bex
 
     name = type(error).__name__
     target = _endpoint_name(endpoint)
-    if isinstance(error, bex.NoCredentialsError):
-        text = (
-            "no AWS credentials were found. Set access_key and secret_key, a profile, or the usual"
-            " AWS_* environment variables."
-        )
-    elif isinstance(error, bex.PartialCredentialsError):
-        text = f"the AWS credentials are incomplete: {error}. Set both access_key and secret_key."
-    elif isinstance(error, bex.ProfileNotFound):
-        text = f"{error}. Check the profile option and ~/.aws/config."
-    elif isinstance(error, bex.NoRegionError):
-        text = "no AWS region is configured. Set the region option or AWS_REGION to the region the job was created in."
+    text = _configuration_text(error)
+    if text is not None:
+        pass
     elif isinstance(error, (bex.ConnectTimeoutError, bex.ReadTimeoutError)):
         text = (
             f"timed out talking to {target} on {action} for job {job_id} ({name}). Check the network"

@@ -5,27 +5,28 @@
 # may change without notice. Standard library and ansible-core only (it runs on the edge host).
 
 """The client's private home: the profile holding the code (written only while one client command
-runs), in memory-backed storage, with the signal handlers and watchdog that remove it when the
-module is stopped, and the sweep of homes left by killed modules."""
+runs), in memory-backed storage, removed when the module is stopped (its guard is ``_edge_stop``'s,
+so every module that writes a profile gets it), and the sweep of homes left by killed modules."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import select
 import shutil
-import signal
 import stat
 import subprocess
 import tempfile
-import threading
 import time
 from typing import Any
 from typing import Dict
 from typing import Iterator
 from typing import List
 from typing import Optional
+
+from ansible_collections.edge.snowball.plugins.module_utils._edge_stop import StopGuard
+from ansible_collections.edge.snowball.plugins.module_utils._edge_stop import kill_group
+from ansible_collections.edge.snowball.plugins.module_utils._edge_stop import signals_held
 
 PROFILE_NAME = "edge-snowball"
 PROFILE_PREFIX = "edge-snowball-client-"
@@ -83,15 +84,15 @@ class PrivateProfile:
         try:
             yield command
         except BaseException:
-            with _signals_held():
+            with signals_held():
                 command.stop()
             raise
         finally:
-            with _signals_held():
+            with signals_held():
                 _unlink(self.path)
 
     def remove(self) -> None:
-        with _signals_held():
+        with signals_held():
             if self.home and os.path.isdir(self.home):
                 shutil.rmtree(self.home, ignore_errors=True)
             self.home = None
@@ -223,85 +224,3 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
-
-
-# ---------------------------------------------------------------------------
-# Stopping cleanly: signals, and a controller that went away
-# ---------------------------------------------------------------------------
-
-STOP_SIGNALS = ("SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM")
-
-
-def _stop(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Clean-up that a second signal must not interrupt half-way."""
-    numbers = {getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
-    except (AttributeError, ValueError, OSError):
-        previous = None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-class StopGuard:
-    """While a profile home exists: HUP/INT/QUIT/TERM raise SystemExit (so every ``with`` cleans up),
-    and a watchdog thread sends SIGTERM to this module when its controller is gone: its parent
-    changed, or nobody reads its stdout any more (the pipe to ansible-core or sshd was closed, as
-    when a task ``timeout:`` ends the task or ansible-playbook is killed)."""
-
-    def __init__(self, interval: float = 0.25):
-        self.interval = interval
-        self._previous: Dict[int, Any] = {}
-        self._done = threading.Event()
-        self._thread: Optional[threading.Thread] = None
-
-    def start(self) -> StopGuard:
-        if threading.current_thread() is threading.main_thread():
-            for name in STOP_SIGNALS:
-                number = getattr(signal, name, None)
-                if number is not None:
-                    self._previous[number] = signal.signal(number, _stop)
-            self._thread = threading.Thread(target=self._watch, args=(os.getppid(),), daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._done.set()
-        for number, handler in self._previous.items():
-            signal.signal(number, handler)
-        self._previous = {}
-
-    def _watch(self, parent: int) -> None:
-        poller = None
-        try:
-            if stat.S_ISFIFO(os.fstat(1).st_mode):
-                poller = select.poll()
-                poller.register(1, select.POLLERR)
-        except (OSError, AttributeError, ValueError):
-            poller = None
-        while not self._done.wait(self.interval):
-            gone = os.getppid() != parent
-            if not gone and poller is not None:
-                gone = any(
-                    events & (select.POLLERR | select.POLLHUP | select.POLLNVAL) for _fd, events in poller.poll(0)
-                )
-            if gone:
-                os.kill(os.getpid(), signal.SIGTERM)
-                return
-
-
-def kill_group(proc: subprocess.Popen) -> Any:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except OSError:
-        proc.kill()
-    out, err = proc.communicate()
-    return out or b"", err or b""

@@ -18,7 +18,7 @@ from typing import Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import drop_jvm_banner
-from ansible_collections.edge.snowball.plugins.module_utils._edge_profile import kill_group
+from ansible_collections.edge.snowball.plugins.module_utils._edge_stop import kill_group
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import INSTALL_HINT
 
 _VERSION = re.compile(r"version[:\s]+v?(\d+(?:\.\d+)+(?:\s+Build\s+\d+)?)", re.IGNORECASE)

@@ -37,7 +37,9 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 
 #: One data loader per botocore data path (``AWS_DATA_PATH``), shared by every session in the process.
 _LOADERS: Dict[Any, Any] = {}
@@ -101,38 +103,41 @@ def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int =
     return client, calls
 
 
-def snowball_client(
-    params: Dict[str, Any], job_id: str, operation: str = "GetJobUnlockCode", max_pool_connections: int = 10
+def service_client(
+    service: str, title: str, params: Dict[str, Any], max_pool_connections: int = 10
 ) -> Tuple[Any, List[str]]:
-    """A botocore Snowball client for amazon.aws's connection options (module params, or a
-    plugin's ``get_options()``), and the list that collects the ``snowball:Operation`` names it
-    calls (amazon.aws's ``resource_actions``)."""
+    """``aws_client``, with a client that cannot be made (bad region, endpoint_url, profile...)
+    raised as a SnowballError whose message says which option to fix; ``title`` names the service
+    for people."""
     failure = None
     try:
-        return aws_client("snowball", params, max_pool_connections)
+        return aws_client(service, params, max_pool_connections)
     except SnowballError:
-        raise  # before the botocore clauses: botocore may be missing
-    except botocore.exceptions.BotoCoreError as e:
-        from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import to_snowball_error
+        raise  # before the botocore clause: botocore may be missing
+    except (botocore.exceptions.BotoCoreError, ValueError) as e:
+        from ansible_collections.edge.snowball.plugins.module_utils._aws_errors import client_creation_error
 
-        failure = to_snowball_error(e, operation, job_id, params.get("region") or None, params.get("endpoint_url"))
-    except ValueError as e:
-        failure = SnowballError(f"could not create the Snowball client: {e}")
+        failure = client_creation_error(e, title)
     raise failure
 
 
-def snowball_jobs(
-    params: Dict[str, Any],
-    job_id: str,
-    retry: Any,
-    operation: str = "GetJobUnlockCode",
-    max_pool_connections: int = 10,
-) -> Tuple[SnowballJobs, List[str]]:
-    """The Snowball calls for these options: a client from ``snowball_client`` wrapped in
-    amazon.aws's retry wrapper with ``retry`` (``snowball.retry_decorator``), and the list of
-    ``snowball:Operation`` names it calls."""
-    client, calls = snowball_client(params, job_id, operation, max_pool_connections)
+def snowball_client(params: Dict[str, Any], max_pool_connections: int = 10) -> Tuple[Any, List[str]]:
+    """A botocore Snowball client for amazon.aws's connection options (module params, or a
+    plugin's ``get_options()``), and the list that collects the ``snowball:Operation`` names it
+    calls (amazon.aws's ``resource_actions``)."""
+    return service_client(SnowballJobs.SERVICE, "Snowball", params, max_pool_connections)
+
+
+def snowball_jobs(params: Dict[str, Any], max_pool_connections: int = 10) -> Tuple[SnowballJobs, List[str]]:
+    """The Snowball calls for amazon.aws's connection options and this collection's ``retries``
+    (module params, or a plugin's ``get_options()``; ``retries`` is checked first): a client from
+    ``snowball_client`` wrapped in amazon.aws's retry wrapper with ``snowball.retry_decorator``, and
+    the list of ``snowball:Operation`` names it calls. The one way every caller gets the job API."""
+    retry = retry_decorator(params.get("retries", DEFAULT_RETRIES))
+    client, calls = snowball_client(params, max_pool_connections)
     jobs = SnowballJobs(
-        RetryingBotoClientWrapper(client, retry), region=client.meta.region_name, endpoint=params.get("endpoint_url")
+        RetryingBotoClientWrapper(client, retry),
+        region=client.meta.region_name,
+        endpoint=params.get("endpoint_url") or None,
     )
     return jobs, calls

@@ -257,28 +257,19 @@ class ManagedDevices(AwsApi):
 
 
 def managed_devices(params: Dict[str, Any], **kwargs: Any) -> tuple:
-    """``ManagedDevices`` for amazon.aws's connection options (module params), built like the
-    Snowball client (botocore only, shared data loader), wrapped in amazon.aws's retry wrapper with
-    this collection's backoff; and the list of ``snow-device-management:Operation`` names it calls."""
+    """``ManagedDevices`` for amazon.aws's connection options and ``retries`` (module params), built
+    like the Snowball client (``botocore_client.service_client``: botocore only, shared data loader),
+    wrapped in amazon.aws's retry wrapper with this service's backoff; and the list of
+    ``snow-device-management:Operation`` names it calls."""
     from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-    from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import aws_client
+    from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import service_client
 
     retry = retry_decorator(params.get("retries", DEFAULT_RETRIES))
-    region = params.get("region") or None
-    endpoint = params.get("endpoint_url") or None
-    failure = None
-    try:
-        client, calls = aws_client(SERVICE, params, max_pool_connections=CONCURRENCY)
-    except SnowballError:
-        raise  # before the botocore clause: botocore may be missing
-    except (BotoCoreError, ValueError) as e:
-        if isinstance(e, ValueError):
-            failure = SnowballError(f"could not create the Snow Device Management client: {e}")
-        else:
-            failure = service_error(e, "creating the client", "Snow Device Management", region, endpoint)
-    if failure is not None:
-        raise failure
+    client, calls = service_client(SERVICE, "Snow Device Management", params, max_pool_connections=CONCURRENCY)
     devices = ManagedDevices(
-        RetryingBotoClientWrapper(client, retry), region=client.meta.region_name, endpoint=endpoint, **kwargs
+        RetryingBotoClientWrapper(client, retry),
+        region=client.meta.region_name,
+        endpoint=params.get("endpoint_url") or None,
+        **kwargs,
     )
     return devices, calls

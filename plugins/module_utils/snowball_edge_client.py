@@ -47,7 +47,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge_output import 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import drop_jvm_banner
 from ansible_collections.edge.snowball.plugins.module_utils._edge_profile import PROFILE_NAME
 from ansible_collections.edge.snowball.plugins.module_utils._edge_profile import PrivateProfile
-from ansible_collections.edge.snowball.plugins.module_utils._edge_profile import kill_group
+from ansible_collections.edge.snowball.plugins.module_utils._edge_stop import kill_group
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 INSTALL_HINT = (

@@ -310,13 +310,12 @@ def checked_unlock(module, outcome):
     params = module.params
     check_options(params)
     client_path = find_client(params["client"])
-    version = outcome.extra["client_version"] = client_version(client_path)
+    outcome.extra["client_version"] = client_version(client_path)
     if module.check_mode and not os.path.exists(params["manifest_file"]):
         # In check mode the task that puts the manifest there (job_manifest) did not write it.
-        module.exit_json(
+        return dict(
             changed=True,
             state=None,
-            client_version=version,
             msg=f"{params['manifest_file']} is not on the edge host yet; once it is, the device would be"
             " described and unlocked unless it already is",
         )

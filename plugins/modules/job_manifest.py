@@ -145,6 +145,8 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 
 # 25 letters or digits in five groups, as AWS writes unlock codes.
@@ -215,9 +217,9 @@ def make_directories(module, paths):
         except FileExistsError:
             if os.path.isdir(path):
                 continue  # created meanwhile by someone else: not ours to change
-            module.fail_json(msg=f"cannot create the directory {path}: a file of that name is in the way.")
+            raise SnowballError(f"cannot create the directory {path}: a file of that name is in the way.") from None
         except OSError as e:
-            module.fail_json(msg=f"cannot create the directory {path}: {e.strerror}.")
+            raise SnowballError(f"cannot create the directory {path}: {e.strerror}.") from None
         file_args = module.load_file_common_arguments(
             dict(path=path, mode=params["directory_mode"], owner=params["owner"], group=params["group"])
         )
@@ -228,35 +230,36 @@ def read_staged_manifest(module):
     """The manifest the action plugin copied to the target (``src``)."""
     src = module.params["src"]
     if not src or not os.path.isfile(src):
-        module.fail_json(msg="job_manifest must run through its action plugin (edge.snowball.job_manifest).")
+        raise SnowballError("job_manifest must run through its action plugin (edge.snowball.job_manifest).")
     with open(src, "rb") as handle:
         return handle.read()
 
 
 def check_directory(module, dest, result):
     """Refuse a dest that cannot or must not hold the manifest; create missing directories when
-    ``directory_mode`` is set. In check mode, exits early when directories would be created."""
+    ``directory_mode`` is set. True when the task ends here (check mode, directories to create)."""
     directory = os.path.dirname(dest)
     if os.path.isdir(dest):
-        module.fail_json(msg=f"dest {dest} is a directory; give the file name, for example {dest}/manifest.bin")
+        raise SnowballError(f"dest {dest} is a directory; give the file name, for example {dest}/manifest.bin")
     missing = missing_directories(directory)
-    if missing:
-        create_missing_directories(module, directory, missing, result)
+    if missing and create_missing_directories(module, directory, missing, result):
+        return True
     if not module.check_mode and not os.access(directory, os.W_OK | os.X_OK):
-        module.fail_json(
-            msg=f"the directory {directory} is not writable by the user the task runs as; use become or another dest."
+        raise SnowballError(
+            f"the directory {directory} is not writable by the user the task runs as; use become or another dest."
         )
     stored = stored_code_beside(directory, dest)
     if stored:
-        module.fail_json(
-            msg=f"refusing to put the manifest in {directory}: {stored} looks like a stored unlock code (or a"
+        raise SnowballError(
+            f"refusing to put the manifest in {directory}: {stored} looks like a stored unlock code (or a"
             " Snowball client profile, which holds one). AWS advises never to keep the code where the manifest is;"
             " move that file or choose another directory for dest."
         )
+    return False
 
 
 def create_missing_directories(module, directory, missing, result):
-    """Only with ``directory_mode``; in check mode, report the change and exit."""
+    """Only with ``directory_mode``. True in check mode: the change is reported, nothing more is done."""
     if module.params["directory_mode"] is None:
         if module.check_mode:
             # A task before this one (ansible.builtin.file) would usually have created it.
@@ -265,15 +268,16 @@ def create_missing_directories(module, directory, missing, result):
                 " created first (or directory_mode is set)"
             )
             result["changed"] = True
-            module.exit_json(**result)
-        module.fail_json(
-            msg=f"the directory {directory} does not exist on the target; set directory_mode (for example"
+            return True
+        raise SnowballError(
+            f"the directory {directory} does not exist on the target; set directory_mode (for example"
             " '0700') to create it, or create it first (ansible.builtin.file with state=directory)."
         )
     result.update(changed=True, created_directories=missing)
     if module.check_mode:
-        module.exit_json(**result)
+        return True
     make_directories(module, missing)
+    return False
 
 
 def write_manifest(module, dest, content, result):
@@ -289,7 +293,7 @@ def write_manifest(module, dest, content, result):
             try:
                 write_atomically(dest, content, 0o600 if mode is None else mode)
             except OSError as e:
-                module.fail_json(msg=f"could not write {dest}: {e.strerror}. Nothing was changed.")
+                raise SnowballError(f"could not write {dest}: {e.strerror}. Nothing was changed.") from None
     if os.path.exists(dest):
         file_args = module.load_file_common_arguments(
             dict(path=dest, mode=params["mode"], owner=params["owner"], group=params["group"])
@@ -300,6 +304,11 @@ def write_manifest(module, dest, content, result):
 def main():
     argument_spec = job_manifest_argument_spec(on_controller=False)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_and_report(module, place_manifest)
+
+
+def place_manifest(module, outcome):
+    """The manifest the action plugin staged, put at ``dest`` (the result; SnowballError to fail)."""
     content = read_staged_manifest(module)
     dest = os.path.abspath(module.params["dest"])
     result = dict(
@@ -309,9 +318,9 @@ def main():
         size=len(content),
         job_id=module.params["job_id"],
     )
-    check_directory(module, dest, result)
-    write_manifest(module, dest, content, result)
-    module.exit_json(**result)
+    if not check_directory(module, dest, result):
+        write_manifest(module, dest, content, result)
+    return result
 
 
 if __name__ == "__main__":

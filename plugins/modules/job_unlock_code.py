@@ -168,7 +168,6 @@ from ansible_collections.edge.snowball.plugins.module_utils.aws_options import a
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 
 
 def run(module, jobs, job_id):
@@ -214,7 +213,7 @@ def checked_run(module, outcome):
         raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
     if params["wait_interval"] < 1:
         raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
-    jobs = outcome.connected(snowball_jobs(params, job_id, retry_decorator(params["retries"])))
+    jobs = outcome.connected(snowball_jobs(params))
     return run(module, jobs, job_id)
 
 

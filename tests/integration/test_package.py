@@ -51,6 +51,7 @@ def test_tarball_has_the_plugins_and_no_strays(tmp_path):
         "roles/unlock/tasks/remote.yml",
         "plugins/module_utils/snowball_edge_client.py",
         "plugins/module_utils/_edge_profile.py",
+        "plugins/module_utils/_edge_stop.py",
         "plugins/module_utils/_device_state.py",
         "roles/unlock/tasks/main.yml",
         "roles/unlock/meta/argument_specs.yml",

@@ -31,7 +31,9 @@ def test_target(target, emulator, devices, protocol, tmp_path):
             pytest.skip("Snow Device Management speaks REST-JSON only")
         protocol = "rest-json"
     elif target in ONE_PROTOCOL_TARGETS and protocol != wanted_protocols()[0]:
-        pytest.skip(f"runs once, over {wanted_protocols()[0]}: the lookup_unlock_code and job_manifest targets cover the rest")
+        pytest.skip(
+            f"runs once, over {wanted_protocols()[0]}: the lookup_unlock_code and job_manifest targets cover the rest"
+        )
     playbook = tmp_path / "play.yml"
     playbook.write_text(f"- hosts: localhost\n  gather_facts: false\n  roles:\n    - role: {target}\n")
     run = run_playbook(playbook, emulator, tmp_path, protocol, devices=devices)

@@ -14,25 +14,25 @@ from unit.constants import VALID_JOB_ID
 
 
 def test_builds_a_client_for_the_region_and_endpoint(aws_params):
-    client, _calls = botocore_client.snowball_client(aws_params(endpoint_url="http://127.0.0.1:9"), VALID_JOB_ID)
+    client, _calls = botocore_client.snowball_client(aws_params(endpoint_url="http://127.0.0.1:9"))
     assert client.meta.region_name == "us-east-1"
     assert client.meta.endpoint_url == "http://127.0.0.1:9"
     assert "edge.snowball" in client.meta.config.user_agent_extra
 
 
 def test_aws_config_is_merged(aws_params):
-    client, _calls = botocore_client.snowball_client(aws_params(aws_config={"read_timeout": 7}), VALID_JOB_ID)
+    client, _calls = botocore_client.snowball_client(aws_params(aws_config={"read_timeout": 7}))
     assert client.meta.config.read_timeout == 7
 
 
 def test_a_bad_aws_config_is_explained(aws_params):
     with pytest.raises(SnowballError, match="aws_config is not a valid botocore configuration"):
-        botocore_client.snowball_client(aws_params(aws_config={"no_such_setting": 1}), VALID_JOB_ID)
+        botocore_client.snowball_client(aws_params(aws_config={"no_such_setting": 1}))
 
 
 def test_profile_and_keys_together_are_refused(aws_params):
     with pytest.raises(SnowballError, match="both a profile and access tokens"):
-        botocore_client.snowball_client(aws_params(profile="p"), VALID_JOB_ID)
+        botocore_client.snowball_client(aws_params(profile="p"))
 
 
 def test_no_region_is_explained(monkeypatch, tmp_path, aws_params):
@@ -40,11 +40,39 @@ def test_no_region_is_explained(monkeypatch, tmp_path, aws_params):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     with pytest.raises(SnowballError, match="no AWS region is configured"):
-        botocore_client.snowball_client(aws_params(region=None), VALID_JOB_ID)
+        botocore_client.snowball_client(aws_params(region=None))
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        # botocore's InvalidRegionError: its words name the value; before 2.0.0 only the class was shown.
+        ({"region": "us east 1"}, "could not create the Snowball client: Provided region_name 'us east 1'"),
+        ({"endpoint_url": "not a url"}, "could not create the Snowball client: Invalid endpoint: not a url"),
+    ],
+)
+def test_a_client_that_cannot_be_made_names_the_option(options, says, aws_params):
+    with pytest.raises(SnowballError) as caught:
+        botocore_client.snowball_client(aws_params(**options))
+    assert caught.value.message.startswith(says)
+    assert caught.value.message.endswith("Check the region, endpoint_url and aws_config options.")
+    assert "job" not in caught.value.message, "no job is involved in making a client"
+
+
+def test_the_snow_device_management_client_is_named_so(aws_params):
+    with pytest.raises(SnowballError, match="could not create the Snow Device Management client: Provided"):
+        botocore_client.service_client("snow-device-management", "Snow Device Management", aws_params(region="a b"))
+
+
+def test_snowball_jobs_takes_its_retries_from_the_options(aws_params):
+    jobs, _calls = botocore_client.snowball_jobs(aws_params(retries=0))
+    assert jobs.region == "us-east-1"
+    with pytest.raises(SnowballError, match="retries must be 0 or more, got -1"):
+        botocore_client.snowball_jobs(aws_params(retries=-1))
 
 
 def test_resource_actions_are_collected_when_asked(aws_params):
-    client, calls = botocore_client.snowball_client(aws_params(debug_botocore_endpoint_logs=True), VALID_JOB_ID)
+    client, calls = botocore_client.snowball_client(aws_params(debug_botocore_endpoint_logs=True))
     with Stubber(client) as stub:
         stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": VALID_JOB_ID})
         client.get_job_unlock_code(JobId=VALID_JOB_ID)
@@ -98,17 +126,17 @@ def test_clients_in_one_process_share_one_data_loader(monkeypatch, aws_params):
     monkeypatch.setattr(
         botocore.loaders.JSONFileLoader, "load_file", lambda self, path: reads.append(path) or real(self, path)
     )
-    first, _calls = botocore_client.snowball_client(aws_params(), VALID_JOB_ID)
+    first, _calls = botocore_client.snowball_client(aws_params())
     assert reads, "the first client loads the model"
     reads.clear()
-    second, _calls = botocore_client.snowball_client(aws_params(region="eu-west-1", profile=None), VALID_JOB_ID)
+    second, _calls = botocore_client.snowball_client(aws_params(region="eu-west-1", profile=None))
     assert (first.meta.region_name, second.meta.region_name) == ("us-east-1", "eu-west-1")
     assert reads == [], "the second client re-read model files"
 
 
 def test_another_data_path_gets_its_own_loader(monkeypatch, tmp_path, aws_params):
-    botocore_client.snowball_client(aws_params(), VALID_JOB_ID)
+    botocore_client.snowball_client(aws_params())
     monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path))
-    botocore_client.snowball_client(aws_params(), VALID_JOB_ID)
+    botocore_client.snowball_client(aws_params())
     assert str(tmp_path) in botocore_client._LOADERS
     assert botocore_client._LOADERS[str(tmp_path)] is not botocore_client._LOADERS.get(None)

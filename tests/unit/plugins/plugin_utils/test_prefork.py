@@ -8,7 +8,6 @@ import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.plugin_utils import prefork
-from unit.constants import VALID_JOB_ID
 
 
 def test_after_warm_up_a_client_reads_no_model_file(monkeypatch, aws_params):
@@ -24,7 +23,7 @@ def test_after_warm_up_a_client_reads_no_model_file(monkeypatch, aws_params):
         raise AssertionError(f"a model file was read after the warm-up: {args}")
 
     monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", no_file)
-    client, _calls = botocore_client.snowball_client(aws_params(region="ap-southeast-2"), VALID_JOB_ID)
+    client, _calls = botocore_client.snowball_client(aws_params(region="ap-southeast-2"))
     assert client.meta.service_model.service_name == "snowball"
 
 
