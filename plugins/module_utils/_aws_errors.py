@@ -165,7 +165,8 @@ def client_creation_error(error: Exception, service: str) -> SnowballError:
     text = _configuration_text(error)
     if text is None:
         text = f"could not create the {service} client: {error}. Check the region, endpoint_url and aws_config options."
-    return SnowballError(text, error_code=None if type(error) is ValueError else type(error).__name__)
+    # botocore names its own failures (InvalidRegionError); a bare ValueError has no name worth giving.
+    return SnowballError(text, error_code=type(error).__name__ if isinstance(error, BotoCoreError) else None)
 
 
 def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint: Optional[str]) -> SnowballError:

@@ -19,7 +19,7 @@ from ansible.plugins.loader import connection_loader
 from ansible.template import Templar
 
 from ansible_collections.edge.snowball.plugins.action.device_unlock import ActionModule
-from unit.helpers import FAKE_CODE
+from unit.constants import FAKE_CODE
 
 try:
     from ansible.template import trust_as_template
@@ -27,9 +27,6 @@ except ImportError:  # ansible-core < 2.19 templates every string
 
     def trust_as_template(value):
         return value
-
-
-from unit.helpers import assert_no_code
 
 
 def action(args, name="device_unlock", pipelining=True, loop=None, label=None):
@@ -51,7 +48,7 @@ def action(args, name="device_unlock", pipelining=True, loop=None, label=None):
 
 
 @pytest.mark.parametrize("name", ["device_unlock", "device_info"])
-def test_without_pipelining_the_module_is_not_run(name):
+def test_without_pipelining_the_module_is_not_run(name, assert_no_code):
     plugin = action({"unlock_code": FAKE_CODE}, name=name, pipelining=False)
     result = plugin.run(task_vars={})
     assert result["failed"] is True
@@ -69,7 +66,7 @@ def test_with_pipelining_the_module_gets_the_code_stripped():
     assert "_ansible_no_log" not in result
 
 
-def test_ansible_debug_is_refused_before_the_module_runs():
+def test_ansible_debug_is_refused_before_the_module_runs(assert_no_code):
     plugin = action({"unlock_code": FAKE_CODE})
     with mock.patch.object(constants, "DEFAULT_DEBUG", True):
         result = plugin.run(task_vars={})
@@ -82,7 +79,7 @@ def test_ansible_debug_is_refused_before_the_module_runs():
 @pytest.mark.parametrize(
     "value", [FAKE_CODE[:-1], FAKE_CODE + "x", FAKE_CODE.replace("-", " "), "my password", FAKE_CODE.replace("-", "_")]
 )
-def test_a_value_not_shaped_like_a_code_is_refused_without_repeating_it(value):
+def test_a_value_not_shaped_like_a_code_is_refused_without_repeating_it(value, assert_no_code):
     plugin = action({"unlock_code": value})
     result = plugin.run(task_vars={})
     assert result["failed"] is True

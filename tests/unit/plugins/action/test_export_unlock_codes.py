@@ -22,9 +22,7 @@ from ansible.template import Templar
 
 from ansible_collections.edge.snowball.plugins.action.export_unlock_codes import ActionModule
 from ansible_collections.edge.snowball.plugins.plugin_utils import vaulted_codes
-from unit.helpers import VALID_JOB_ID
-from unit.helpers import assert_no_code
-from unit.helpers import job_metadata
+from unit.constants import VALID_JOB_ID
 
 OTHER_ID = "MID123e4567-e89b-12d3-a456-426655440001"
 CODE_A = "aaaaa-" * 4 + "aaaaa"
@@ -54,7 +52,7 @@ def codes(stub, *pairs):
         stub.add_response("get_job_unlock_code", {"UnlockCode": code}, {"JobId": job_id})
 
 
-def test_writes_one_vault_file_of_every_code_and_returns_only_job_ids(stub, tmp_path):
+def test_writes_one_vault_file_of_every_code_and_returns_only_job_ids(stub, tmp_path, assert_no_code):
     dest = tmp_path / "codes" / "site.vault.yml"
     codes(stub, (VALID_JOB_ID, CODE_A), (OTHER_ID, CODE_B))
     result = action({"job_ids": [VALID_JOB_ID, OTHER_ID, VALID_JOB_ID], "dest": str(dest), "concurrency": 1}).run(
@@ -72,7 +70,7 @@ def test_writes_one_vault_file_of_every_code_and_returns_only_job_ids(stub, tmp_
     assert_no_code(dest.read_text(), CODE_A)
 
 
-def test_the_temporary_file_holds_ciphertext_only_and_sits_beside_dest(stub, tmp_path):
+def test_the_temporary_file_holds_ciphertext_only_and_sits_beside_dest(stub, tmp_path, assert_no_code):
     dest = tmp_path / "site.vault.yml"
     codes(stub, (VALID_JOB_ID, CODE_A))
     seen = {}
@@ -176,7 +174,7 @@ def test_never_overwrites_a_dest_that_is_not_its_codes_file(stub, tmp_path, cont
     assert dest.read_bytes() == content
 
 
-def test_an_aws_failure_writes_nothing_and_says_what_to_do(stub, tmp_path):
+def test_an_aws_failure_writes_nothing_and_says_what_to_do(stub, tmp_path, job_metadata):
     dest = tmp_path / "site.vault.yml"
     # The code is asked for first; DescribeJob only explains the refusal (one call for a job with the customer).
     stub.add_client_error("get_job_unlock_code", service_error_code="InvalidJobStateException")

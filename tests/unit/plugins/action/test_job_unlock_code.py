@@ -17,9 +17,8 @@ from ansible.playbook.task import Task
 from ansible.template import Templar
 
 from ansible_collections.edge.snowball.plugins.action.job_unlock_code import ActionModule
-from unit.helpers import FAKE_CODE
-from unit.helpers import VALID_JOB_ID
-from unit.helpers import assert_no_code
+from unit.constants import FAKE_CODE
+from unit.constants import VALID_JOB_ID
 
 
 def action(args, task=None, module_result=None):
@@ -51,7 +50,7 @@ def test_a_failure_without_the_code_stays_readable():
 
 
 @pytest.mark.parametrize("job_id", [FAKE_CODE, "JID-short", "", None, "JID123e4567-e89b-12d3-a456-42665544000\x00"])
-def test_a_bad_job_id_is_refused_on_the_controller_without_repeating_it(job_id):
+def test_a_bad_job_id_is_refused_on_the_controller_without_repeating_it(job_id, assert_no_code):
     plugin = action({"job_id": job_id})
     result = plugin.run(task_vars={})
     assert result["failed"] is True

@@ -7,8 +7,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.edge.snowball.plugins.lookup.unlock_code import LookupModule
-from unit.helpers import VALID_JOB_ID
-from unit.helpers import job_metadata
+from unit.constants import VALID_JOB_ID
 
 OTHER_ID = "MID123e4567-e89b-12d3-a456-426655440001"
 CODE_A = "aaaaa-" * 4 + "aaaaa"
@@ -38,7 +37,7 @@ def test_default_options_ask_once_per_id_without_describe_job(lookup, stub):
     assert lookup.run([VALID_JOB_ID, OTHER_ID], {}, concurrency=1, **CONNECTION) == [CODE_A, CODE_B]
 
 
-def test_a_refused_code_is_explained_by_describe_job(lookup, stub):
+def test_a_refused_code_is_explained_by_describe_job(lookup, stub, job_metadata):
     stub.add_client_error("get_job_unlock_code", service_error_code="InvalidJobStateException")
     stub.add_response("describe_job", job_metadata(age_days=400), {"JobId": VALID_JOB_ID})
     with pytest.raises(AnsibleLookupError, match="its unlock code expired on .*360 days"):

@@ -1,66 +1,46 @@
-"""job_unlock_code's lean client: amazon.aws's options, botocore only."""
+"""job_unlock_code's lean client: amazon.aws's options, botocore only (plugins/module_utils/botocore_client.py)."""
 
 from __future__ import annotations
 
 import sys
 
 import pytest
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
-from ansible_collections.edge.snowball.plugins.plugin_utils import prefork
-from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from botocore.stub import Stubber
 
-from unit.helpers import FAKE_CODE
-from unit.helpers import VALID_JOB_ID
-
-KEYS = {"access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
-
-
-def params(**extra):
-    from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
-
-    spec = aws_argument_spec()
-    values = {name: option.get("default") for name, option in spec.items()}
-    values.update(KEYS, region="us-east-1")
-    values.update(extra)
-    return values
+from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from unit.constants import FAKE_CODE
+from unit.constants import VALID_JOB_ID
 
 
-def test_options_are_amazon_aws_ones():
-    from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
-    from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec as ours
-
-    assert ours() == aws_argument_spec()
-
-
-def test_builds_a_client_for_the_region_and_endpoint():
-    client, _calls = botocore_client.snowball_client(params(endpoint_url="http://127.0.0.1:9"))
+def test_builds_a_client_for_the_region_and_endpoint(aws_params):
+    client, _calls = botocore_client.snowball_client(aws_params(endpoint_url="http://127.0.0.1:9"))
     assert client.meta.region_name == "us-east-1"
     assert client.meta.endpoint_url == "http://127.0.0.1:9"
     assert "edge.snowball" in client.meta.config.user_agent_extra
 
 
-def test_aws_config_is_merged():
-    client, _calls = botocore_client.snowball_client(params(aws_config={"read_timeout": 7}))
+def test_aws_config_is_merged(aws_params):
+    client, _calls = botocore_client.snowball_client(aws_params(aws_config={"read_timeout": 7}))
     assert client.meta.config.read_timeout == 7
 
 
-def test_a_bad_aws_config_is_explained():
+def test_a_bad_aws_config_is_explained(aws_params):
     with pytest.raises(SnowballError, match="aws_config is not a valid botocore configuration"):
-        botocore_client.snowball_client(params(aws_config={"no_such_setting": 1}))
+        botocore_client.snowball_client(aws_params(aws_config={"no_such_setting": 1}))
 
 
-def test_profile_and_keys_together_are_refused():
+def test_profile_and_keys_together_are_refused(aws_params):
     with pytest.raises(SnowballError, match="both a profile and access tokens"):
-        botocore_client.snowball_client(params(profile="p"))
+        botocore_client.snowball_client(aws_params(profile="p"))
 
 
-def test_no_region_is_explained(monkeypatch, tmp_path):
+def test_no_region_is_explained(monkeypatch, tmp_path, aws_params):
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     with pytest.raises(SnowballError, match="no AWS region is configured"):
-        botocore_client.snowball_client(params(region=None))
+        botocore_client.snowball_client(aws_params(region=None))
 
 
 @pytest.mark.parametrize(
@@ -71,28 +51,28 @@ def test_no_region_is_explained(monkeypatch, tmp_path):
         ({"endpoint_url": "not a url"}, "could not create the Snowball client: Invalid endpoint: not a url"),
     ],
 )
-def test_a_client_that_cannot_be_made_names_the_option(options, says):
+def test_a_client_that_cannot_be_made_names_the_option(options, says, aws_params):
     with pytest.raises(SnowballError) as caught:
-        botocore_client.snowball_client(params(**options))
+        botocore_client.snowball_client(aws_params(**options))
     assert caught.value.message.startswith(says)
     assert caught.value.message.endswith("Check the region, endpoint_url and aws_config options.")
     assert "job" not in caught.value.message, "no job is involved in making a client"
 
 
-def test_the_snow_device_management_client_is_named_so():
+def test_the_snow_device_management_client_is_named_so(aws_params):
     with pytest.raises(SnowballError, match="could not create the Snow Device Management client: Provided"):
-        botocore_client.service_client("snow-device-management", "Snow Device Management", params(region="a b"))
+        botocore_client.service_client("snow-device-management", "Snow Device Management", aws_params(region="a b"))
 
 
-def test_snowball_jobs_takes_its_retries_from_the_options():
-    jobs, _calls = botocore_client.snowball_jobs(params(retries=0))
+def test_snowball_jobs_takes_its_retries_from_the_options(aws_params):
+    jobs, _calls = botocore_client.snowball_jobs(aws_params(retries=0))
     assert jobs.region == "us-east-1"
     with pytest.raises(SnowballError, match="retries must be 0 or more, got -1"):
-        botocore_client.snowball_jobs(params(retries=-1))
+        botocore_client.snowball_jobs(aws_params(retries=-1))
 
 
-def test_resource_actions_are_collected_when_asked():
-    client, calls = botocore_client.snowball_client(params(debug_botocore_endpoint_logs=True))
+def test_resource_actions_are_collected_when_asked(aws_params):
+    client, calls = botocore_client.snowball_client(aws_params(debug_botocore_endpoint_logs=True))
     with Stubber(client) as stub:
         stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": VALID_JOB_ID})
         client.get_job_unlock_code(JobId=VALID_JOB_ID)
@@ -113,7 +93,7 @@ def test_resource_actions_are_collected_when_asked():
         ("action.job_manifest", ("boto3", "s3transfer")),
     ],
 )
-def test_module_imports_stay_lean(module, forbidden):
+def test_module_imports_stay_lean(module, forbidden, python_env):
     import subprocess
 
     code = (
@@ -121,12 +101,14 @@ def test_module_imports_stay_lean(module, forbidden):
         f"import ansible_collections.edge.snowball.plugins.{module}\n"
         f"print(*[name in sys.modules for name in {forbidden!r}])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=python_env, check=True
+    ).stdout
     assert out.split() == ["False"] * len(forbidden), f"{module} imports {forbidden}: {out}"
 
 
-def test_aws_client_serves_another_service_with_its_resource_actions():
-    client, calls = botocore_client.aws_client("snow-device-management", params(debug_botocore_endpoint_logs=True))
+def test_aws_client_serves_another_service_with_its_resource_actions(aws_params):
+    client, calls = botocore_client.aws_client("snow-device-management", aws_params(debug_botocore_endpoint_logs=True))
     assert client.meta.service_model.signing_name == "snow-device-management"
     with Stubber(client) as stub:
         stub.add_response("list_devices", {"devices": []}, {})
@@ -134,13 +116,7 @@ def test_aws_client_serves_another_service_with_its_resource_actions():
     assert calls == ["snow-device-management:ListDevices"]
 
 
-def _env():
-    import os
-
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-
-
-def test_clients_in_one_process_share_one_data_loader(monkeypatch):
+def test_clients_in_one_process_share_one_data_loader(monkeypatch, aws_params):
     import botocore.loaders
 
     monkeypatch.delenv("AWS_DATA_PATH", raising=False)
@@ -150,57 +126,17 @@ def test_clients_in_one_process_share_one_data_loader(monkeypatch):
     monkeypatch.setattr(
         botocore.loaders.JSONFileLoader, "load_file", lambda self, path: reads.append(path) or real(self, path)
     )
-    first, _calls = botocore_client.snowball_client(params())
+    first, _calls = botocore_client.snowball_client(aws_params())
     assert reads, "the first client loads the model"
     reads.clear()
-    second, _calls = botocore_client.snowball_client(params(region="eu-west-1", profile=None))
+    second, _calls = botocore_client.snowball_client(aws_params(region="eu-west-1", profile=None))
     assert (first.meta.region_name, second.meta.region_name) == ("us-east-1", "eu-west-1")
     assert reads == [], "the second client re-read model files"
 
 
-def test_another_data_path_gets_its_own_loader(monkeypatch, tmp_path):
-    botocore_client.snowball_client(params())
+def test_another_data_path_gets_its_own_loader(monkeypatch, tmp_path, aws_params):
+    botocore_client.snowball_client(aws_params())
     monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path))
-    botocore_client.snowball_client(params())
+    botocore_client.snowball_client(aws_params())
     assert str(tmp_path) in botocore_client._LOADERS
     assert botocore_client._LOADERS[str(tmp_path)] is not botocore_client._LOADERS.get(None)
-
-
-def test_after_warm_up_a_client_reads_no_model_file(monkeypatch):
-    """What the action plugins rely on: once warm, making a client loads nothing from disk."""
-    import botocore.loaders
-
-    monkeypatch.delenv("AWS_DATA_PATH", raising=False)
-    monkeypatch.setattr(botocore_client, "_LOADERS", {})
-    prefork.warm_up_botocore()
-    assert list(botocore_client._LOADERS) == [None]
-
-    def no_file(*args, **kwargs):
-        raise AssertionError(f"a model file was read after the warm-up: {args}")
-
-    monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", no_file)
-    client, _calls = botocore_client.snowball_client(params(region="ap-southeast-2"))
-    assert client.meta.service_model.service_name == "snowball"
-
-
-def test_warm_up_never_fails_the_play(monkeypatch):
-    monkeypatch.setattr(botocore_client, "_LOADERS", {})
-    monkeypatch.setenv("AWS_PROFILE", "no-such-profile-anywhere")
-    prefork.warm_up_botocore()  # ProfileNotFound is swallowed: the real client will report it
-    assert botocore_client._LOADERS == {}
-
-
-@pytest.mark.parametrize("plugin", ["job_manifest", "device_unlock", "device_info"])
-def test_importing_an_action_plugin_warms_botocore(plugin):
-    """ansible-core's strategy imports the action plugin in its main process before forking the
-    per-host workers: the import is what must leave botocore loaded."""
-    import subprocess
-
-    code = (
-        "import sys\n"
-        f"import ansible_collections.edge.snowball.plugins.action.{plugin}\n"
-        "from ansible_collections.edge.snowball.plugins.module_utils import botocore_client\n"
-        "print('botocore.client' in sys.modules, len(botocore_client._LOADERS))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True).stdout
-    assert out.split() == ["True", "1"]

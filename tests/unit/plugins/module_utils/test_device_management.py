@@ -1,176 +1,79 @@
-"""Remote unlock through Snow Device Management, against botocore's real model (Stubber only)."""
+"""Remote unlock through Snow Device Management, against botocore's real model (Stubber only)
+(plugins/module_utils/device_management.py)."""
 
 from __future__ import annotations
 
-import datetime
-
-import botocore.session
 import pytest
-from ansible_collections.edge.snowball.plugins.module_utils import _sdm_errors
-from ansible_collections.edge.snowball.plugins.module_utils import _sdm_input
-from ansible_collections.edge.snowball.plugins.module_utils import _sdm_states
-from ansible_collections.edge.snowball.plugins.module_utils import device_management
-from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
-from botocore.exceptions import ConnectTimeoutError
-from botocore.exceptions import EndpointConnectionError
 from botocore.stub import ANY
 from botocore.stub import Stubber
 
-from unit.helpers import VALID_JOB_ID
-
-JOB2 = "JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
-T0 = datetime.datetime(2026, 11, 28, 3, 0, tzinfo=datetime.timezone.utc)
-LATER = T0 + datetime.timedelta(seconds=30)
-EARLIER = T0 - datetime.timedelta(hours=1)
-
-
-def sdm_client():
-    return botocore.session.get_session().create_client(
-        "snow-device-management",
-        region_name="us-east-1",
-        aws_access_key_id="AKIAUNITTEST00000000",
-        aws_secret_access_key="unit-test-secret",
-    )
-
-
-class FakeTime:
-    """Injected clock and sleep: time passes only when the code under test sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def fake_time():
-    return FakeTime()
-
-
-@pytest.fixture
-def stub(fake_time):
-    client = sdm_client()
-    stubber = Stubber(client)
-    tokens = iter(f"token-{i}" for i in range(100))
-    api = ManagedDevices(
-        client,
-        region="us-east-1",
-        retrying=False,
-        sleep=fake_time.sleep,
-        clock=fake_time.clock,
-        now=lambda: T0,
-        token=lambda: next(tokens),
-        concurrency=1,  # the Stubber answers in order
-    )
-    with stubber:
-        stubber.api = api
-        yield stubber
-    stubber.assert_no_pending_responses()
-
-
-def device(device_id, state="LOCKED", updated=EARLIER, job=VALID_JOB_ID):
-    return {
-        "managedDeviceId": device_id,
-        "associatedWithJob": job,
-        "deviceState": state,
-        "lastUpdatedAt": updated,
-        "lastReachedOutAt": updated,
-    }
-
-
-def summary(device_id, job=VALID_JOB_ID):
-    return {"managedDeviceId": device_id, "associatedWithJob": job}
+from ansible_collections.edge.snowball.plugins.module_utils import _sdm_states
+from ansible_collections.edge.snowball.plugins.module_utils import device_management
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from unit.constants import VALID_JOB_ID
+from unit.constants import EARLIER
+from unit.constants import LATER
+from unit.constants import OTHER_JOB_ID
+from unit.constants import T0
 
 
 # -- ListDevices -------------------------------------------------------------
 
 
-def test_list_devices_follows_every_page(stub):
-    stub.add_response("list_devices", {"devices": [summary("smd-1")], "nextToken": "abc="}, {"jobId": VALID_JOB_ID})
-    stub.add_response("list_devices", {"devices": [summary("smd-2")]}, {"jobId": VALID_JOB_ID, "nextToken": "abc="})
-    assert [d["managedDeviceId"] for d in stub.api.list_devices(VALID_JOB_ID)] == ["smd-1", "smd-2"]
+def test_list_devices_follows_every_page(sdm_stub, sdm_summary):
+    sdm_stub.add_response(
+        "list_devices", {"devices": [sdm_summary("smd-1")], "nextToken": "abc="}, {"jobId": VALID_JOB_ID}
+    )
+    sdm_stub.add_response(
+        "list_devices", {"devices": [sdm_summary("smd-2")]}, {"jobId": VALID_JOB_ID, "nextToken": "abc="}
+    )
+    assert [d["managedDeviceId"] for d in sdm_stub.api.list_devices(VALID_JOB_ID)] == ["smd-1", "smd-2"]
 
 
-def test_list_devices_drops_devices_of_other_jobs_when_the_filter_is_ignored(stub):
-    stub.add_response("list_devices", {"devices": [summary("smd-1"), summary("smd-2", JOB2)]}, {"jobId": VALID_JOB_ID})
-    assert [d["managedDeviceId"] for d in stub.api.list_devices(VALID_JOB_ID)] == ["smd-1"]
+def test_list_devices_drops_devices_of_other_jobs_when_the_filter_is_ignored(sdm_stub, sdm_summary):
+    sdm_stub.add_response(
+        "list_devices", {"devices": [sdm_summary("smd-1"), sdm_summary("smd-2", OTHER_JOB_ID)]}, {"jobId": VALID_JOB_ID}
+    )
+    assert [d["managedDeviceId"] for d in sdm_stub.api.list_devices(VALID_JOB_ID)] == ["smd-1"]
 
 
-def test_list_devices_stops_on_a_repeated_token(stub):
-    stub.add_response("list_devices", {"devices": [summary("smd-1")], "nextToken": "abc="}, {})
-    stub.add_response("list_devices", {"devices": [], "nextToken": "abc="}, {"nextToken": "abc="})
-    assert len(stub.api.list_devices()) == 1
+def test_list_devices_stops_on_a_repeated_token(sdm_stub, sdm_summary):
+    sdm_stub.add_response("list_devices", {"devices": [sdm_summary("smd-1")], "nextToken": "abc="}, {})
+    sdm_stub.add_response("list_devices", {"devices": [], "nextToken": "abc="}, {"nextToken": "abc="})
+    assert len(sdm_stub.api.list_devices()) == 1
 
 
 # -- CreateTask --------------------------------------------------------------
 
 
-def test_create_tasks_in_batches_of_ten_with_a_token_each_and_no_device_twice(stub):
+def test_create_tasks_in_batches_of_ten_with_a_token_each_and_no_device_twice(sdm_stub):
     ids = [f"smd-{i:02d}" for i in range(23)]
     for n, batch in enumerate((ids[0:10], ids[10:20], ids[20:23])):
-        stub.add_response(
+        sdm_stub.add_response(
             "create_task",
             {"taskId": f"st-{n}", "taskArn": f"arn:task/st-{n}"},
             {"targets": batch, "command": {"unlock": {}}, "clientToken": f"token-{n}", "description": ANY},
         )
-        stub.add_response("describe_task", {"taskId": f"st-{n}", "createdAt": LATER}, {"taskId": f"st-{n}"})
-    tasks = stub.api.create_unlock_tasks(ids + ids[:5])
+        sdm_stub.add_response("describe_task", {"taskId": f"st-{n}", "createdAt": LATER}, {"taskId": f"st-{n}"})
+    tasks = sdm_stub.api.create_unlock_tasks(ids + ids[:5])
     assert [t["task_id"] for t in tasks] == ["st-0", "st-1", "st-2"]
     assert [len(t["targets"]) for t in tasks] == [10, 10, 3]
     assert all(t["created_at"] == LATER for t in tasks)
 
 
 @pytest.mark.parametrize("answer", [{"taskId": "st-0"}, "AccessDeniedException"])
-def test_task_creation_time_falls_back_to_the_local_clock_less_the_skew(stub, answer):
-    stub.add_response(
+def test_task_creation_time_falls_back_to_the_local_clock_less_the_skew(answer, sdm_stub):
+    sdm_stub.add_response(
         "create_task",
         {"taskId": "st-0"},
         {"targets": ["smd-1"], "command": {"unlock": {}}, "clientToken": ANY, "description": ANY},
     )
     if isinstance(answer, dict):
-        stub.add_response("describe_task", answer, {"taskId": "st-0"})
+        sdm_stub.add_response("describe_task", answer, {"taskId": "st-0"})
     else:
-        stub.add_client_error("describe_task", service_error_code=answer, http_status_code=403)
-    assert stub.api.create_unlock_tasks(["smd-1"])[0]["created_at"] == T0 - device_management.CLOCK_SKEW
-
-
-@pytest.mark.parametrize(
-    ("code", "status", "expected"),
-    [
-        ("ThrottlingException", 429, "kept throttling CreateTask"),
-        ("ResourceNotFoundException", 404, "was not found by Snow Device Management in region us-east-1"),
-        ("ValidationException", 400, "refused CreateTask"),
-        ("AccessDeniedException", 403, "snow-device-management:CreateTask"),
-        ("ServiceQuotaExceededException", 402, "quota"),
-        ("InternalServerException", 500, "on the AWS side"),
-    ],
-)
-def test_service_errors_say_what_to_do(stub, code, status, expected):
-    stub.add_client_error("create_task", service_error_code=code, service_message="nope", http_status_code=status)
-    with pytest.raises(SnowballError) as info:
-        stub.api.create_unlock_tasks(["smd-1"])
-    assert expected in info.value.message
-    assert "smd-1" in info.value.message
-    assert info.value.error_code == code
-    assert info.value.__cause__ is None and info.value.__context__ is None
-
-
-def test_time_out_and_unreachable_endpoint_are_explained():
-    timeout = _sdm_errors.service_error(
-        ConnectTimeoutError(endpoint_url="http://x"), "ListDevices", f"job {VALID_JOB_ID}", "us-east-1", None
-    )
-    assert "timed out" in timeout.message and "read_timeout" in timeout.message
-    down = _sdm_errors.service_error(
-        EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), "ListDevices", f"job {VALID_JOB_ID}", None, None
-    )
-    assert "could not connect" in down.message and "http://127.0.0.1:9" in down.message
+        sdm_stub.add_client_error("describe_task", service_error_code=answer, http_status_code=403)
+    assert sdm_stub.api.create_unlock_tasks(["smd-1"])[0]["created_at"] == T0 - device_management.CLOCK_SKEW
 
 
 # -- waiting -----------------------------------------------------------------
@@ -180,75 +83,63 @@ def entry(device_id="smd-1", task="st-0"):
     return {"job_id": VALID_JOB_ID, "managed_device_id": device_id, "task_id": task, "state": "LOCKED"}
 
 
-def test_waits_for_succeeded_and_a_fresh_unlocked_state(stub, fake_time):
+def test_waits_for_succeeded_and_a_fresh_unlocked_state(fake_time, sdm_stub, sdm_device):
     params = {"taskId": "st-0", "managedDeviceId": "smd-1"}
-    stub.add_response("describe_execution", {"state": "QUEUED"}, params)
-    stub.add_response("describe_execution", {"state": "IN_PROGRESS"}, params)
-    stub.add_response("describe_execution", {"state": "SUCCEEDED"}, params)
+    sdm_stub.add_response("describe_execution", {"state": "QUEUED"}, params)
+    sdm_stub.add_response("describe_execution", {"state": "IN_PROGRESS"}, params)
+    sdm_stub.add_response("describe_execution", {"state": "SUCCEEDED"}, params)
     # The service's copy still says UNLOCKED from before the task: proves nothing, keep polling.
-    stub.add_response("describe_device", device("smd-1", "UNLOCKED", EARLIER), {"managedDeviceId": "smd-1"})
-    stub.add_response("describe_device", device("smd-1", "UNLOCKED", LATER), {"managedDeviceId": "smd-1"})
+    sdm_stub.add_response("describe_device", sdm_device("smd-1", "UNLOCKED", EARLIER), {"managedDeviceId": "smd-1"})
+    sdm_stub.add_response("describe_device", sdm_device("smd-1", "UNLOCKED", LATER), {"managedDeviceId": "smd-1"})
     entries = [entry()]
-    stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
+    sdm_stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
     assert entries[0]["state"] == "UNLOCKED" and entries[0]["execution_state"] == "SUCCEEDED"
     assert fake_time.sleeps == [5, 5, 5]
     assert _sdm_states.failure_message(entries, 60) is None
 
 
-def test_an_execution_reported_completed_counts_as_succeeded(stub):
-    stub.add_response("describe_execution", {"state": "COMPLETED"}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
-    stub.add_response("describe_device", device("smd-1", "UNLOCKED", LATER), {"managedDeviceId": "smd-1"})
+def test_an_execution_reported_completed_counts_as_succeeded(sdm_stub, sdm_device):
+    sdm_stub.add_response("describe_execution", {"state": "COMPLETED"}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
+    sdm_stub.add_response("describe_device", sdm_device("smd-1", "UNLOCKED", LATER), {"managedDeviceId": "smd-1"})
     entries = [entry()]
-    stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
+    sdm_stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
     assert _sdm_states.failure_message(entries, 60) is None
 
 
 @pytest.mark.parametrize("state", ["FAILED", "REJECTED", "TIMED_OUT", "CANCELED"])
-def test_a_failed_execution_names_job_device_and_what_to_check(stub, state):
-    stub.add_response("describe_execution", {"state": state}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
+def test_a_failed_execution_names_job_device_and_what_to_check(state, sdm_stub):
+    sdm_stub.add_response("describe_execution", {"state": state}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
     entries = [entry()]
-    stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
+    sdm_stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=5)
     message = _sdm_states.failure_message(entries, 60)
     assert VALID_JOB_ID in message and "smd-1" in message and state in message
     assert _sdm_states._WHAT_TO_CHECK[state] in message
 
 
-def test_polling_is_bounded_by_the_timeout(stub, fake_time):
+def test_polling_is_bounded_by_the_timeout(fake_time, sdm_stub):
     for _round in range(4):
-        stub.add_response("describe_execution", {"state": "QUEUED"}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
+        sdm_stub.add_response("describe_execution", {"state": "QUEUED"}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
     entries = [entry()]
-    stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=30, poll_interval=10)
+    sdm_stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=30, poll_interval=10)
     assert fake_time.now == 30
     message = _sdm_states.failure_message(entries, 30)
     assert "still QUEUED after 30s" in message and "reach the AWS region" in message
 
 
-def test_one_failure_does_not_stop_waiting_for_the_others(stub):
-    stub.add_response("describe_execution", {"state": "FAILED"}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
-    stub.add_response("describe_execution", {"state": "IN_PROGRESS"}, {"taskId": "st-0", "managedDeviceId": "smd-2"})
-    stub.add_response("describe_execution", {"state": "SUCCEEDED"}, {"taskId": "st-0", "managedDeviceId": "smd-2"})
-    stub.add_response("describe_device", device("smd-2", "UNLOCKED", LATER), {"managedDeviceId": "smd-2"})
+def test_one_failure_does_not_stop_waiting_for_the_others(sdm_stub, sdm_device):
+    sdm_stub.add_response("describe_execution", {"state": "FAILED"}, {"taskId": "st-0", "managedDeviceId": "smd-1"})
+    sdm_stub.add_response(
+        "describe_execution", {"state": "IN_PROGRESS"}, {"taskId": "st-0", "managedDeviceId": "smd-2"}
+    )
+    sdm_stub.add_response("describe_execution", {"state": "SUCCEEDED"}, {"taskId": "st-0", "managedDeviceId": "smd-2"})
+    sdm_stub.add_response("describe_device", sdm_device("smd-2", "UNLOCKED", LATER), {"managedDeviceId": "smd-2"})
     entries = [entry("smd-1"), entry("smd-2")]
-    stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=1)
+    sdm_stub.api.wait_for_unlock(entries, {"st-0": T0}, timeout=60, poll_interval=1)
     assert [e["execution_state"] for e in entries] == ["FAILED", "SUCCEEDED"]
     assert "1 device(s)" in _sdm_states.failure_message(entries, 60)
 
 
 # -- input -------------------------------------------------------------------
-
-
-def test_job_ids_are_checked_and_deduplicated():
-    assert _sdm_input.require_valid_job_ids([VALID_JOB_ID, VALID_JOB_ID, JOB2]) == [VALID_JOB_ID, JOB2]
-    with pytest.raises(SnowballError, match="upper-case"):
-        _sdm_input.require_valid_job_ids([VALID_JOB_ID, VALID_JOB_ID.upper().replace("JID", "JID")])
-
-
-@pytest.mark.parametrize("value", ["", " smd-1", "x" * 65, None, 5])
-def test_bad_managed_device_ids_are_refused(value):
-    with pytest.raises(SnowballError, match="not a managed device id"):
-        _sdm_input.require_valid_device_ids([value])
-
-
 def test_retries_must_not_be_negative():
     with pytest.raises(SnowballError, match="retries must be 0 or more"):
         device_management.retry_decorator(-1)
@@ -268,7 +159,7 @@ def test_the_factory_builds_a_retrying_client_for_the_endpoint():
     assert calls == []
 
 
-def test_throttling_is_retried_by_the_factorys_client(monkeypatch):
+def test_throttling_is_retried_by_the_factorys_client(monkeypatch, sdm_summary):
     from ansible_collections.amazon.aws.plugins.module_utils import cloud
 
     monkeypatch.setattr(cloud.time, "sleep", lambda seconds: None)
@@ -278,11 +169,11 @@ def test_throttling_is_retried_by_the_factorys_client(monkeypatch):
         for _attempt in range(2):
             stubber.add_client_error("list_devices", service_error_code="ThrottlingException", http_status_code=429)
         stubber.add_client_error("list_devices", service_error_code="InternalServerException", http_status_code=500)
-        stubber.add_response("list_devices", {"devices": [summary("smd-1")]}, {"jobId": VALID_JOB_ID})
+        stubber.add_response("list_devices", {"devices": [sdm_summary("smd-1")]}, {"jobId": VALID_JOB_ID})
         assert len(api.list_devices(VALID_JOB_ID)) == 1
 
 
-def test_fleet_calls_run_concurrently_in_order_and_the_first_failure_is_raised_after_all_end():
+def test_fleet_calls_run_concurrently_in_order_and_the_first_failure_is_raised_after_all_end(sdm_client):
     import threading
 
     api = ManagedDevices(sdm_client(), retrying=False, concurrency=4)

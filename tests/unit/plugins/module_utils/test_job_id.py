@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from unit.helpers import VALID_JOB_ID
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
+from unit.constants import VALID_JOB_ID
 
 GOOD = VALID_JOB_ID
 
@@ -96,3 +97,11 @@ def test_rejection_of_a_huge_value_is_short_and_one_line():
 
 def test_valid_id_followed_by_nul_is_refused():
     assert "40" in validate_job_id(GOOD + "\x00")
+
+
+def test_values_never_shown():
+    code = "AB3DE-FGH1J-KLMN0-PQRST-UVWX9"
+    masked = values_never_shown([GOOD, f"{code}\n", code[:-1], "x"], [f" {code}", "smd-0123456789abcdef"])
+    assert GOOD not in masked and "smd-0123456789abcdef" not in masked
+    assert {f"{code}\n", code, code[:-1], f" {code}"} <= set(masked)
+    assert "x" not in masked  # too short: ansible-core would mask every "x" of the result

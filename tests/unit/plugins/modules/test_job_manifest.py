@@ -10,8 +10,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.edge.snowball.plugins.modules import job_manifest
-from unit.helpers import VALID_JOB_ID
-from unit.helpers import run_module
+from unit.constants import VALID_JOB_ID
 
 MANIFEST = b"SBMANIFEST1\n" + bytes(range(256)) * 8
 
@@ -32,7 +31,7 @@ def tmp_path(tmp_path):
     return target
 
 
-def test_writes_the_manifest_0600_then_reports_no_change(tmp_path):
+def test_writes_the_manifest_0600_then_reports_no_change(tmp_path, run_module):
     dest = tmp_path / "manifest.bin"
     first = run_module(job_manifest.main, args(dest))
     assert not first.failed and first.result["changed"]
@@ -44,13 +43,13 @@ def test_writes_the_manifest_0600_then_reports_no_change(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.bin"]
 
 
-def test_check_mode_writes_nothing(tmp_path):
+def test_check_mode_writes_nothing(tmp_path, run_module):
     dest = tmp_path / "manifest.bin"
     result = run_module(job_manifest.main, args(dest, _ansible_check_mode=True))
     assert result.result["changed"] and not dest.exists()
 
 
-def test_backup_keeps_the_previous_file(tmp_path):
+def test_backup_keeps_the_previous_file(tmp_path, run_module):
     dest = tmp_path / "manifest.bin"
     dest.write_bytes(b"old")
     result = run_module(job_manifest.main, args(dest, backup=True))
@@ -59,7 +58,7 @@ def test_backup_keeps_the_previous_file(tmp_path):
     assert dest.read_bytes() == MANIFEST
 
 
-def test_without_the_action_plugin_it_says_so(tmp_path):
+def test_without_the_action_plugin_it_says_so(tmp_path, run_module):
     result = run_module(job_manifest.main, {"job_id": VALID_JOB_ID, "dest": str(tmp_path / "m")})
     assert result.failed and "must run through its action plugin" in result.result["msg"]
 
@@ -72,7 +71,7 @@ def test_without_the_action_plugin_it_says_so(tmp_path):
         ("snowball-edge.config", b'{"profiles": {"p": {"unlockCode": "x"}}}'),
     ],
 )
-def test_refuses_a_directory_that_holds_a_stored_code(tmp_path, name, content):
+def test_refuses_a_directory_that_holds_a_stored_code(tmp_path, name, content, run_module):
     (tmp_path / name).write_bytes(content)
     result = run_module(job_manifest.main, args(tmp_path / "manifest.bin"))
     assert result.failed and f"{name} looks like a stored unlock code" in result.result["msg"]
@@ -87,7 +86,7 @@ def test_job_ids_and_other_text_are_not_mistaken_for_a_code(tmp_path, content):
     assert job_manifest.stored_code_beside(str(tmp_path), str(tmp_path / "manifest.bin")) is None
 
 
-def test_a_failed_write_leaves_dest_and_no_temporary_file(tmp_path):
+def test_a_failed_write_leaves_dest_and_no_temporary_file(tmp_path, run_module):
     dest = tmp_path / "manifest.bin"
     dest.write_bytes(b"previous")
     with mock.patch.object(job_manifest.os, "fsync", side_effect=OSError(28, "No space left on device")):

@@ -4,16 +4,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.edge.snowball.plugins.modules import job_unlock_code
-from unit.helpers import FAKE_CODE
-from unit.helpers import VALID_JOB_ID
-from unit.helpers import assert_no_code
-from unit.helpers import job_metadata
-from unit.helpers import run_module
+from unit.constants import FAKE_CODE
+from unit.constants import VALID_JOB_ID
 
 BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
 
 
-def test_default_options_make_one_call_and_return_no_job_state(stub):
+def test_default_options_make_one_call_and_return_no_job_state(stub, run_module):
     # The Stubber fails on any call it was not given: GetJobUnlockCode is the only one.
     stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": VALID_JOB_ID})
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID))
@@ -24,7 +21,7 @@ def test_default_options_make_one_call_and_return_no_job_state(stub):
     assert "job_state" not in result.result and "expires_at" not in result.result
 
 
-def test_describe_job_returns_state_and_expiry(stub):
+def test_describe_job_returns_state_and_expiry(stub, job_metadata, run_module):
     stub.add_response("describe_job", job_metadata(age_days=10), {"JobId": VALID_JOB_ID})
     stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": VALID_JOB_ID})
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, describe_job=True))
@@ -34,21 +31,21 @@ def test_describe_job_returns_state_and_expiry(stub):
     assert result.result["expires_at"].endswith("+00:00")
 
 
-def test_check_state_false_skips_describe_job(stub):
+def test_check_state_false_skips_describe_job(stub, run_module):
     stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": VALID_JOB_ID})
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, check_state=False))
     assert result.result["unlock_code"] == FAKE_CODE
     assert "job_state" not in result.result
 
 
-def test_rejects_uppercase_hex_before_calling_aws(stub):
+def test_rejects_uppercase_hex_before_calling_aws(stub, run_module):
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID.upper().replace("JID", "JID", 1)))
     assert result.failed
     assert "upper-case" in result.result["msg"]
     stub.factory.assert_not_called()
 
 
-def test_describe_job_fails_with_the_state_and_never_asks_for_the_code(stub):
+def test_describe_job_fails_with_the_state_and_never_asks_for_the_code(stub, job_metadata, run_module):
     stub.add_response("describe_job", job_metadata(state="InTransitToCustomer"), {"JobId": VALID_JOB_ID})
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, describe_job=True))
     assert result.failed
@@ -57,7 +54,7 @@ def test_describe_job_fails_with_the_state_and_never_asks_for_the_code(stub):
     assert "exception" not in result.result
 
 
-def test_a_refused_code_is_explained_with_the_real_state(stub):
+def test_a_refused_code_is_explained_with_the_real_state(stub, job_metadata, run_module):
     stub.add_client_error(
         "get_job_unlock_code", service_error_code="InvalidJobStateException", service_message="not available"
     )
@@ -69,7 +66,7 @@ def test_a_refused_code_is_explained_with_the_real_state(stub):
     assert "exception" not in result.result
 
 
-def test_waiting_for_the_device_returns_the_state_it_saw(stub):
+def test_waiting_for_the_device_returns_the_state_it_saw(stub, job_metadata, run_module):
     stub.add_client_error("get_job_unlock_code", service_error_code="InvalidJobStateException")
     stub.add_response("describe_job", job_metadata(state="WithCustomer"), {"JobId": VALID_JOB_ID})
     stub.add_response("get_job_unlock_code", {"UnlockCode": FAKE_CODE}, {"JobId": VALID_JOB_ID})
@@ -79,7 +76,7 @@ def test_waiting_for_the_device_returns_the_state_it_saw(stub):
     assert result.result["job_state"] == "WithCustomer"
 
 
-def test_aws_error_is_a_readable_failure_without_traceback(stub):
+def test_aws_error_is_a_readable_failure_without_traceback(stub, assert_no_code, run_module):
     stub.add_client_error("get_job_unlock_code", service_error_code="AccessDeniedException", service_message="no")
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, check_state=False))
     assert result.failed
@@ -91,7 +88,7 @@ def test_aws_error_is_a_readable_failure_without_traceback(stub):
 @pytest.mark.parametrize(
     ("option", "value", "expected"), [("wait_timeout", -1, "wait_timeout"), ("wait_interval", 0, "wait_interval")]
 )
-def test_rejects_bad_wait_options_before_calling_aws(stub, option, value, expected):
+def test_rejects_bad_wait_options_before_calling_aws(stub, option, value, expected, run_module):
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, **{option: value}))
     assert result.failed and expected in result.result["msg"]
     stub.factory.assert_not_called()

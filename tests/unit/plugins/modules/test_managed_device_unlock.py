@@ -1,47 +1,40 @@
-from __future__ import annotations
+"""edge.snowball.managed_device_unlock's module, with Snow Device Management stubbed (``sdm_stub``)."""
 
-from unittest import mock
+from __future__ import annotations
 
 import pytest
 from botocore.stub import ANY
-from botocore.stub import Stubber
 
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
 from ansible_collections.edge.snowball.plugins.modules import managed_device_unlock
-from unit.helpers import VALID_JOB_ID
-from unit.helpers import run_module
-from unit.plugins.module_utils.test_device_management import EARLIER
-from unit.plugins.module_utils.test_device_management import JOB2
-from unit.plugins.module_utils.test_device_management import LATER
-from unit.plugins.module_utils.test_device_management import T0
-from unit.plugins.module_utils.test_device_management import FakeTime
-from unit.plugins.module_utils.test_device_management import device
-from unit.plugins.module_utils.test_device_management import sdm_client
-from unit.plugins.module_utils.test_device_management import summary
+from unit.constants import EARLIER
+from unit.constants import LATER
+from unit.constants import OTHER_JOB_ID
+from unit.constants import T0
+from unit.constants import VALID_JOB_ID
 
 BASE_ARGS = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secret_key": "unit-test-secret"}
 
 
 @pytest.fixture
-def stub():
-    client = sdm_client()
-    stubber = Stubber(client)
-    fake = FakeTime()
-    api = ManagedDevices(client, retrying=False, sleep=fake.sleep, clock=fake.clock, now=lambda: T0, concurrency=1)
-    with mock.patch.object(managed_device_unlock, "managed_devices", return_value=(api, [])) as factory:
-        with stubber:
-            stubber.factory = factory
-            stubber.time = fake
-            yield stubber
-    stubber.assert_no_pending_responses()
+def listed(sdm_stub, sdm_summary):
+    """``listed(job, *device_ids)``: ListDevices for ``job`` answers these devices."""
+
+    def add(job, *device_ids):
+        sdm_stub.add_response("list_devices", {"devices": [sdm_summary(d, job) for d in device_ids]}, {"jobId": job})
+
+    return add
 
 
-def listed(stub, job, *device_ids):
-    stub.add_response("list_devices", {"devices": [summary(d, job) for d in device_ids]}, {"jobId": job})
+@pytest.fixture
+def described(sdm_stub, sdm_device):
+    """``described(device_id, state, updated, job)``: DescribeDevice answers this."""
 
+    def add(device_id, state="LOCKED", updated=EARLIER, job=VALID_JOB_ID):
+        sdm_stub.add_response(
+            "describe_device", sdm_device(device_id, state, updated, job), {"managedDeviceId": device_id}
+        )
 
-def described(stub, device_id, state="LOCKED", updated=EARLIER, job=VALID_JOB_ID):
-    stub.add_response("describe_device", device(device_id, state, updated, job), {"managedDeviceId": device_id})
+    return add
 
 
 def task(stub, task_id, targets):
@@ -57,55 +50,57 @@ def execution(stub, task_id, device_id, state):
     stub.add_response("describe_execution", {"state": state}, {"taskId": task_id, "managedDeviceId": device_id})
 
 
-def test_unlocks_the_locked_device_of_each_job_and_waits(stub):
-    listed(stub, VALID_JOB_ID, "smd-1")
-    listed(stub, JOB2, "smd-2")
-    described(stub, "smd-1")
-    described(stub, "smd-2", job=JOB2)
-    task(stub, "st-0", ["smd-1", "smd-2"])
-    execution(stub, "st-0", "smd-1", "SUCCEEDED")
-    described(stub, "smd-1", "UNLOCKED", LATER)
-    execution(stub, "st-0", "smd-2", "IN_PROGRESS")
-    execution(stub, "st-0", "smd-2", "SUCCEEDED")
-    described(stub, "smd-2", "UNLOCKED", LATER, JOB2)
-    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID, JOB2], poll_interval=3))
+def test_unlocks_the_locked_device_of_each_job_and_waits(sdm_stub, run_module, described, listed):
+    listed(VALID_JOB_ID, "smd-1")
+    listed(OTHER_JOB_ID, "smd-2")
+    described("smd-1")
+    described("smd-2", job=OTHER_JOB_ID)
+    task(sdm_stub, "st-0", ["smd-1", "smd-2"])
+    execution(sdm_stub, "st-0", "smd-1", "SUCCEEDED")
+    described("smd-1", "UNLOCKED", LATER)
+    execution(sdm_stub, "st-0", "smd-2", "IN_PROGRESS")
+    execution(sdm_stub, "st-0", "smd-2", "SUCCEEDED")
+    described("smd-2", "UNLOCKED", LATER, OTHER_JOB_ID)
+    result = run_module(
+        managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID, OTHER_JOB_ID], poll_interval=3)
+    )
     assert not result.failed, result.result
     assert result.result["changed"] is True
     assert result.result["task_ids"] == ["st-0"]
     devices = result.result["devices"]
     assert [(d["job_id"], d["managed_device_id"], d["state"], d["execution_state"], d["task_id"]) for d in devices] == [
         (VALID_JOB_ID, "smd-1", "UNLOCKED", "SUCCEEDED", "st-0"),
-        (JOB2, "smd-2", "UNLOCKED", "SUCCEEDED", "st-0"),
+        (OTHER_JOB_ID, "smd-2", "UNLOCKED", "SUCCEEDED", "st-0"),
     ]
-    assert stub.time.sleeps == [3]
+    assert sdm_stub.time.sleeps == [3]
 
 
-def test_an_unlocked_device_gets_no_task(stub):
-    listed(stub, VALID_JOB_ID, "smd-1")
-    described(stub, "smd-1", "UNLOCKED")
+def test_an_unlocked_device_gets_no_task(run_module, described, listed):
+    listed(VALID_JOB_ID, "smd-1")
+    described("smd-1", "UNLOCKED")
     result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID]))
     assert not result.failed
     assert result.result["changed"] is False and result.result["task_ids"] == []
     assert result.result["devices"][0]["task_id"] is None
 
 
-def test_check_mode_creates_no_task_and_reports_what_would_change(stub):
-    listed(stub, VALID_JOB_ID, "smd-1", "smd-2")
-    described(stub, "smd-1")
-    described(stub, "smd-2", "UNLOCKED")
+def test_check_mode_creates_no_task_and_reports_what_would_change(run_module, described, listed):
+    listed(VALID_JOB_ID, "smd-1", "smd-2")
+    described("smd-1")
+    described("smd-2", "UNLOCKED")
     result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID], _ansible_check_mode=True))
     assert not result.failed
     assert result.result["changed"] is True
     assert [d["changed"] for d in result.result["devices"]] == [True, False]
 
 
-def test_more_than_ten_devices_take_several_tasks_and_none_twice(stub):
+def test_more_than_ten_devices_take_several_tasks_and_none_twice(sdm_stub, run_module, sdm_device, described):
     ids = [f"smd-{i:02d}" for i in range(12)]
-    stub.add_response("describe_device", device(ids[0]), {"managedDeviceId": ids[0]})
+    sdm_stub.add_response("describe_device", sdm_device(ids[0]), {"managedDeviceId": ids[0]})
     for device_id in ids[1:]:
-        described(stub, device_id)
-    task(stub, "st-0", ids[:10])
-    task(stub, "st-1", ids[10:])
+        described(device_id)
+    task(sdm_stub, "st-0", ids[:10])
+    task(sdm_stub, "st-1", ids[10:])
     args = dict(BASE_ARGS, managed_device_ids=ids + ids[:3], wait=False)
     result = run_module(managed_device_unlock.main, args)
     assert not result.failed, result.result
@@ -113,11 +108,11 @@ def test_more_than_ten_devices_take_several_tasks_and_none_twice(stub):
     assert len(result.result["devices"]) == 12
 
 
-def test_a_failed_execution_fails_naming_job_and_device(stub):
-    listed(stub, VALID_JOB_ID, "smd-1")
-    described(stub, "smd-1")
-    task(stub, "st-0", ["smd-1"])
-    execution(stub, "st-0", "smd-1", "TIMED_OUT")
+def test_a_failed_execution_fails_naming_job_and_device(sdm_stub, run_module, described, listed):
+    listed(VALID_JOB_ID, "smd-1")
+    described("smd-1")
+    task(sdm_stub, "st-0", ["smd-1"])
+    execution(sdm_stub, "st-0", "smd-1", "TIMED_OUT")
     result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID]))
     assert result.failed
     assert (
@@ -128,26 +123,26 @@ def test_a_failed_execution_fails_naming_job_and_device(stub):
     assert "exception" not in result.result
 
 
-def test_a_job_without_managed_device_fails_after_the_others_are_unlocked(stub):
-    listed(stub, VALID_JOB_ID, "smd-1")
-    listed(stub, JOB2)
-    described(stub, "smd-1")
-    task(stub, "st-0", ["smd-1"])
-    execution(stub, "st-0", "smd-1", "SUCCEEDED")
-    described(stub, "smd-1", "UNLOCKED", LATER)
-    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID, JOB2]))
+def test_a_job_without_managed_device_fails_after_the_others_are_unlocked(sdm_stub, run_module, described, listed):
+    listed(VALID_JOB_ID, "smd-1")
+    listed(OTHER_JOB_ID)
+    described("smd-1")
+    task(sdm_stub, "st-0", ["smd-1"])
+    execution(sdm_stub, "st-0", "smd-1", "SUCCEEDED")
+    described("smd-1", "UNLOCKED", LATER)
+    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID, OTHER_JOB_ID]))
     assert result.failed
     assert result.result["devices"][0]["state"] == "UNLOCKED"
-    assert result.result["jobs_without_device"] == [JOB2]
-    assert JOB2 in result.result["msg"] and "remote management is not enabled" in result.result["msg"]
+    assert result.result["jobs_without_device"] == [OTHER_JOB_ID]
+    assert OTHER_JOB_ID in result.result["msg"] and "remote management is not enabled" in result.result["msg"]
     assert "unlock_method: client" in result.result["msg"]
     assert result.result["error_code"] == "NoManagedDevice"
 
 
-def test_check_mode_also_reports_a_job_without_managed_device(stub):
-    listed(stub, JOB2)
-    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[JOB2], _ansible_check_mode=True))
-    assert result.failed and result.result["jobs_without_device"] == [JOB2]
+def test_check_mode_also_reports_a_job_without_managed_device(run_module, listed):
+    listed(OTHER_JOB_ID)
+    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[OTHER_JOB_ID], _ansible_check_mode=True))
+    assert result.failed and result.result["jobs_without_device"] == [OTHER_JOB_ID]
 
 
 @pytest.mark.parametrize(
@@ -161,14 +156,14 @@ def test_check_mode_also_reports_a_job_without_managed_device(stub):
         {"job_ids": []},
     ],
 )
-def test_bad_input_fails_before_any_call(stub, args):
+def test_bad_input_fails_before_any_call(args, sdm_stub, run_module):
     result = run_module(managed_device_unlock.main, dict(BASE_ARGS, **args))
     assert result.failed
-    stub.factory.assert_not_called()
+    sdm_stub.factory.assert_not_called()
 
 
-def test_aws_error_is_a_readable_failure_without_traceback(stub):
-    stub.add_client_error("list_devices", service_error_code="AccessDeniedException", http_status_code=403)
+def test_aws_error_is_a_readable_failure_without_traceback(sdm_stub, run_module):
+    sdm_stub.add_client_error("list_devices", service_error_code="AccessDeniedException", http_status_code=403)
     result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID]))
     assert result.failed
     assert "snow-device-management:ListDevices" in result.result["msg"]

@@ -1,0 +1,16 @@
+"""Test values that parametrize lists and default arguments need when pytest collects the tests,
+before any fixture exists (everything with behaviour is a fixture in the conftest.py files)."""
+
+from __future__ import annotations
+
+import datetime
+
+VALID_JOB_ID = "JID123e4567-e89b-12d3-a456-426655440000"
+OTHER_JOB_ID = "JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+# Not a real code; built so that it matches no literal anywhere in the repository.
+FAKE_CODE = "-".join(["k3y5"[i % 4] * 5 for i in range(5)])
+
+# Snow Device Management times: T0 is "now" for the code under test.
+T0 = datetime.datetime(2026, 11, 28, 3, 0, tzinfo=datetime.timezone.utc)
+LATER = T0 + datetime.timedelta(seconds=30)
+EARLIER = T0 - datetime.timedelta(hours=1)

@@ -1,0 +1,91 @@
+"""The action plugin of edge.snowball.managed_device_unlock (and managed_device_info, which shares
+it): on the controller, before ansible-core can echo the module's arguments in ``invocation``, it
+refuses a bad job id and a managed device id shaped like an unlock code, never repeating the value,
+and runs no module; it refuses ``async``; valid ids (in check mode too) reach the module unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.edge.snowball.plugins.action.managed_device_unlock import id_refusal
+from unit.constants import FAKE_CODE
+from unit.constants import OTHER_JOB_ID
+from unit.constants import VALID_JOB_ID
+
+CODE = "AB3DE-FGH1J-KLMN0-PQRST-UVWX9"
+JOB = VALID_JOB_ID
+DEVICES = {"changed": True, "devices": [{"job_id": JOB, "managed_device_id": "smd-1", "state": "UNLOCKED"}]}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"job_ids": [JOB, CODE]},
+        {"job_ids": f"{JOB},{CODE}"},
+        {"job_ids": [CODE.lower()]},
+        {"job_ids": [CODE[:-1]]},
+        {"managed_device_ids": [f" {CODE}\n"]},
+        {"managed_device_ids": [CODE.replace("-", "")]},
+    ],
+)
+def test_id_refusal_never_repeats_the_value(args):
+    refusal = id_refusal(args)
+    assert refusal is not None
+    message, _code = refusal
+    for form in (CODE, CODE.lower(), CODE[:-1], CODE.replace("-", ""), CODE[:17]):
+        assert form.lower() not in message.lower()
+
+
+def test_id_refusal_lets_real_ids_through():
+    assert id_refusal({"job_ids": [JOB], "managed_device_ids": None}) is None
+    assert id_refusal({"managed_device_ids": ["smd-0123456789abcdef"]}) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "error_code"),
+    [
+        ({"job_ids": [VALID_JOB_ID, FAKE_CODE]}, "InvalidJobId"),
+        ({"job_ids": f"{VALID_JOB_ID},{FAKE_CODE}"}, "InvalidJobId"),
+        ({"job_ids": ["JID-short"]}, "InvalidJobId"),
+        ({"managed_device_ids": ["smd-1", f"{FAKE_CODE}\n"]}, "InvalidManagedDeviceId"),
+        ({"managed_device_ids": [FAKE_CODE.replace("-", "").upper()]}, "InvalidManagedDeviceId"),
+    ],
+)
+def test_a_bad_id_is_refused_on_the_controller_and_no_module_runs(action_plugin, assert_no_code, args, error_code):
+    plugin = action_plugin("managed_device_unlock", dict(args, region="us-east-1"), DEVICES)
+    result = plugin.run(task_vars={})
+    assert result["failed"] is True and result["changed"] is False
+    assert result["error_code"] == error_code
+    plugin._execute_module.assert_not_called()
+    assert_no_code(result)
+    assert "invocation" not in result
+
+
+def test_a_code_as_an_id_is_refused_in_check_mode_too(action_plugin, assert_no_code):
+    plugin = action_plugin("managed_device_unlock", {"managed_device_ids": [FAKE_CODE]}, DEVICES, check_mode=True)
+    result = plugin.run(task_vars={})
+    assert result["failed"] is True and result["error_code"] == "InvalidManagedDeviceId"
+    plugin._execute_module.assert_not_called()
+    assert_no_code(result)
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_valid_ids_reach_the_module_unchanged(action_plugin, check_mode):
+    args = {"job_ids": [VALID_JOB_ID, OTHER_JOB_ID], "managed_device_ids": ["smd-0123456789abcdef"], "wait": False}
+    plugin = action_plugin("managed_device_unlock", args, DEVICES, check_mode=check_mode)
+    result = plugin.run(task_vars={})
+    assert not result.get("failed"), result
+    assert result["devices"] == DEVICES["devices"] and result["changed"] is True
+    plugin._execute_module.assert_called_once()
+    assert "module_args" not in plugin._execute_module.call_args.kwargs  # the task's own arguments
+    assert plugin._task.args == args
+    assert "_ansible_no_log" not in result  # nothing secret in an id check's result
+
+
+def test_async_is_refused_before_the_module_runs(action_plugin):
+    plugin = action_plugin("managed_device_unlock", {"job_ids": [VALID_JOB_ID]}, DEVICES, async_val=60)
+    with pytest.raises(AnsibleActionFail, match="does not support async"):
+        plugin.run(task_vars={})
+    plugin._execute_module.assert_not_called()

@@ -1,0 +1,94 @@
+"""The masking of the code in everything the edge client prints (plugins/module_utils/_edge_masking.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.edge.snowball.plugins.module_utils import _edge_masking as masking
+from unit.constants import FAKE_CODE
+
+
+# ---------------------------------------------------------------- masking
+@pytest.mark.parametrize(
+    "form",
+    [
+        FAKE_CODE,
+        FAKE_CODE.upper(),
+        FAKE_CODE.replace("-", ""),
+        FAKE_CODE.replace("-", "").upper(),
+        FAKE_CODE.title(),
+    ],
+)
+def test_mask_hides_every_spelling_of_the_code(form, assert_no_code):
+    text = f"client said: using {form} now"
+    masked = masking.mask(text, FAKE_CODE)
+    assert masked == f"client said: using {masking.MASK} now"
+    assert_no_code(masked)
+
+
+def test_mask_hides_base64_of_the_code():
+    import base64
+
+    encoded = base64.b64encode(FAKE_CODE.encode()).decode()
+    assert encoded not in masking.mask(f"x {encoded} y", FAKE_CODE)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        json.dumps({"unlockCode": FAKE_CODE + "\n"}),  # JSON-escaped, with the newline a vault string keeps
+        repr(FAKE_CODE + "\r\n"),  # repr-escaped
+        FAKE_CODE.replace("-", " "),
+        FAKE_CODE.replace("-", "\\n"),
+        FAKE_CODE.encode().hex(),
+    ],
+)
+def test_mask_hides_the_escaped_and_spaced_forms(printed, assert_no_code):
+    for given in (FAKE_CODE, FAKE_CODE + "\n", "  " + FAKE_CODE + "\t"):
+        assert_no_code(masking.mask(f"x {printed} y", given))
+        assert FAKE_CODE[6:11] not in masking.mask(f"x {printed} y", given)
+
+
+def test_mask_hides_base64_inside_a_longer_encoded_text():
+    import base64
+
+    for prefix in ("", "a", "ab", "profile: "):
+        encoded = base64.b64encode((prefix + FAKE_CODE + " tail").encode()).decode()
+        masked = masking.mask(encoded, FAKE_CODE)
+        assert masking.MASK in masked, prefix
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        (FAKE_CODE, True),
+        (FAKE_CODE + "\n", True),
+        (" \t" + FAKE_CODE + "\r\n", True),
+        (FAKE_CODE.upper(), True),
+        (FAKE_CODE[:-1], False),
+        (FAKE_CODE + "x", False),
+        (FAKE_CODE.replace("-", ""), False),
+        (FAKE_CODE.replace("-", " "), False),
+        ('"' + FAKE_CODE + '"', False),
+        ("JIDd7db2543-ce46-5560-916e-b5f651e960ce", False),
+        ("", False),
+        ("   ", False),
+    ],
+)
+def test_unlock_code_shape_is_checked_without_showing_it(value, accepted, assert_no_code):
+    problem = masking.unlock_code_problem(value)
+    assert (problem is None) == accepted, problem
+    if problem:
+        assert_no_code(problem)
+        assert value.strip()[3:8] not in problem or not value.strip()
+
+
+def test_mask_data_walks_nested_values():
+    data = {"a": [FAKE_CODE, {"b": FAKE_CODE.upper()}], "n": 3}
+    assert masking.mask_data(data, FAKE_CODE) == {"a": [masking.MASK, {"b": masking.MASK}], "n": 3}
+
+
+def test_mask_without_a_code_changes_nothing():
+    assert masking.mask("plain", "") == "plain"

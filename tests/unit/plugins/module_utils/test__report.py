@@ -1,0 +1,75 @@
+"""The one failure path of the modules (plugins/module_utils/_report.py), on a real AnsibleModule:
+what a failed and a successful result hold, and which errors end a module as a failed task."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.edge.snowball.plugins.module_utils import _report
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from unit.constants import FAKE_CODE
+
+SPEC = {"job_id": {"type": "str"}, "debug_botocore_endpoint_logs": {"type": "bool", "default": False}}
+
+
+class Api:
+    def retry_summary(self):
+        return "GetJobUnlockCode: 2 requests for 1 call(s) (1 retried)"
+
+
+def test_a_failure_keeps_what_the_module_knew_but_its_msg(run_module):
+    def main():
+        known = {"msg": "half-way", "devices": ["smd-1"]}
+        _report.report(AnsibleModule(SPEC), SnowballError("denied", error_code="AccessDenied"), known, api=Api())
+
+    ended = run_module(main, {})
+    assert ended.failed
+    assert ended.result == {
+        "msg": "denied",
+        "error_code": "AccessDenied",
+        "devices": ["smd-1"],
+        "retried": "GetJobUnlockCode: 2 requests for 1 call(s) (1 retried)",
+    }
+
+
+def test_a_success_gets_the_extra_keys_and_the_aws_actions_when_asked(run_module):
+    def main():
+        module = AnsibleModule(SPEC)
+        _report.report(module, None, {"changed": False}, resource_actions=["b", "a", "b"], client_version="1.2")
+
+    ended = run_module(main, {"debug_botocore_endpoint_logs": True})
+    assert not ended.failed
+    assert ended.result == {"changed": False, "resource_actions": ["a", "b"], "client_version": "1.2"}
+
+
+def test_run_and_report_fails_a_caught_error_outside_the_except_and_lets_others_through(run_module):
+    def work(module, outcome):
+        raise SnowballError("check the job id")
+
+    ended = run_module(lambda: _report.run_and_report(AnsibleModule(SPEC), work, _report.Outcome(x=1)), {})
+    assert ended.failed and ended.result == {"msg": "check the job id", "x": 1}
+
+    def broken(module, outcome):
+        raise ValueError("a bug, not a failure to report")
+
+    with pytest.raises(ValueError):
+        run_module(lambda: _report.run_and_report(AnsibleModule(SPEC), broken), {})
+
+
+def test_a_device_module_hides_a_code_given_as_job_id_and_always_returns_client_version(run_module):
+    modules = []
+
+    def work(module, outcome):
+        raise DeviceError("still LOCKED", state="LOCKED")
+
+    def main():
+        modules.append(AnsibleModule(SPEC))
+        _report.run_device_module(modules[0], work)
+
+    ended = run_module(main, {"job_id": FAKE_CODE})
+    assert ended.failed
+    assert ended.result == {"msg": "still LOCKED", "state": "LOCKED", "client_version": None}
+    assert FAKE_CODE in modules[0].no_log_values
