@@ -49,7 +49,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "once: runs in the main column of make test only")
 
 
-#: The integration files whose tests run longest (one playbook of 80 tasks, 200 hosts, five leak
+#: The integration files whose tests run longest (one playbook of 150 tasks, a fleet of hosts, five leak
 #: runs): collected first, so that under `pytest -n 2` no worker starts one of them while the other
 #: has nothing left to do. Only the order changes; figures: `make test` prints --durations.
 LONGEST_FIRST = ("test_targets.py", "test_load.py", "test_leaks.py", "test_examples.py")

@@ -1,10 +1,15 @@
-"""Load: 200 edge hosts (local connection, forks 20), each fetching its own job's code, against an
-emulator that throttles 1 request in 5. All succeed, and each host gets its own job's code (checked
-by hash inside the play; no code is ever printed). The batched lookup does the same for all 200."""
+"""Load: a fleet of edge hosts (local connection, forks 20), each fetching its own job's code, against
+an emulator that throttles 1 request in 5. All succeed, and each host gets its own job's code (checked
+by hash inside the play; no code is ever printed). The batched lookup does the same for the whole fleet.
+
+make test runs 60 hosts (three rounds of 20 forks, the lookup's 16 threads busy): what can go wrong
+with many hosts (a code handed to the wrong host, a throttled call lost) shows at 60 as at 200, for a
+third of the CPU. EDGE_SNOWBALL_LOAD_HOSTS=200 runs the site of issue 6; its speed is make bench's."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import urllib.request
@@ -19,7 +24,7 @@ from integration.harness import run_playbook
 # Main column of make test only: a 200-host scenario; the targets run the same code paths in every column (tests/conftest.py).
 pytestmark = pytest.mark.once
 
-HOSTS = 200
+HOSTS = int(os.environ.get("EDGE_SNOWBALL_LOAD_HOSTS", "60"))
 
 PLAYBOOK = emulator_play(
     """
@@ -60,7 +65,7 @@ def fleet_emulator():
         yield server
 
 
-def test_200_hosts_each_get_their_own_code_through_throttling(fleet_emulator, tmp_path):
+def test_every_host_gets_its_own_code_through_throttling(fleet_emulator, tmp_path):
     request = urllib.request.Request(
         fleet_emulator.url + "/_emulator/faults",
         data=json.dumps({"kind": "throttle", "every": 5}).encode(),
