@@ -126,7 +126,7 @@ units: setup
 	$(VENV)/bin/python -m pytest -n 2 tests/unit -q
 
 units-lowest: $(VENV_LOWEST)/.done setup
-	$(VENV_LOWEST)/bin/python -m pytest tests/unit -q -p no:cacheprovider
+	$(VENV_LOWEST)/bin/python -m pytest -n 2 tests/unit -q -p no:cacheprovider
 
 # The newest column needs Python 3.12: without it, skipped with a message (an error under CI=true).
 ifeq ($(strip $(PYTHON_NEWEST)),)
@@ -135,7 +135,7 @@ units-newest integration-newest:
 	@echo "$(NO_NEWEST_MSG)" >&2
 else
 units-newest: $(VENV_NEWEST)/.done setup
-	$(VENV_NEWEST)/bin/python -m pytest tests/unit -q -p no:cacheprovider
+	$(VENV_NEWEST)/bin/python -m pytest -n 2 tests/unit -q -p no:cacheprovider
 
 # The lowest and newest columns prove the versions: they skip the tests marked `once` (see
 # tests/conftest.py), and the newest, whose botocore is the main column's, runs AWS JSON 1.1.
