@@ -20,7 +20,12 @@ from typing import Type
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
+
+#: The AWS options botocore and the messages quote (botocore_client.QUOTED_OPTIONS, kept here without
+#: importing botocore: the edge-host modules end through this file too).
+QUOTED_AWS_OPTIONS = ("region", "endpoint_url", "profile")
 
 
 def report(
@@ -35,6 +40,12 @@ def report(
     already knows, ``result`` without its ``msg``), else ``exit_json`` with ``result``. ``api`` (with
     ``retry_summary()``) adds ``retried``; with ``debug_botocore_endpoint_logs`` the AWS actions
     called are returned as ``resource_actions``; ``extra`` goes into both."""
+    for option in QUOTED_AWS_OPTIONS:
+        value = module.params.get(option)
+        if isinstance(value, str) and holds_unlock_code(value):
+            # A code put in the wrong option (refused by botocore_client.aws_client): ansible-core
+            # echoes the module's arguments in ``invocation``; no_log_values masks it there too.
+            module.no_log_values.add(value)
     retried = api.retry_summary() if api is not None else None
     if retried:
         extra["retried"] = retried

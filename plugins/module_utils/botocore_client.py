@@ -37,9 +37,15 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._report import QUOTED_AWS_OPTIONS
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
+
+#: Options whose value botocore and this collection's messages quote (a region or endpoint that does
+#: not answer, a profile that is not found): a code put there by mistake is refused, never repeated.
+QUOTED_OPTIONS = QUOTED_AWS_OPTIONS
 
 #: One data loader per botocore data path (``AWS_DATA_PATH``), shared by every session in the process.
 _LOADERS: Dict[Any, Any] = {}
@@ -70,6 +76,12 @@ def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int =
             "botocore is required by the Python that calls AWS here"
             " (the controller's for the lookup and job_manifest): pip install 'botocore>=1.34.0'"
         )
+    for option in QUOTED_OPTIONS:
+        if isinstance(params.get(option), str) and holds_unlock_code(params[option]):
+            raise SnowballError(
+                f"{option} holds something shaped like an unlock code (not shown): was the code put in the wrong"
+                f" option? Set {option} to the AWS value it names, and keep the code secret."
+            )
     profile = params.get("profile") or None
     keys = {
         "aws_access_key_id": params.get("access_key") or None,

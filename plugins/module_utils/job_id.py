@@ -33,6 +33,11 @@ def looks_like_unlock_code(value: Any) -> bool:
     return isinstance(value, str) and _CODE_SHAPE.fullmatch(value) is not None
 
 
+def holds_unlock_code(text: str) -> bool:
+    """True when ``text`` holds anything shaped like an unlock code (so it must never be shown)."""
+    return _CODE_SHAPE.search(text) is not None
+
+
 def describe_char(char: str) -> str:
     """What kind of character ``char`` is, without showing a letter or digit (which could be a
     piece of a secret); other characters are named by code point, which helps with look-alikes."""

@@ -173,6 +173,41 @@ CODE_AS_JOB_ID = """
   loop: "{{ range(8) | list }}"
   ignore_errors: true
 
+- name: A code where an AWS option belongs (botocore quotes region, endpoint and profile), region
+  edge.snowball.job_unlock_code:
+    job_id: "{{ emulator_jobs.ready3.job_id }}"
+    region: "{{ code }}"
+    endpoint_url: "{{ conn.endpoint_url }}"
+  ignore_errors: true
+
+- name: The same, endpoint_url
+  edge.snowball.job_unlock_code:
+    job_id: "{{ emulator_jobs.ready3.job_id }}"
+    endpoint_url: "https://{{ code | replace('-', '') }}"
+  ignore_errors: true
+
+- name: The same, profile
+  edge.snowball.job_unlock_code:
+    job_id: "{{ emulator_jobs.ready3.job_id }}"
+    profile: "{{ code }}"
+    access_key: "{{ omit }}"
+    secret_key: "{{ omit }}"
+  ignore_errors: true
+
+- name: The lookup, a code as the region
+  ansible.builtin.set_fact:
+    refused: "{{ lookup('edge.snowball.unlock_code', emulator_jobs.ready3.job_id, **(conn | combine({'region': code}))) }}"
+  ignore_errors: true
+
+- name: managed_device_info, a code as the region
+  edge.snowball.managed_device_info:
+    job_ids: ["{{ emulator_jobs.ready3.job_id }}"]
+    region: "{{ code }}"
+    endpoint_url: "{{ conn.endpoint_url }}"
+    access_key: "{{ conn.access_key }}"
+    secret_key: "{{ conn.secret_key }}"
+  ignore_errors: true
+
 - name: The role, the two fields confused
   ansible.builtin.include_role:
     name: edge.snowball.unlock

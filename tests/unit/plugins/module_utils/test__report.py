@@ -73,3 +73,17 @@ def test_a_device_module_hides_a_code_given_as_job_id_and_always_returns_client_
     assert ended.failed
     assert ended.result == {"msg": "still LOCKED", "state": "LOCKED", "client_version": None}
     assert FAKE_CODE in modules[0].no_log_values
+
+
+def test_a_code_put_in_an_aws_option_is_masked_in_the_result_and_its_invocation(run_module):
+    seen = {}
+    spec = dict(SPEC, region={"type": "str"}, endpoint_url={"type": "str"}, profile={"type": "str"})
+
+    def main():
+        seen["module"] = module = AnsibleModule(spec)
+        _report.report(module, SnowballError("region holds something shaped like an unlock code (not shown)"))
+
+    run_module(main, {"region": FAKE_CODE, "endpoint_url": f"https://{FAKE_CODE}", "profile": "site-north"})
+    masked = seen["module"].no_log_values
+    assert {FAKE_CODE, f"https://{FAKE_CODE}"} <= masked
+    assert "site-north" not in masked, "an ordinary profile name stays readable"

@@ -59,6 +59,38 @@ def test_a_client_that_cannot_be_made_names_the_option(options, says, aws_params
     assert "job" not in caught.value.message, "no job is involved in making a client"
 
 
+@pytest.mark.parametrize("option", ["region", "endpoint_url", "profile"])
+@pytest.mark.parametrize(
+    "form",
+    ["{c}", "{c}.amazonaws.com", "https://{c}", "{n}", " {c} "],
+    ids=["bare", "host", "url", "no-hyphens", "spaces"],
+)
+@pytest.mark.parametrize("service", ["snowball", "snow-device-management"])
+def test_an_unlock_code_in_region_or_endpoint_is_never_quoted(option, form, service, aws_params):
+    """botocore and the messages quote a region, endpoint or profile: a code pasted there is refused
+    before any client is made, and never repeated."""
+    value = form.format(c=FAKE_CODE, n=FAKE_CODE.replace("-", ""))
+    options = aws_params(**{option: value}, **({"access_key": None, "secret_key": None} if option == "profile" else {}))
+    with pytest.raises(SnowballError) as caught:
+        botocore_client.service_client(service, "Snowball", options)
+    text = str(caught.value) + repr(caught.value.as_result())
+    assert FAKE_CODE not in text and FAKE_CODE.replace("-", "") not in text, text
+    assert caught.value.message.startswith(f"{option} holds something shaped like an unlock code (not shown)")
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("region", "us-gov-west-1"),
+        ("endpoint_url", "https://vpce-0123456789abcdef0-abcdefgh.snowball.us-east-1.vpce.amazonaws.com"),
+        ("endpoint_url", "http://127.0.0.1:8080"),
+        ("profile", "edge-site-north-2026"),
+    ],
+)
+def test_real_regions_endpoints_and_profiles_are_not_mistaken_for_a_code(option, value):
+    assert not botocore_client.holds_unlock_code(value)
+
+
 def test_the_snow_device_management_client_is_named_so(aws_params):
     with pytest.raises(SnowballError, match="could not create the Snow Device Management client: Provided"):
         botocore_client.service_client("snow-device-management", "Snow Device Management", aws_params(region="a b"))
