@@ -98,4 +98,28 @@ def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[
     result, invocation included; every result has ``client_version``; a DeviceError fails the task."""
     job_id = module.params["job_id"]
     module.no_log_values.update(values_never_shown([job_id] if job_id is not None else [], None))
-    run_and_report(module, work, Outcome(client_version=None), catch=DeviceError)
+    misplaced = misplaced_codes(module.params)
+    module.no_log_values.update(value for _name, value in misplaced)
+
+    def checked(module: Any, outcome: Outcome) -> Optional[Dict[str, Any]]:
+        if misplaced:
+            raise DeviceError(
+                f"{misplaced[0][0]} holds something shaped like an unlock code (not shown): was the code put in"
+                " the wrong option? Pass the code as unlock_code only (the edge.snowball.unlock_code lookup)."
+            )
+        return work(module, outcome)
+
+    run_and_report(module, checked, Outcome(client_version=None), catch=DeviceError)
+
+
+def misplaced_codes(params: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """``(option, value)`` for every string (or list element) of the edge modules' options other than
+    unlock_code that holds something shaped like an unlock code: the modules quote their endpoint,
+    paths and addresses in messages. job_id has its own refusal (``job_id.validate_job_id``)."""
+    found = []
+    for name in sorted(params):
+        if name in ("unlock_code", "job_id"):
+            continue
+        values = params[name] if isinstance(params[name], list) else [params[name]]
+        found.extend((name, value) for value in values if isinstance(value, str) and holds_unlock_code(value))
+    return found

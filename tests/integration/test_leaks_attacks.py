@@ -194,6 +194,20 @@ CODE_AS_JOB_ID = """
     secret_key: "{{ omit }}"
   ignore_errors: true
 
+- name: device_info, a code as the device's endpoint (its messages quote the endpoint)
+  edge.snowball.device_info:
+    endpoint: "https://{{ code }}"
+    manifest_file: "{{ edge }}/ready3/manifest.bin"
+    unlock_code: "{{ code }}"
+  ignore_errors: true
+
+- name: device_unlock, a code in the manifest path (its messages quote the path)
+  edge.snowball.device_unlock:
+    endpoint: "{{ endpoints.ready3 }}"
+    manifest_file: "{{ edge }}/{{ code | replace('-', '') }}/manifest.bin"
+    unlock_code: "{{ code }}"
+  ignore_errors: true
+
 - name: The lookup, a code as the region
   ansible.builtin.set_fact:
     refused: "{{ lookup('edge.snowball.unlock_code', emulator_jobs.ready3.job_id, **(conn | combine({'region': code}))) }}"

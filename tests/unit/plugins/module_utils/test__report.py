@@ -87,3 +87,44 @@ def test_a_code_put_in_an_aws_option_is_masked_in_the_result_and_its_invocation(
     masked = seen["module"].no_log_values
     assert {FAKE_CODE, f"https://{FAKE_CODE}"} <= masked
     assert "site-north" not in masked, "an ordinary profile name stays readable"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("endpoint", "https://{c}"),
+        ("manifest_file", "/srv/{c}/manifest.bin"),
+        ("client", "/opt/{n}/snowballEdge"),
+        ("cluster_ips", ["192.0.2.1", "{c}"]),
+    ],
+)
+def test_a_device_module_refuses_a_code_in_another_option_and_masks_it(run_module, option, value):
+    """device_unlock/device_info quote their endpoint, paths and addresses: a code there is refused
+    before the work runs, never repeated, and masked in the invocation."""
+    modules, ran = [], []
+    spec = dict(SPEC, endpoint={"type": "str"}, manifest_file={"type": "str"}, client={"type": "str"})
+    spec["cluster_ips"] = {"type": "list", "elements": "str"}
+    fill = lambda v: v.format(c=FAKE_CODE, n=FAKE_CODE.replace("-", ""))  # noqa: E731
+    given = [fill(v) for v in value] if isinstance(value, list) else fill(value)
+
+    def main():
+        modules.append(AnsibleModule(spec))
+        _report.run_device_module(modules[0], lambda module, outcome: ran.append(1))
+
+    ended = run_module(main, {option: given})
+    assert ended.failed and not ran
+    assert ended.result["msg"].startswith(f"{option} holds something shaped like an unlock code (not shown)")
+    assert FAKE_CODE not in repr(ended.result) and FAKE_CODE.replace("-", "") not in repr(ended.result)
+    assert (given[-1] if isinstance(given, list) else given) in modules[0].no_log_values
+
+
+def test_paths_and_endpoints_with_job_ids_are_not_mistaken_for_a_code():
+    params = {
+        "endpoint": "https://192.0.2.10:9091",
+        "manifest_file": "/srv/snowball/JID123e4567-e89b-12d3-a456-426655440000/manifest.bin",
+        "client": "/opt/snowball-client-linux-1.2.0_661/bin/snowballEdge",
+        "cluster_ips": ["192.0.2.1", "fd00::1"],
+        "unlock_code": FAKE_CODE,
+        "job_id": FAKE_CODE,
+    }
+    assert _report.misplaced_codes(params) == []
