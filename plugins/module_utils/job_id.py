@@ -33,9 +33,16 @@ def looks_like_unlock_code(value: Any) -> bool:
     return isinstance(value, str) and _CODE_SHAPE.fullmatch(value) is not None
 
 
+# An unlock code inside a longer text (a URL, a path): 5 groups of 5 with separators, or 25 letters or
+# digits, standing alone (a longer run of letters and digits is a name, not a code).
+_CODE_IN_TEXT = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{5}(?:[\s_.:-][A-Za-z0-9]{5}){4}|[A-Za-z0-9]{25})(?![A-Za-z0-9])", re.ASCII
+)
+
+
 def holds_unlock_code(text: str) -> bool:
-    """True when ``text`` holds anything shaped like an unlock code (so it must never be shown)."""
-    return _CODE_SHAPE.search(text) is not None
+    """True when ``text`` holds something shaped like an unlock code (so it must never be shown)."""
+    return _CODE_IN_TEXT.search(text) is not None
 
 
 def describe_char(char: str) -> str:

@@ -84,6 +84,7 @@ def test_an_unlock_code_in_region_or_endpoint_is_never_quoted(option, form, serv
         ("region", "us-gov-west-1"),
         ("endpoint_url", "https://vpce-0123456789abcdef0-abcdefgh.snowball.us-east-1.vpce.amazonaws.com"),
         ("endpoint_url", "http://127.0.0.1:8080"),
+        ("endpoint_url", "https://snowballendpointfornorthsite2026.example.com"),
         ("profile", "edge-site-north-2026"),
     ],
 )
