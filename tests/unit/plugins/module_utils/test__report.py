@@ -104,8 +104,8 @@ def test_a_device_module_refuses_a_code_in_another_option_and_masks_it(run_modul
     modules, ran = [], []
     spec = dict(SPEC, endpoint={"type": "str"}, manifest_file={"type": "str"}, client={"type": "str"})
     spec["cluster_ips"] = {"type": "list", "elements": "str"}
-    fill = lambda v: v.format(c=FAKE_CODE, n=FAKE_CODE.replace("-", ""))  # noqa: E731
-    given = [fill(v) for v in value] if isinstance(value, list) else fill(value)
+    forms = {"c": FAKE_CODE, "n": FAKE_CODE.replace("-", "")}
+    given = [v.format(**forms) for v in value] if isinstance(value, list) else value.format(**forms)
 
     def main():
         modules.append(AnsibleModule(spec))
