@@ -177,8 +177,8 @@ def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint
     target = _endpoint_name(endpoint)
     text = _configuration_text(error)
     if text is not None:
-        pass
-    elif isinstance(error, (bex.ConnectTimeoutError, bex.ReadTimeoutError)):
+        return SnowballError(text, error_code=name)
+    if isinstance(error, (bex.ConnectTimeoutError, bex.ReadTimeoutError)):
         text = (
             f"timed out talking to {target} on {action} for job {job_id} ({name}). Check the network"
             " path to the endpoint, or raise aws_config.read_timeout / connect_timeout."

@@ -23,10 +23,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
-#: The AWS options botocore and the messages quote (botocore_client.QUOTED_OPTIONS, kept here without
-#: importing botocore: the edge-host modules end through this file too).
-QUOTED_AWS_OPTIONS = ("region", "endpoint_url", "profile")
-
 
 def report(
     module: Any,
@@ -40,12 +36,9 @@ def report(
     already knows, ``result`` without its ``msg``), else ``exit_json`` with ``result``. ``api`` (with
     ``retry_summary()``) adds ``retried``; with ``debug_botocore_endpoint_logs`` the AWS actions
     called are returned as ``resource_actions``; ``extra`` goes into both."""
-    for option in QUOTED_AWS_OPTIONS:
-        value = module.params.get(option)
-        if isinstance(value, str) and holds_unlock_code(value):
-            # A code put in the wrong option (refused by botocore_client.aws_client): ansible-core
-            # echoes the module's arguments in ``invocation``; no_log_values masks it there too.
-            module.no_log_values.add(value)
+    # A code put in the wrong option (refused by botocore_client.aws_client or run_device_module):
+    # ansible-core echoes the module's arguments in ``invocation``; no_log_values masks it there too.
+    module.no_log_values.update(value for _option, value in misplaced_codes(module.params))
     retried = api.retry_summary() if api is not None else None
     if retried:
         extra["retried"] = retried
@@ -98,8 +91,7 @@ def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[
     result, invocation included; every result has ``client_version``; a DeviceError fails the task."""
     job_id = module.params["job_id"]
     module.no_log_values.update(values_never_shown([job_id] if job_id is not None else [], None))
-    misplaced = misplaced_codes(module.params)
-    module.no_log_values.update(value for _name, value in misplaced)
+    misplaced = misplaced_codes(module.params)  # masked by ``report``
 
     def checked(module: Any, outcome: Outcome) -> Optional[Dict[str, Any]]:
         if misplaced:
@@ -113,8 +105,8 @@ def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[
 
 
 def misplaced_codes(params: Dict[str, Any]) -> List[Tuple[str, str]]:
-    """``(option, value)`` for every string (or list element) of the edge modules' options other than
-    unlock_code that holds something shaped like an unlock code: the modules quote their endpoint,
+    """``(option, value)`` for every string (or list element) of a module's options other than
+    unlock_code that holds something shaped like an unlock code: modules quote their endpoint, region,
     paths and addresses in messages. job_id has its own refusal (``job_id.validate_job_id``)."""
     found = []
     for name in sorted(params):

@@ -37,7 +37,6 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._report import QUOTED_AWS_OPTIONS
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
@@ -45,7 +44,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.snowball import retr
 
 #: Options whose value botocore and this collection's messages quote (a region or endpoint that does
 #: not answer, a profile that is not found): a code put there by mistake is refused, never repeated.
-QUOTED_OPTIONS = QUOTED_AWS_OPTIONS
+QUOTED_OPTIONS = ("region", "endpoint_url", "profile")
 
 #: One data loader per botocore data path (``AWS_DATA_PATH``), shared by every session in the process.
 _LOADERS: Dict[Any, Any] = {}
