@@ -25,7 +25,7 @@ of each importing and loading them again (about 0.2 CPU-seconds per host).
 from __future__ import annotations
 
 from ansible.errors import AnsibleError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import unlock_code_problem
+from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import looks_like_unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 
@@ -42,7 +42,7 @@ def id_refusal(args):
         if reason is not None:
             return reason, "InvalidJobId"
     for value in _elements(args.get("managed_device_ids")):
-        if looks_like_unlock_code(value):
+        if isinstance(value, str) and holds_unlock_code(value):
             return DEVICE_ID_REFUSAL, "InvalidManagedDeviceId"
     return None
 

@@ -97,6 +97,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
@@ -136,7 +137,14 @@ class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
         job_ids = self._checked_job_ids(terms)
+        # A code in the wrong option is refused before ansible-core's type checks could quote it.
+        refusal = misplaced_code_refusal(kwargs)
+        if refusal:
+            self._fail(refusal)
         self.set_options(var_options=variables, direct=kwargs)
+        refusal = misplaced_code_refusal(self.get_options())
+        if refusal:
+            self._fail(refusal)
         if self.get_option("codes_file"):
             return self._from_codes_file(self.get_option("codes_file"), job_ids)
         codes = self._from_aws(job_ids)

@@ -13,6 +13,9 @@ import os
 import re
 from typing import Optional
 
+from ansible_collections.edge.snowball.plugins.module_utils._secret import cut
+from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
+
 # HotSpot prints these on stderr at every start when the variable is set (JDK-8280357); the module
 # sets JAVA_TOOL_OPTIONS itself (-Duser.home), so the real client always prints the first one.
 _JVM_BANNER = re.compile(r"^\s*(NOTE: )?Picked up (JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS):")
@@ -42,6 +45,8 @@ _REFUSAL_WORDS = re.compile(
     r"|authenticat|credential|unrecognizedclient|status code: 40[13]|certificate|pkix",
     re.IGNORECASE,
 )
+#: How much of the client's words a message quotes (cut after masking, never before).
+WORDS_LIMIT = 1000
 CONNECTION = "connection"
 REFUSAL = "refusal"
 UNKNOWN = "unknown"
@@ -54,21 +59,22 @@ def drop_jvm_banner(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not _JVM_BANNER.match(line))
 
 
-def _last_lines(text: str, count: int = 3) -> str:
+def last_lines(text: str, count: int = 3, code: Optional[str] = None) -> str:
     """What a person needs from a client's output: its first error line (a Java exception's
-    headline) and its last lines, on one bounded line."""
+    headline) and its last lines, on one line, masked, then cut to WORDS_LIMIT."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     picked = lines[-count:]
     headline = next((line for line in lines if "Exception" in line or "Error" in line), None)
     if headline and headline not in picked:
         picked = [headline, "..."] + picked
-    return " ".join(picked)[:1000]
+    return cut(" ".join(picked), WORDS_LIMIT, code)
 
 
-def client_words(stdout: str, stderr: str) -> str:
-    """What the client said, banner dropped, from whichever stream it used (both when both)."""
-    said = [_last_lines(drop_jvm_banner(text)) for text in (stderr, stdout)]
-    return " | ".join(words for words in said if words)
+def client_words(stdout: str, stderr: str, code: Optional[str] = None) -> str:
+    """What the client said, banner dropped, from whichever stream it used (both when both); each
+    stream masked before anything is cut, and the joined words again (a code split between them)."""
+    said = [last_lines(drop_jvm_banner(mask(text, code)), code=code) for text in (stderr, stdout)]
+    return cut(" | ".join(words for words in said if words), WORDS_LIMIT * 2 + 3, code)
 
 
 def classify(rc: Optional[int], words: str, endpoint: str = "", manifest: str = "") -> str:

@@ -4,13 +4,16 @@
 # Internal use only: part of edge.snowball's AWS machinery; may change without notice.
 
 """The collection's one error family: a failure with a message a person can act on, which never
-carries an unlock code. Standard library only (the edge-host modules use it too)."""
+carries an unlock code (anything shaped like one is masked in it). Standard library only (the
+edge-host modules use it too)."""
 
 from __future__ import annotations
 
 from typing import Any
 from typing import Dict
 from typing import Optional
+
+from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
 
 
 class SnowballError(Exception):
@@ -23,12 +26,14 @@ class SnowballError(Exception):
         request_id: Optional[str] = None,
         aws_message: str = "",
     ):
+        # Every channel quotes this message (msg, the log, ansible_failed_result): mask once, here.
+        message = mask(message)
         super().__init__(message)
         self.message = message
         self.error_code = error_code
         self.request_id = request_id
         #: What AWS said, when it said something (never a code: error bodies hold none).
-        self.aws_message = aws_message
+        self.aws_message = mask(aws_message)
 
     def as_result(self) -> Dict[str, Any]:
         result: Dict[str, Any] = {"msg": self.message}

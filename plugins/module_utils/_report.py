@@ -20,7 +20,8 @@ from typing import Type
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import holds_unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_codes
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
 
@@ -91,27 +92,11 @@ def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[
     result, invocation included; every result has ``client_version``; a DeviceError fails the task."""
     job_id = module.params["job_id"]
     module.no_log_values.update(values_never_shown([job_id] if job_id is not None else [], None))
-    misplaced = misplaced_codes(module.params)  # masked by ``report``
+    misplaced = misplaced_code_refusal(module.params)  # every code-shaped value is masked by ``report``
 
     def checked(module: Any, outcome: Outcome) -> Optional[Dict[str, Any]]:
         if misplaced:
-            raise DeviceError(
-                f"{misplaced[0][0]} holds something shaped like an unlock code (not shown): was the code put in"
-                " the wrong option? Pass the code as unlock_code only (the edge.snowball.unlock_code lookup)."
-            )
+            raise DeviceError(misplaced)
         return work(module, outcome)
 
     run_and_report(module, checked, Outcome(client_version=None), catch=DeviceError)
-
-
-def misplaced_codes(params: Dict[str, Any]) -> List[Tuple[str, str]]:
-    """``(option, value)`` for every string (or list element) of a module's options other than
-    unlock_code that holds something shaped like an unlock code: modules quote their endpoint, region,
-    paths and addresses in messages. job_id has its own refusal (``job_id.validate_job_id``)."""
-    found = []
-    for name in sorted(params):
-        if name in ("unlock_code", "job_id"):
-            continue
-        values = params[name] if isinstance(params[name], list) else [params[name]]
-        found.extend((name, value) for value in values if isinstance(value, str) and holds_unlock_code(value))
-    return found

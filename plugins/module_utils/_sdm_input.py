@@ -13,7 +13,7 @@ from typing import Iterable
 from typing import List
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import looks_like_unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 
@@ -32,7 +32,7 @@ def require_valid_job_ids(values: Iterable[Any]) -> List[str]:
 def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
     out: List[str] = []
     for value in values:
-        if looks_like_unlock_code(value):
+        if isinstance(value, str) and holds_unlock_code(value):
             raise SnowballError(
                 "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
                 " device's id (edge.snowball.managed_device_info lists them) and keep the code secret.",

@@ -38,7 +38,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import holds_unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import retry_decorator
 
@@ -75,12 +75,10 @@ def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int =
             "botocore is required by the Python that calls AWS here"
             " (the controller's for the lookup and job_manifest): pip install 'botocore>=1.34.0'"
         )
-    for option in QUOTED_OPTIONS:
-        if isinstance(params.get(option), str) and holds_unlock_code(params[option]):
-            raise SnowballError(
-                f"{option} holds something shaped like an unlock code (not shown): was the code put in the wrong"
-                f" option? Set {option} to the AWS value it names, and keep the code secret."
-            )
+    # A code put in the wrong option: botocore and our messages quote these (region, endpoint, profile).
+    refusal = misplaced_code_refusal({option: params.get(option) for option in QUOTED_OPTIONS})
+    if refusal:
+        raise SnowballError(refusal)
     profile = params.get("profile") or None
     keys = {
         "aws_access_key_id": params.get("access_key") or None,

@@ -3,7 +3,7 @@
 
 """The rule AWS documents for a Snowball job id, checked before any network call.
 
-Pure Python with no imports, so that controller-side plugins can check ids cheaply.
+Standard library only, so that controller-side plugins can check ids cheaply.
 
 A refusal never repeats the value it refuses, not even a part of it: a value typed into the wrong
 field can be a secret (the unlock code, 29 characters in 5 groups of 5, is the classic mix-up).
@@ -12,10 +12,12 @@ It says which rule failed, the length, the position and the class of a wrong cha
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from typing import Iterable
 from typing import Optional
+
+from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils._secret import looks_like_unlock_code
 
 JOB_ID_LENGTH = 39
 JOB_ID_PREFIXES = ("JID", "MID")
@@ -23,26 +25,6 @@ JOB_ID_PREFIXES = ("JID", "MID")
 _HYPHEN_POSITIONS = frozenset((11, 16, 21, 26))
 _LOWER_HEX = frozenset("0123456789abcdef")
 _EXPECTED = "expected JID or MID followed by a UUID in lower-case hexadecimal, 39 characters"
-# An unlock code: 25 letters or digits in 5 groups of 5, with or without the hyphens, whatever the
-# separators or surrounding whitespace.
-_CODE_SHAPE = re.compile(r"\s*[A-Za-z0-9]{5}(?:[\s_.:-]?[A-Za-z0-9]{5}){4}\s*", re.ASCII)
-
-
-def looks_like_unlock_code(value: Any) -> bool:
-    """True when ``value`` has the shape of an unlock code (so it must never be shown)."""
-    return isinstance(value, str) and _CODE_SHAPE.fullmatch(value) is not None
-
-
-# An unlock code inside a longer text (a URL, a path): 5 groups of 5 with separators, or 25 letters or
-# digits, standing alone (a longer run of letters and digits is a name, not a code).
-_CODE_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{5}(?:[\s_.:-][A-Za-z0-9]{5}){4}|[A-Za-z0-9]{25})(?![A-Za-z0-9])", re.ASCII
-)
-
-
-def holds_unlock_code(text: str) -> bool:
-    """True when ``text`` holds something shaped like an unlock code (so it must never be shown)."""
-    return _CODE_IN_TEXT.search(text) is not None
 
 
 def describe_char(char: str) -> str:
@@ -112,6 +94,6 @@ def values_never_shown(job_ids: Optional[Iterable[Any]], device_ids: Optional[It
         if isinstance(value, str) and validate_job_id(value) is not None:
             found.update((value, value.strip()))
     for value in list(device_ids or []):
-        if looks_like_unlock_code(value):
+        if holds_unlock_code(value):
             found.update((value, value.strip()))
     return sorted(value for value in found if len(value.strip()) >= MASKED_MIN_LENGTH)

@@ -37,11 +37,11 @@ from urllib.parse import urlsplit
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import mask
-from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import mask_data
-from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import unlock_code_problem
+from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
+from ansible_collections.edge.snowball.plugins.module_utils._secret import mask_data
+from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import CONNECTION
-from ansible_collections.edge.snowball.plugins.module_utils._edge_output import _last_lines
+from ansible_collections.edge.snowball.plugins.module_utils._edge_output import last_lines
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import classify
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import client_words
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import drop_jvm_banner
@@ -214,7 +214,7 @@ class EdgeClient:
         stdout = mask(out.decode("utf-8", "replace"), self._code)
         stderr = mask(err.decode("utf-8", "replace"), self._code)
         if proc.returncode != 0:
-            said = client_words(stdout, stderr)
+            said = client_words(stdout, stderr, self._code)
             raise CommandError(
                 f"snowballEdge {command} failed (exit status {proc.returncode}) for endpoint {self.endpoint}:"
                 f" {said or '(no output)'}",
@@ -246,7 +246,7 @@ class EdgeClient:
     def _stopped(self, proc: subprocess.Popen, command: str, timeout: float) -> CommandError:
         """Stop a command that ran out of time; what it said, masked, as a connection-level failure."""
         out, err = kill_group(proc)
-        words = mask(client_words(out.decode("utf-8", "replace"), err.decode("utf-8", "replace")), self._code)
+        words = client_words(out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), self._code)
         stopped = f"snowballEdge {command} did not finish within {timeout:g}s; the client was stopped"
         return CommandError(
             f"{stopped} (endpoint {self.endpoint}). Check that the device is reachable from the edge host.",
@@ -266,7 +266,7 @@ class EdgeClient:
             data = None
         if not isinstance(data, dict):
             # Some clients may report a failure with exit status 0: judge the words the same way.
-            said = _last_lines(out) or "(nothing)"
+            said = last_lines(out, code=self._code) or "(nothing)"
             kind = classify(1, said, self.endpoint, self.manifest_file)
             raise CommandError(
                 f"snowballEdge {command} did not print the JSON description it should (endpoint {self.endpoint}):"

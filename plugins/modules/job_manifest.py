@@ -147,10 +147,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
+from ansible_collections.edge.snowball.plugins.module_utils._secret import stores_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 
-# 25 letters or digits in five groups, as AWS writes unlock codes.
-STORED_CODE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}(?![A-Za-z0-9])")
 CLIENT_PROFILE_KEY = b'"unlockCode"'
 SCAN_LIMIT = 64 * 1024
 SCAN_FILES = 500
@@ -181,7 +180,7 @@ def stored_code_beside(directory, dest):
                 head = handle.read(SCAN_LIMIT)
         except OSError:
             continue
-        if CLIENT_PROFILE_KEY in head or STORED_CODE.search(head):
+        if CLIENT_PROFILE_KEY in head or stores_unlock_code(head):
             return path
     return None
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """What every action plugin of this collection shares: check mode, never ``async``, one failure
-path, and the censoring of a result that holds an unlock code.
+path, the refusal of a code put in the wrong option, and the censoring of a result that holds one.
 
 A subclass writes ``_act(result, task_vars)``: it returns the task's result, or raises
 SnowballError (a refusal or a failure; its message never holds a code), which ``run`` turns into
@@ -15,6 +15,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 
 
 class SnowballActionBase(ActionBase):
@@ -27,6 +28,10 @@ class SnowballActionBase(ActionBase):
         del tmp  # tmp no longer has any effect
         failure = None
         try:
+            # Before anything can quote an option (ansible-core's type checks, our messages, AWS, the client).
+            refusal = misplaced_code_refusal(self._task.args)
+            if refusal:
+                raise SnowballError(refusal, "CodeInWrongOption")
             return self._act(result, task_vars)
         except SnowballError as e:
             failure = e

@@ -18,6 +18,8 @@ from typing import Tuple
 
 from ansible import constants
 
+from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
+
 #: Modules of this collection whose action plugin censors what a looped task shows.
 CENSORING_ACTIONS = ("device_unlock", "device_info")
 
@@ -74,8 +76,6 @@ def holds(value: Any, code: str, depth: int = 0) -> bool:
     if depth > 20 or not code:
         return False
     if isinstance(value, str):
-        from ansible_collections.edge.snowball.plugins.module_utils._edge_masking import mask
-
         return mask(value, code) != value
     if isinstance(value, dict):
         return any(holds(k, code, depth + 1) or holds(v, code, depth + 1) for k, v in value.items())

@@ -116,17 +116,3 @@ def test_a_device_module_refuses_a_code_in_another_option_and_masks_it(run_modul
     assert ended.result["msg"].startswith(f"{option} holds something shaped like an unlock code (not shown)")
     assert FAKE_CODE not in repr(ended.result) and FAKE_CODE.replace("-", "") not in repr(ended.result)
     assert (given[-1] if isinstance(given, list) else given) in modules[0].no_log_values
-
-
-def test_paths_and_endpoints_with_job_ids_are_not_mistaken_for_a_code():
-    params = {
-        "endpoint": "https://192.0.2.10:9091",
-        "manifest_file": "/srv/snowball/JID123e4567-e89b-12d3-a456-426655440000/manifest.bin",
-        "client": "/opt/snowball-client-linux-1.2.0_661/bin/snowballEdge",
-        "backup_dir": "/srv/snowball/manifestfilefornorthsitedevice.bin",  # a long name is not a code
-        "host": "https://snowballedgedevicenorthsite01.corp:9091",
-        "cluster_ips": ["192.0.2.1", "fd00::1"],
-        "unlock_code": FAKE_CODE,
-        "job_id": FAKE_CODE,
-    }
-    assert _report.misplaced_codes(params) == []

@@ -9,6 +9,7 @@ from botocore.stub import Stubber
 
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 
@@ -89,7 +90,7 @@ def test_an_unlock_code_in_region_or_endpoint_is_never_quoted(option, form, serv
     ],
 )
 def test_real_regions_endpoints_and_profiles_are_not_mistaken_for_a_code(option, value):
-    assert not botocore_client.holds_unlock_code(value)
+    assert not holds_unlock_code(value)
 
 
 def test_the_snow_device_management_client_is_named_so(aws_params):

@@ -1,4 +1,4 @@
-"""The masking of the code in everything the edge client prints (plugins/module_utils/_edge_masking.py)."""
+"""The masking of the code in everything the edge client prints (plugins/module_utils/_secret.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ansible_collections.edge.snowball.plugins.module_utils import _edge_masking as masking
+from ansible_collections.edge.snowball.plugins.module_utils import _secret as masking
 from unit.constants import FAKE_CODE
 
 
@@ -92,3 +92,19 @@ def test_mask_data_walks_nested_values():
 
 def test_mask_without_a_code_changes_nothing():
     assert masking.mask("plain", "") == "plain"
+
+
+def test_paths_and_endpoints_with_job_ids_are_not_mistaken_for_a_code():
+    params = {
+        "endpoint": "https://192.0.2.10:9091",
+        "manifest_file": "/srv/snowball/JID123e4567-e89b-12d3-a456-426655440000/manifest.bin",
+        "client": "/opt/snowball-client-linux-1.2.0_661/bin/snowballEdge",
+        "backup_dir": "/srv/snowball/manifestfilefornorthsitedevice.bin",  # a long name is not a code
+        "host": "https://snowballedgedevicenorthsite01.corp:9091",
+        "cluster_ips": ["192.0.2.1", "fd00::1"],
+        "unlock_code": FAKE_CODE,
+        "job_id": FAKE_CODE,
+    }
+    # job_id refuses a code with its own words (and is masked in invocation by values_never_shown).
+    assert masking.misplaced_codes(params, masking.SELF_CHECKED_OPTIONS) == []
+    assert masking.misplaced_code_refusal(params) is None

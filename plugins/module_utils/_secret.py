@@ -1,0 +1,252 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# Internal use only: part of edge.snowball's secret handling; may change without notice. Standard
+# library only: it ships to the edge host too.
+
+"""The unlock code in one place: its shape, finding it inside a text in any form, masking it, and
+the check that refuses it in an option where it does not belong. No other file of ``plugins/`` holds
+a regular expression for the code; docs/security-model.md says why each form is here."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from typing import Any
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+from typing import Tuple
+from urllib.parse import unquote
+
+MASK = "********"
+#: The options allowed to hold a code, and those whose own check refuses one without quoting it.
+CODE_OPTIONS = frozenset(("unlock_code",))
+SELF_CHECKED_OPTIONS = frozenset(("job_id", "job_ids", "managed_device_ids"))
+#: AWS secrets: no_log options, never quoted, whose values may hold a run of 25 by chance.
+SECRET_OPTIONS = frozenset(
+    ("secret_key", "aws_secret_access_key", "aws_secret_key", "session_token", "aws_session_token")
+)
+
+_GROUP = "[A-Za-z0-9]{5}"
+#: The code exactly as AWS writes it: 25 letters or digits in 5 groups of 5, hyphens between.
+_EXACT = re.compile(rf"{_GROUP}(?:-{_GROUP}){{4}}", re.ASCII)
+#: A value that is a code however it was typed: any one separator or none between the groups.
+_TYPED = re.compile(rf"\s*{_GROUP}(?:[\s_.:-]?{_GROUP}){{4}}\s*", re.ASCII)
+# Between two groups in a printed text: a separator, or an escape of one (JSON, repr, URL, HTML).
+_SEP = r"(?:[\s_.:,;/-]|\\[nrt]|\\u00[0-9a-fA-F]{2}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}|&#?[0-9a-zA-Z]{1,6};)"
+# A bound before a run of 25: not a letter or digit, unless it ends an escape (%27, \x27, \u0027, &#39;).
+_BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=%[0-9a-fA-F]{2})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4})|(?<=;))"
+#: Something shaped like a code inside a text: 5 groups of 5 with separators between (also inside a
+#: longer token: a group may be the end or the start of a longer word), one separator throughout,
+#: or a run of exactly 25.
+_IN_TEXT = re.compile(
+    rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3}}|{_BEFORE}[A-Za-z0-9]{{25}}(?![A-Za-z0-9])", re.ASCII
+)
+#: A code stored in a file (bytes): the written form, standing alone.
+_STORED = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}(?![A-Za-z0-9])")
+#: How many characters of a known code in order count as the code (two groups: what a scanner looks for).
+PART_LENGTH = 10
+
+
+# ---------------------------------------------------------------- shape
+def is_unlock_code(value: Any) -> bool:
+    """True for a code exactly as AWS writes it (surrounding whitespace allowed)."""
+    return isinstance(value, str) and _EXACT.fullmatch(value.strip()) is not None
+
+
+def looks_like_unlock_code(value: Any) -> bool:
+    """True when the whole of ``value`` has the shape of an unlock code, however typed."""
+    return isinstance(value, str) and _TYPED.fullmatch(value) is not None
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with URL, HTML, JSON and Python escapes undone (twice, for a doubly encoded echo)."""
+    for _round in range(2):
+        text = html.unescape(unquote(text))
+        text = re.sub(
+            r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1) or m.group(2), 16)), text
+        )
+    return text
+
+
+def holds_unlock_code(text: Any) -> bool:
+    """True when ``text`` holds something shaped like an unlock code, in any escaped form."""
+    if not isinstance(text, str) or len(text) < 25:
+        return False
+    return _IN_TEXT.search(text) is not None or _IN_TEXT.search(_unescaped(text)) is not None
+
+
+def stores_unlock_code(data: bytes) -> bool:
+    """True when ``data`` (a file's head) holds a code in its written form."""
+    return _STORED.search(data) is not None
+
+
+def unlock_code_problem(value: Any) -> Optional[str]:
+    """None for a code of the unlock-code shape (surrounding whitespace allowed: it is stripped),
+    else what is wrong with it, never showing it or a piece of it."""
+    if not isinstance(value, str) or not value.strip():
+        return "unlock_code is empty; pass the job's code (the edge.snowball.unlock_code lookup)."
+    code = value.strip()
+    if is_unlock_code(code):
+        return None
+    what = [f"{len(code)} characters"]
+    if any(char.isspace() for char in code):
+        what.append("whitespace inside")
+    if any(not (char.isascii() and (char.isalnum() or char == "-")) for char in code):
+        what.append("characters other than letters, digits and hyphens")
+    what.append(f"{code.count('-')} hyphens")
+    return (
+        "unlock_code does not have the shape of an unlock code: 5 groups of 5 letters or digits separated by"
+        f" hyphens, 29 characters (it has {', '.join(what)}; the value is not shown). Pass the code exactly as"
+        " GetJobUnlockCode returns it (the edge.snowball.unlock_code lookup), not a job id, a file or a quoted string."
+    )
+
+
+# ---------------------------------------------------------------- masking
+def _base64_forms(text: str) -> List[str]:
+    """base64 of ``text`` on its own, and the part of base64(... + text + ...) that depends only on
+    ``text`` at each of the 3 alignments (a client could print a whole encoded profile)."""
+    forms = [base64.b64encode(text.encode()).decode()]
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + text.encode()).decode()
+        inner = encoded[(shift * 4 + 2) // 3 + (1 if shift else 0) : len(encoded) - 4]
+        if len(inner) >= 16:
+            forms.append(inner)
+    return forms
+
+
+def code_variants(code: str) -> List[str]:
+    """The literal forms of a code that text may hold: as given and stripped, with or without
+    hyphens, JSON- and repr-escaped, hex, base64 (also inside a longer encoded text)."""
+    forms = set()
+    for given in dict.fromkeys((code, code.strip())):
+        for base in (given, given.replace("-", "")):
+            if not base:
+                continue
+            forms.add(base)
+            forms.add(json.dumps(base)[1:-1])
+            forms.add(repr(base)[1:-1])
+            forms.add(base.encode().hex())
+            forms.update(_base64_forms(base))
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+# Between two characters of a known code: a separator (or escape) a careless program could print,
+# as in Java's Arrays.toString ("[A, B, C]") or a code split over lines.
+_CHAR_SEP = r"(?:[^A-Za-z0-9]|\\[nrt]|\\u00[0-9a-fA-F]{2}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}){0,10}"
+
+
+def _part_patterns(code: str) -> List[str]:
+    """Every run of PART_LENGTH characters of the code in order, any separators between them, and
+    the code as a list of character numbers (Arrays.toString of its bytes)."""
+    chars = [char for char in code.strip() if char.isalnum()]
+    if len(chars) < PART_LENGTH:
+        return []
+    parts = [
+        _CHAR_SEP.join(re.escape(char) for char in chars[start : start + PART_LENGTH])
+        for start in range(len(chars) - PART_LENGTH + 1)
+    ]
+    parts.append(r"\W{0,3}".join(str(ord(char)) for char in code.strip()))
+    return parts
+
+
+def _mask_spans(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
+    """``text`` with the union of every (overlapping) match of ``patterns`` masked."""
+    spans: List[Tuple[int, int]] = []
+    for pattern in patterns:
+        found = pattern.search(text)
+        while found is not None:
+            spans.append(found.span())
+            found = pattern.search(text, found.start() + 1)
+    if not spans:
+        return text
+    spans.sort()
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out.extend((text[last:start], MASK))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _known_pattern(code: str) -> re.Pattern[str]:
+    parts = [re.escape(form) for form in code_variants(code)] + _part_patterns(code)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def mask(text: str, code: Optional[str] = None) -> str:
+    """``text`` with every form of ``code`` (any case, any separators, any run of PART_LENGTH of its
+    characters in order) and anything else shaped like a code masked. Mask first, cut after."""
+    if not text or not isinstance(text, str):
+        return text
+    patterns = [_IN_TEXT]
+    if code and code.strip():
+        patterns.insert(0, _known_pattern(code))
+    return _mask_spans(text, patterns)
+
+
+def mask_data(value: Any, code: Optional[str] = None) -> Any:
+    """``value`` with the code masked in every string inside it, dictionary keys included."""
+    if isinstance(value, str):
+        return mask(value, code)
+    if isinstance(value, (list, tuple)):
+        return [mask_data(item, code) for item in value]
+    if isinstance(value, dict):
+        return {mask_data(key, code): mask_data(item, code) for key, item in value.items()}
+    return value
+
+
+def cut(text: str, limit: int, code: Optional[str] = None) -> str:
+    """``text`` masked, then cut to ``limit`` characters: a cut never leaves a part of a code."""
+    return mask(text, code)[:limit]
+
+
+# ---------------------------------------------------------------- options
+def _strings(value: Any, depth: int = 0) -> Iterable[str]:
+    if depth > 20:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, depth + 1)
+            yield from _strings(item, depth + 1)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _strings(item, depth + 1)
+
+
+def misplaced_codes(options: Dict[str, Any], allowed: Iterable[str] = ()) -> List[Tuple[str, str]]:
+    """``(option, value)`` for every string in ``options`` (nested in lists and dicts too) that holds
+    something shaped like an unlock code, outside ``unlock_code``, the AWS secrets and ``allowed``."""
+    skipped = CODE_OPTIONS | SECRET_OPTIONS | frozenset(allowed)
+    found = []
+    for name in sorted(options, key=str):
+        if name in skipped:
+            continue
+        found.extend((str(name), value) for value in _strings(options[name]) if holds_unlock_code(value))
+    return found
+
+
+def misplaced_code_refusal(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Optional[str]:
+    """Why these options are refused (a code in the wrong one), never repeating it; or None. The
+    options that refuse a code themselves (job and device ids, with their own words) are left to them."""
+    found = misplaced_codes(options, SELF_CHECKED_OPTIONS | frozenset(allowed))
+    if not found:
+        return None
+    names = ", ".join(sorted({name for name, _value in found}))
+    return (
+        f"{names} holds something shaped like an unlock code (not shown): was the code put in the wrong option?"
+        f" Pass the code as unlock_code only (the edge.snowball.unlock_code lookup), and set {names} to the"
+        " value it names."
+    )
