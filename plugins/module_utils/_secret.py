@@ -192,7 +192,12 @@ def mask(text: str, code: Optional[str] = None) -> str:
     patterns = [_IN_TEXT]
     if code and code.strip():
         patterns.insert(0, _known_pattern(code))
-    return _mask_spans(text, patterns)
+    masked = _mask_spans(text, patterns)
+    # An escape the patterns cannot see through (a doubly URL-encoded echo): shown unescaped, masked.
+    unescaped = _unescaped(masked)
+    if unescaped != masked and any(pattern.search(unescaped) for pattern in patterns):
+        masked = _mask_spans(unescaped, patterns)
+    return masked
 
 
 def mask_data(value: Any, code: Optional[str] = None) -> Any:

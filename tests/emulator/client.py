@@ -31,7 +31,9 @@ For tests it also:
   commands ``unlock`` and ``status``, no profiles, no ``version``;
 * misbehaves on request through ``SNOWBALL_CLIENT_FAULT``: ``echo`` (prints the
   code it used), ``crash`` (dies printing its arguments and profile, code included),
-  ``hang`` (never returns).
+  ``hang`` (never returns), and the careless ones (``CARELESS_FAULTS``): ``cut-hang`` (a long line
+  with the code straddling 1,000 characters, then never returns), ``split`` (the code split between
+  stderr and stdout), ``arrays`` (the code as Java's Arrays.toString prints it).
 
 Standard library only: it runs on the "edge host" with any Python 3.
 """
@@ -247,6 +249,32 @@ def _legacy(argv: list[str]) -> int:
     return 0
 
 
+def _long_line_then_hang(code: str) -> int:
+    """971 characters, the code, more words, then no end: a time-out cuts its words at 1,000 characters."""
+    print("x" * 971 + code + " and more words after it", flush=True)
+    while True:
+        time.sleep(60)
+
+
+def _split_over_streams(code: str) -> int:
+    """The code's first part on stderr, the rest on stdout, then a failure."""
+    sys.stderr.write(f"Exception: bad unlock code {code[:14]}\n")
+    sys.stdout.write(f"{code[14:]} was refused\n")
+    return 1
+
+
+def _java_arrays(code: str) -> int:
+    """What Java's Arrays.toString prints of the code's characters and of its bytes, then a failure."""
+    chars = ", ".join(code)
+    numbers = ", ".join(str(byte) for byte in code.encode())
+    sys.stderr.write(f"java.lang.IllegalArgumentException: code [{chars}] bytes [{numbers}]\n")
+    return 1
+
+
+#: Faults of a careless program that prints the code in pieces or transformed (issue 22).
+CARELESS_FAULTS = {"cut-hang": _long_line_then_hang, "split": _split_over_streams, "arrays": _java_arrays}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _record(["snowballEdge"] + argv)
@@ -279,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"\targuments: {argv}\n\tprofile: {json.dumps(profile)}\n\tcode: {settings['code']}\n"
             )
             return 1
+        if fault in CARELESS_FAULTS:
+            return CARELESS_FAULTS[fault](settings["code"])
         if fault == "hang":
             while True:
                 time.sleep(60)

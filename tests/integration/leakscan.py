@@ -31,8 +31,8 @@ def variants(code: str) -> dict[str, re.Pattern[str]]:
     """The code, and the forms a careless transform would give it, as patterns.
 
     Case is ignored for the code itself (upper- or lower-cased, with or without hyphens, any
-    separator or escape between its groups); any three of its groups in a row count (a code echoed
-    with a typo or cut short is still a leak); base64 is case-sensitive by nature, so its forms are
+    separator or escape between its groups); any two of its groups in a row count (a code echoed
+    with a typo, cut short or split is still a leak); base64 is case-sensitive by nature, so its forms are
     matched exactly, at every alignment inside a longer encoded text.
     """
     bare = code.replace("-", "")
@@ -45,9 +45,9 @@ def variants(code: str) -> dict[str, re.Pattern[str]]:
         "base64 of bare": re.compile(re.escape(base64.b64encode(bare.encode()).decode())),
         "hex": re.compile(re.escape(code.encode().hex()), re.IGNORECASE),
     }
-    if len(groups) >= 3 and all(len(group) >= 4 for group in groups):
-        runs = [sep.join(re.escape(group) for group in groups[i : i + 3]) for i in range(len(groups) - 2)]
-        found["three groups in a row, any separator"] = re.compile("|".join(runs), re.IGNORECASE)
+    if len(groups) >= 2 and all(len(group) >= 4 for group in groups):
+        runs = [sep.join(re.escape(group) for group in groups[i : i + 2]) for i in range(len(groups) - 1)]
+        found["two groups in a row, any separator"] = re.compile("|".join(runs), re.IGNORECASE)
     for i, form in enumerate(_aligned_base64(code) + _aligned_base64(bare)):
         found[f"base64 inside a longer text ({i})"] = re.compile(re.escape(form))
     return found

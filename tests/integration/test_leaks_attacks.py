@@ -699,3 +699,194 @@ def test_a_code_given_as_a_device_id_is_never_echoed(emulator, devices, tmp_path
     assert run.rc == 0, run.tail()
     assert_sealed(run, sampler)
     assert "this looks like an unlock code, not a managed device id" in messages(run)[0], messages(run)
+
+
+# ---------------------------------------------------------------- 11. a code in any other option (issue 22, leak 6)
+CODE_FORMS = """
+- name: The forms of a code put in another option (the loop items hold only their index)
+  ansible.builtin.set_fact:
+    forms:
+      - "{{ code }}"
+      - "x{{ code }}y"
+      - "{{ code | replace('-', '') }}"
+      - "%27{{ code }}%27"
+      - "{{ code | lower | replace('-', '_') }}"
+  no_log: true
+"""
+CODE_IN_OPTIONS = {
+    # (module, its other arguments, the option that gets the code, how)
+    "export vault_id": (
+        "export_unlock_codes",
+        {"job_ids": ["{{ ids[0] }}"], "dest": "{{ work_dir }}/x/c.yml"},
+        "vault_id",
+        "{{ forms[item] }}",
+    ),
+    "export dest": (
+        "export_unlock_codes",
+        {"job_ids": ["{{ ids[0] }}"]},
+        "dest",
+        "{{ work_dir }}/x/{{ forms[item] }}.yml",
+    ),
+    "export concurrency": (
+        "export_unlock_codes",
+        {"job_ids": ["{{ ids[0] }}"], "dest": "{{ work_dir }}/x/c.yml"},
+        "concurrency",
+        "{{ forms[item] }}",
+    ),
+    "export retries": (
+        "export_unlock_codes",
+        {"job_ids": ["{{ ids[0] }}"], "dest": "{{ work_dir }}/x/c.yml"},
+        "retries",
+        "{{ forms[item] }}",
+    ),
+    "job_manifest src": (
+        "job_manifest",
+        {"job_id": "{{ ids[0] }}", "dest": "{{ edge }}/ready3/m.bin"},
+        "src",
+        "{{ work_dir }}/{{ forms[item] }}.bin",
+    ),
+    "job_unlock_code wait_timeout": (
+        "job_unlock_code",
+        {"job_id": "{{ ids[0] }}"},
+        "wait_timeout",
+        "{{ forms[item] }}",
+    ),
+    "managed_device_unlock timeout": (
+        "managed_device_unlock",
+        {"job_ids": ["{{ ids[0] }}"]},
+        "timeout",
+        "{{ forms[item] }}",
+    ),
+    "managed_device_info region": ("managed_device_info", {"job_ids": ["{{ ids[0] }}"]}, "region", "{{ forms[item] }}"),
+    "device_info timeout": (
+        "device_info",
+        {
+            "endpoint": "{{ endpoints.ready1 }}",
+            "manifest_file": "{{ edge }}/ready1/manifest.bin",
+            "unlock_code": "{{ code }}",
+        },
+        "timeout",
+        "{{ forms[item] }}",
+    ),
+    "device_unlock client": (
+        "device_unlock",
+        {
+            "endpoint": "{{ endpoints.ready1 }}",
+            "manifest_file": "{{ edge }}/ready1/manifest.bin",
+            "unlock_code": "{{ code }}",
+        },
+        "client",
+        "/opt/{{ forms[item] }}/snowballEdge",
+    ),
+}
+LOOKUP_OPTIONS = {
+    "lookup codes_file": "codes_file=work_dir ~ '/' ~ forms[item]",
+    "lookup concurrency": "concurrency=forms[item]",
+}
+
+
+def _code_in_options_tasks() -> str:
+    tasks = [CODE_FORMS]
+    for name, (module, args, option, value) in CODE_IN_OPTIONS.items():
+        task = {"name": name, f"edge.snowball.{module}": dict(args, **{option: value})}
+        task.update(loop="{{ range(5) | list }}", register=name.replace(" ", "_"), ignore_errors=True)
+        tasks.append("- " + json.dumps(task))
+    for name, option in LOOKUP_OPTIONS.items():
+        lookup = f"{{{{ lookup('edge.snowball.unlock_code', ids[0], {option}, **conn) }}}}"
+        task = {"name": name, "ansible.builtin.debug": {"msg": lookup}, "loop": "{{ range(5) | list }}"}
+        task.update(register=name.replace(" ", "_"), ignore_errors=True)
+        tasks.append("- " + json.dumps(task))
+    results = " + ".join(f"{name.replace(' ', '_')}.results" for name in list(CODE_IN_OPTIONS) + list(LOOKUP_OPTIONS))
+    count = 5 * (len(CODE_IN_OPTIONS) + len(LOOKUP_OPTIONS))
+    that = [
+        f"{{{{ ({results}) | map(attribute='failed') | list == [true] * {count} }}}}",
+        f"{{{{ ({results}) | map(attribute='msg') | select('search', 'holds something shaped like an unlock code"
+        f" [(]not shown[)]') | list | length == {count} }}}}",
+    ]
+    tasks.append(
+        "- "
+        + json.dumps({"name": "Every one refused, naming the option only", "ansible.builtin.assert": {"that": that}})
+    )
+    return "\n".join(tasks)
+
+
+def test_a_code_in_any_other_option_is_refused_before_anything_quotes_it(emulator, devices, tmp_path):
+    """ansible-core's type checks quote the value (concurrency, retries, timeout), and so do our own
+    messages and AWS (a path, a vault id, a region): the one check in the action base and the lookup
+    refuses first, for every option of every plugin."""
+    run, sampler = attack(tmp_path, emulator, devices, _code_in_options_tasks(), verbosity="-vvv")
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+
+
+# ---------------------------------------------------------------- 12. a careless client (issue 22, leak 1, weakness 7)
+CARELESS_CLIENT = """
+- name: A client whose words straddle the cut at 1,000 characters, then time out
+  edge.snowball.device_info:
+    endpoint: "{{ endpoints.ready1 }}"
+    manifest_file: "{{ edge }}/ready1/manifest.bin"
+    unlock_code: "{{ code }}"
+    timeout: 20
+  environment: {SNOWBALL_CLIENT_FAULT: cut-hang}
+  register: cut
+  ignore_errors: true
+
+- name: A client that splits the code between its streams, or prints it as Java arrays
+  edge.snowball.device_unlock:
+    endpoint: "{{ endpoints.ready1 }}"
+    manifest_file: "{{ edge }}/ready1/manifest.bin"
+    unlock_code: "{{ code }}"
+  environment: {SNOWBALL_CLIENT_FAULT: "{{ item }}", SNOWBALL_CLIENT_ERRORS: "{{ 'stdout' if item == 'arrays' else '' }}"}
+  loop: [split, arrays]
+  register: careless
+  ignore_errors: true
+
+- name: "MSG: {{ cut.msg }}"
+  ansible.builtin.assert:
+    that:
+      - cut is failed
+      - careless.results | map(attribute='failed') | list == [true, true]
+"""
+
+
+def test_a_careless_client_shows_no_part_of_the_code(emulator, devices, tmp_path):
+    """Masked first, cut after: a code straddling the 1,000-character cut, split between stdout and
+    stderr, or printed as Arrays.toString would, leaves no two of its groups anywhere."""
+    run, sampler = attack(tmp_path, emulator, devices, CARELESS_CLIENT, verbosity="-vvv")
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)
+    assert "did not finish within 20s" in messages(run)[0], messages(run)
+
+
+# ---------------------------------------------------------------- 13. AWS's escaped echo (issue 22, leak 7)
+CODE_AS_ESCAPED_DEVICE_ID = (
+    CODE_FORMS
+    + """
+- name: managed_device_unlock and managed_device_info, a code inside a managed device id
+  edge.snowball.managed_device_unlock:
+    managed_device_ids: ["{{ forms[item] }}"]
+  loop: [1, 3, 4]
+  register: escaped_unlock
+  ignore_errors: true
+
+- name: managed_device_info, the same
+  edge.snowball.managed_device_info:
+    managed_device_ids: ["'{{ code }}'", "smd-{{ forms[item] }}"]
+  loop: [0, 2]
+  register: escaped_info
+  ignore_errors: true
+
+- name: Every one refused
+  ansible.builtin.assert:
+    that:
+      - (escaped_unlock.results + escaped_info.results) | map(attribute='failed') | list == [true] * 5
+"""
+)
+
+
+def test_a_code_inside_a_device_id_is_refused_and_never_echoed(emulator, devices, tmp_path):
+    """AWS echoes an unknown managed device id URL-encoded (%27<code>%27); a code with a letter more
+    either side, or escaped, is still a code: refused before AWS, and masked in anything AWS says."""
+    run, sampler = attack(tmp_path, emulator, devices, CODE_AS_ESCAPED_DEVICE_ID, verbosity="-vvv")
+    assert run.rc == 0, run.tail()
+    assert_sealed(run, sampler)

@@ -108,3 +108,107 @@ def test_paths_and_endpoints_with_job_ids_are_not_mistaken_for_a_code():
     # job_id refuses a code with its own words (and is masked in invocation by values_never_shown).
     assert masking.misplaced_codes(params, masking.SELF_CHECKED_OPTIONS) == []
     assert masking.misplaced_code_refusal(params) is None
+
+
+# ---------------------------------------------------------------- issue 22: what an attacker found
+REAL_LOOKING = "Ab3De-9fGh2-Kl4Mn-8pQr7-St6Uv"
+
+
+def test_a_code_straddling_a_cut_leaves_no_part_of_it(assert_no_code):
+    text = "x" * 971 + FAKE_CODE + " and more"
+    for limit in (980, 985, 990, 999, 1000):
+        cut = masking.cut(text, limit, FAKE_CODE)
+        assert_no_code(cut)
+        assert FAKE_CODE.replace("-", "")[:9] not in cut.replace("-", "")
+    # Cutting first, as before, would have kept most of the code:
+    assert FAKE_CODE[:25] in text[:1000]
+
+
+@pytest.mark.parametrize("length", [10, 12, 14, 15, 20, 28])
+def test_any_run_of_ten_characters_of_a_known_code_is_masked(length):
+    for start in (0, 29 - length):
+        part = REAL_LOOKING[start : start + length]
+        if len(part.replace("-", "")) < masking.PART_LENGTH:
+            continue
+        masked = masking.mask(f"said: {part} ok", REAL_LOOKING)
+        assert part not in masked and masking.MASK in masked, part
+
+
+def test_a_code_split_between_the_streams_is_masked_in_each_and_in_the_join():
+    from ansible_collections.edge.snowball.plugins.module_utils._edge_output import client_words
+
+    words = client_words(f"{REAL_LOOKING[14:]} was refused", f"Exception: bad code {REAL_LOOKING[:14]}", REAL_LOOKING)
+    for start in range(0, 20):
+        assert REAL_LOOKING[start : start + 10] not in words, words
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "[" + ", ".join(REAL_LOOKING) + "]",  # Arrays.toString(code.toCharArray())
+        "[" + ", ".join(repr(char) for char in REAL_LOOKING) + "]",  # Python's list of characters
+        "[" + ", ".join(str(byte) for byte in REAL_LOOKING.encode()) + "]",  # Arrays.toString(code.getBytes())
+        "\n".join(REAL_LOOKING.split("-")),  # a group per line
+    ],
+)
+def test_the_forms_a_careless_program_prints_are_masked(printed):
+    masked = masking.mask(f"java.lang.IllegalStateException: {printed}", REAL_LOOKING)
+    assert masking.MASK in masked
+    assert "3De" not in masked.replace(", ", "").replace("'", "") or "Ab3De9fGh2" not in masked
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        f"Managed device %27{REAL_LOOKING}%27 was not found.",
+        f"Managed device x{REAL_LOOKING}y was not found.",
+        f"Managed device %2527{REAL_LOOKING.replace('-', '')}%2527 was not found.",
+        f"Managed device \\u0027{REAL_LOOKING.lower()}\\u0027 was not found.",
+        f"Managed device &#39;{REAL_LOOKING.replace('-', '%2D')}&#39; was not found.",
+        f"Managed device {REAL_LOOKING.replace('-', '_')}.",
+    ],
+)
+def test_a_code_shape_is_found_and_masked_in_any_escaped_echo(echo):
+    assert masking.holds_unlock_code(echo)
+    masked = masking.mask(echo)
+    assert not masking.holds_unlock_code(masked), masked
+    assert "was not found" in masked or masked.endswith(".")
+
+
+def test_every_error_message_is_masked_once_in_the_error_itself():
+    from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+
+    error = SnowballError(f"AWS said: Managed device %27{REAL_LOOKING}%27 was not found.", aws_message=REAL_LOOKING)
+    assert REAL_LOOKING not in error.message and REAL_LOOKING not in str(error) and error.aws_message == masking.MASK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "using JID123e4567-e89b-12d3-a456-426655440000 in us-gov-west-1",
+        "https://vpce-0123456789abcdef0-abcdefgh.snowball.us-east-1.vpce.amazonaws.com",
+        "/srv/snowball/manifestfilefornorthsitedevice.bin",
+        "The device could not reach these hosts: north, south",
+        "client said: using the code now",
+        "sha256 3f786850e387550fdab836ed7e6dc881de23001b",
+    ],
+)
+def test_ordinary_texts_are_not_taken_for_a_code(text):
+    assert not masking.holds_unlock_code(text)
+    assert masking.mask(text) == text
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"concurrency": FAKE_CODE}, "concurrency"),
+        ({"dest": f"/srv/x{FAKE_CODE}y.yml"}, "dest"),
+        ({"vault_id": FAKE_CODE.replace("-", "")}, "vault_id"),
+        ({"aws_config": {"retries": {"mode": FAKE_CODE}}}, "aws_config"),
+        ({"cluster_ips": ["192.0.2.1", f"%27{FAKE_CODE}%27"]}, "cluster_ips"),
+    ],
+)
+def test_a_code_in_any_option_is_refused_naming_the_option_only(options, named, assert_no_code):
+    refusal = masking.misplaced_code_refusal(dict(options, unlock_code=FAKE_CODE, secret_key="a" * 25))
+    assert refusal.startswith(f"{named} holds something shaped like an unlock code (not shown)")
+    assert_no_code(refusal)
