@@ -53,7 +53,7 @@ _CODE_MESSAGES = (
         "{action} refused for job {job_id}: the job is not in a state that allows it.{said}"
         " The unlock code and manifest are only available while the job is {ready},"
         " and for {lifetime} days after it was created; use edge.snowball.job_unlock_code with"
-        " check_state=true to see the job's state.",
+        " describe_job=true to see the job's state.",
     ),
     (
         ("InvalidResourceException",),

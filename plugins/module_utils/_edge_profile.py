@@ -16,6 +16,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 from typing import Any
@@ -80,7 +81,7 @@ class PrivateProfile:
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             json.dump({"version": 1, "profiles": {PROFILE_NAME: self._profile}}, handle)
-        command = ClientCommand()
+        command = ClientCommand(self.path)
         try:
             yield command
         except BaseException:
@@ -89,6 +90,7 @@ class PrivateProfile:
             raise
         finally:
             with signals_held():
+                command.finished()
                 _unlink(self.path)
 
     def remove(self) -> None:
@@ -111,14 +113,57 @@ class PrivateProfile:
         return env
 
 
-class ClientCommand:
-    """One running client command, stopped with its whole process group when the module stops."""
+# The remover: waits for the end of its stdin (the client's end of a pipe) and removes the profile.
+_REMOVER = "import os, sys\nsys.stdin.buffer.read()\ntry:\n    os.unlink(sys.argv[1])\nexcept OSError:\n    pass\n"
 
-    def __init__(self) -> None:
+
+class ClientCommand:
+    """One running client command, stopped with its whole process group when the module stops.
+
+    The client inherits one end of a pipe whose other end a small remover process, in a session of
+    its own, reads: when the client exits, the remover removes the profile, even when the module
+    itself is stopped (SIGSTOP, SIGTSTP) and cannot (docs/security-model.md)."""
+
+    def __init__(self, profile_path: str) -> None:
         self.proc: Optional[subprocess.Popen] = None
+        read_end, self._client_end = os.pipe()
+        try:
+            self._remover: Optional[subprocess.Popen] = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _REMOVER, profile_path],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+                start_new_session=True,
+            )
+        except OSError:
+            self._remover = None  # the module still removes the profile itself
+        finally:
+            os.close(read_end)
+
+    def inherited(self) -> tuple:
+        """The file descriptors the client must inherit (``pass_fds``)."""
+        return (self._client_end,) if self._client_end is not None else ()
 
     def started(self, proc: subprocess.Popen) -> None:
         self.proc = proc
+        self._close_client_end()
+
+    def _close_client_end(self) -> None:
+        if self._client_end is not None:
+            os.close(self._client_end)
+            self._client_end = None
+
+    def finished(self) -> None:
+        """The command is over: the remover has seen the pipe close (or is told now) and is gone."""
+        self._close_client_end()
+        if self._remover is not None:
+            try:
+                self._remover.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._remover.kill()
+                self._remover.wait()
+            self._remover = None
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

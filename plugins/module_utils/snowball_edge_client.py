@@ -205,7 +205,7 @@ class EdgeClient:
         argv = self.argv(command)
         # The profile (the code) is on disk only while this one command runs.
         with self.profile.active() as running:
-            proc = self._start(argv)
+            proc = self._start(argv, running.inherited())
             running.started(proc)
             try:
                 out, err = proc.communicate(timeout=timeout)
@@ -227,8 +227,9 @@ class EdgeClient:
             )
         return drop_jvm_banner(stdout)
 
-    def _start(self, argv: List[str]) -> subprocess.Popen:
-        """The client started in its own session (so a time-out stops the JVM and its children)."""
+    def _start(self, argv: List[str], inherited: tuple = ()) -> subprocess.Popen:
+        """The client started in its own session (so a time-out stops the JVM and its children),
+        holding the ``inherited`` descriptors (the profile remover's pipe)."""
         try:
             return subprocess.Popen(
                 argv,
@@ -237,6 +238,7 @@ class EdgeClient:
                 stderr=subprocess.PIPE,
                 env=self.profile.environment(),
                 start_new_session=True,
+                pass_fds=inherited,
             )
         except OSError as e:
             raise DeviceError(

@@ -33,7 +33,8 @@ For tests it also:
   code it used), ``crash`` (dies printing its arguments and profile, code included),
   ``hang`` (never returns), and the careless ones (``CARELESS_FAULTS``): ``cut-hang`` (a long line
   with the code straddling 1,000 characters, then never returns), ``split`` (the code split between
-  stderr and stdout), ``arrays`` (the code as Java's Arrays.toString prints it).
+  stderr and stdout), ``arrays`` (the code as Java's Arrays.toString prints it); ``slow`` answers
+  after ``SNOWBALL_CLIENT_SLOW`` seconds (3).
 
 Standard library only: it runs on the "edge host" with any Python 3.
 """
@@ -312,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         if fault == "hang":
             while True:
                 time.sleep(60)
+        if fault == "slow":  # answers, but only after a while (for a test that stops the module meanwhile)
+            time.sleep(float(os.environ.get("SNOWBALL_CLIENT_SLOW", "3")))
         payload = _payload(settings)
         if args.command in ("unlock-cluster", "describe-cluster"):
             if not settings["ips"]:

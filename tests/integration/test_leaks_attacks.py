@@ -409,7 +409,7 @@ KILL_PLAY = """
         unlock_code: "{{ lookup('edge.snowball.unlock_code', emulator_jobs.ready1.job_id, endpoint_url=emulator_url,
                          access_key=aws_access_key, secret_key=aws_secret_key, region=aws_region) }}"
         timeout: 600
-      environment: {SNOWBALL_CLIENT_FAULT: hang}
+      environment: {SNOWBALL_CLIENT_FAULT: %(fault)s}
       %(timeout)s
       ignore_errors: true
 """
@@ -445,9 +445,9 @@ def _client_processes(tag: str) -> list[int]:
     return found
 
 
-def _start(tmp_path, emulator, devices, module, timeout=""):
+def _start(tmp_path, emulator, devices, module, timeout="", fault="hang"):
     playbook = tmp_path / "kill.yml"
-    playbook.write_text(KILL_PLAY % {"module": module, "timeout": timeout})
+    playbook.write_text(KILL_PLAY % {"module": module, "timeout": timeout, "fault": fault})
     (tmp_path / "edge" / "ready1").mkdir(parents=True, exist_ok=True)
     variables = emulator_vars(emulator, devices)
     variables["work_dir"] = str(tmp_path)
@@ -522,6 +522,33 @@ def test_a_killed_module_leaves_no_code_on_disk(module, signame, emulator, devic
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+@pytest.mark.parametrize("signame", ["SIGSTOP", "SIGTSTP"])
+def test_a_stopped_module_keeps_no_profile_once_its_client_is_done(signame, emulator, devices, tmp_path):
+    """A module stopped (not killed) while its client runs cannot remove the profile itself: the
+    profile's remover, in a session of its own, removes it as soon as the client exits (issue 22, W8)."""
+    tag = str(tmp_path)
+    proc = _start(tmp_path, emulator, devices, "device_info", fault="slow")
+    module_pid = None
+    try:
+        clients = _wait_for(lambda: _client_processes(tag), 60)
+        assert clients, "the client never started"
+        module_pid = int(pathlib.Path(f"/proc/{clients[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        os.kill(module_pid, getattr(signal, signame))
+        assert _wait_for(lambda: not _client_processes(tag), 60), "the client never finished"
+        codes = emulator.secrets()
+        assert _wait_for(lambda: not leftovers(codes), 30), (
+            "the profile outlived its client while the module was stopped"
+        )
+        assert pathlib.Path(f"/proc/{module_pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T", (
+            "the module was not stopped the whole time: the test proved nothing"
+        )
+    finally:
+        if module_pid is not None:
+            os.kill(module_pid, signal.SIGCONT)
+        proc.communicate(timeout=120)
+        _stop_strays(tag)
 
 
 @pytest.mark.parametrize("module", ["device_unlock", "device_info"])

@@ -174,3 +174,45 @@ def test_another_data_path_gets_its_own_loader(monkeypatch, tmp_path, aws_params
     botocore_client.snowball_client(aws_params())
     assert str(tmp_path) in botocore_client._LOADERS
     assert botocore_client._LOADERS[str(tmp_path)] is not botocore_client._LOADERS.get(None)
+
+
+#: What only the controller's AWS side may load: the SDKs, amazon.aws, and our files that serve them.
+AWS_SIDE = ("boto3", "botocore", "s3transfer", "ansible_collections.amazon.aws")
+AWS_SIDE_FILES = (
+    "_aws_api",
+    "_aws_errors",
+    "_botocore_redaction",
+    "_call_counter",
+    "_job_states",
+    "_sdm_errors",
+    "_sdm_input",
+    "_sdm_states",
+    "aws_options",
+    "botocore_client",
+    "device_management",
+    "snowball",
+    "unlock_codes",
+)
+
+
+@pytest.mark.parametrize("module", ["modules.device_unlock", "modules.device_info"])
+def test_edge_host_modules_load_nothing_of_the_aws_side(module, python_env):
+    """The modules that run on the edge host ship with what they import (AnsiballZ): standard
+    library, ansible-core and the edge half of module_utils only, whatever imports are added later."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        f"import ansible_collections.edge.snowball.plugins.{module}\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=python_env, check=True
+    ).stdout.split()
+    ours = "ansible_collections.edge.snowball.plugins.module_utils."
+    wrong = [
+        name
+        for name in loaded
+        if name.startswith(AWS_SIDE) or name[len(ours) :] in AWS_SIDE_FILES and name.startswith(ours)
+    ]
+    assert not wrong, f"{module} loads the AWS side: {wrong}"
