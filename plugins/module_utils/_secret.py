@@ -40,11 +40,13 @@ _TYPED = re.compile(rf"\s*{_GROUP}(?:[\s_.:-]?{_GROUP}){{4}}\s*", re.ASCII)
 _SEP = r"(?:[\s_.:,;/-]|\\[nrt]|\\u00[0-9a-fA-F]{2}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}|&#?[0-9a-zA-Z]{1,6};)"
 # A bound before a run of 25: not a letter or digit, unless it ends an escape (%27, \x27, \u0027, &#39;).
 _BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=%[0-9a-fA-F]{2})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4})|(?<=;))"
+# A run of 25 counts as a code only with letters and digits in it: "InvalidSignatureException" is a name.
+_MIXED = r"(?=[A-Za-z0-9]{0,24}[0-9])(?=[A-Za-z0-9]{0,24}[A-Za-z])"
 #: Something shaped like a code inside a text: 5 groups of 5 with separators between (also inside a
 #: longer token: a group may be the end or the start of a longer word), one separator throughout,
-#: or a run of exactly 25.
+#: or a run of exactly 25 letters and digits, both.
 _IN_TEXT = re.compile(
-    rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3}}|{_BEFORE}[A-Za-z0-9]{{25}}(?![A-Za-z0-9])", re.ASCII
+    rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3}}|{_BEFORE}{_MIXED}[A-Za-z0-9]{{25}}(?![A-Za-z0-9])", re.ASCII
 )
 #: A code stored in a file (bytes): the written form, standing alone.
 _STORED = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}(?![A-Za-z0-9])")

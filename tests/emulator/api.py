@@ -118,7 +118,9 @@ class EmulatorState:
         self.protocols: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
         self.manifest_tokens: dict[str, tuple[str, float]] = {}
-        self.scheduled: list[tuple[float, str, str]] = []
+        #: [requests still to serve before the change, job name, new state]: counted, never timed, so a
+        #: test's outcome does not depend on how busy the machine is.
+        self.scheduled: list[list] = []
 
     def reset(self) -> None:
         with self.lock:
@@ -134,11 +136,13 @@ class EmulatorState:
         return None
 
     def apply_schedule(self) -> None:
-        now = time.monotonic()
+        """Count one API request against every scheduled change; make the ones that are due."""
         with self.lock:
-            due = [item for item in self.scheduled if item[0] <= now]
-            self.scheduled = [item for item in self.scheduled if item[0] > now]
-            for _when, name, state in due:
+            for item in self.scheduled:
+                item[0] -= 1
+            due = [item for item in self.scheduled if item[0] < 0]
+            self.scheduled = [item for item in self.scheduled if item[0] >= 0]
+            for _left, name, state in due:
                 self.by_name[name].state = state
 
     def stats(self) -> dict:
@@ -470,10 +474,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send_json(200, {"faults": [f.public() for f in state.faults]})
         match = re.fullmatch(r"/_emulator/jobs/([A-Za-z0-9_]+)/state", path)
         if match and match[1] in state.by_name:
-            after = float(data.get("after", 0))
+            after = int(data.get("after_requests", 0))
             with state.lock:
                 if after:
-                    state.scheduled.append((time.monotonic() + after, match[1], data["state"]))
+                    state.scheduled.append([after, match[1], data["state"]])
                 else:
                     state.by_name[match[1]].state = data["state"]
             return self._send_json(200, state.by_name[match[1]].public())

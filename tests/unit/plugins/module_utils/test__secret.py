@@ -212,3 +212,10 @@ def test_a_code_in_any_option_is_refused_naming_the_option_only(options, named, 
     refusal = masking.misplaced_code_refusal(dict(options, unlock_code=FAKE_CODE, secret_key="a" * 25))
     assert refusal.startswith(f"{named} holds something shaped like an unlock code (not shown)")
     assert_no_code(refusal)
+
+
+@pytest.mark.parametrize("name", ["InvalidSignatureException", "ExpiredTokenExceptionsXYZ", "a" * 25])
+def test_a_name_of_25_letters_is_not_a_code(name):
+    text = f"AWS did not accept the credentials ({name}): check them"
+    assert not masking.holds_unlock_code(text)
+    assert masking.mask(text) == text
