@@ -127,10 +127,10 @@ def test_a_run_that_cannot_pipeline_is_refused_before_the_manifest_is_written(em
 
     assert run.rc != 0, run.tail()
     assert not run.leaks(), run.leaks()
+    assert not list((tmp_path / "edge").rglob("manifest.bin")), "the manifest was written before the refusal"
     said = " ".join(run.stdout.split())
     assert f"job_manifest refused before writing anything on the edge host: {why}" in said, run.tail()
     assert "become_method: sudo, not su" in said
-    assert not list((tmp_path / "edge").rglob("manifest.bin")), "the manifest was written before the refusal"
     assert "GetJobManifest" not in emulator.state.stats()["requests"]
     assert not run.client_calls()
     assert devices.device("ready1").state == "LOCKED"
