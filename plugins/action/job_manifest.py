@@ -12,6 +12,10 @@ from the presigned URI into memory, never onto the controller's disk (or reads
 path the job_manifest module receives as ``src`` and from which it writes
 ``dest`` atomically. The temporary directory is removed after the task.
 
+With ``require_pipelining`` (the role sets it) it refuses, before any AWS call or anything written on
+the target, when pipelining is not in effect for the task: the device_unlock task that follows would
+be refused for it (plugin_utils/secrets_guard.py decides both).
+
 The presigned URI lets anyone download the manifest for an hour: it is never
 shown, only its host.
 """
@@ -33,6 +37,7 @@ from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec im
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import manifest_pipelining_refusal
 
 # ansible-core's strategy imports this plugin in its main process before forking a worker per
 # host: botocore is imported and the Snowball model loaded there, once, not in every worker.
@@ -47,6 +52,9 @@ DOWNLOAD_ATTEMPTS = 3
 class ActionModule(SnowballActionBase):
     def _act(self, result, task_vars):
         params = self._validated(self._task.args)
+        refusal = manifest_pipelining_refusal(self, "job_manifest") if params["require_pipelining"] else None
+        if refusal:
+            raise SnowballError(refusal)
         job_id = require_valid_job_id(params["job_id"])
         manifest = self._read(params["src"], job_id) if params["src"] else self._download(params, job_id)
         try:

@@ -26,5 +26,7 @@ def job_manifest_argument_spec(on_controller: bool) -> Dict[str, Any]:
         src=dict(type="path"),
         retries=dict(type="int", default=DEFAULT_RETRIES),
         download_timeout=dict(type="int", default=60),
+        # Controller only: refuse unless pipelining is in effect (the role's device_unlock needs it).
+        require_pipelining=dict(type="bool", default=False),
     )
     return spec

@@ -66,6 +66,16 @@ options:
     description: Seconds the manifest download may stall before it is given up (it is tried 3 times).
     type: int
     default: 60
+  require_pipelining:
+    description:
+      - Refuse, before any AWS call and before anything is written on the target, unless pipelining is in
+        effect for this task (the connection's C(pipelining), for example the variable C(ansible_pipelining);
+        no C(become_method=su); C(ANSIBLE_KEEP_REMOTE_FILES) off), as M(edge.snowball.device_unlock) requires.
+      - Set it when a later task unlocks the device on the same host, so that a run that would be refused there
+        stops before the manifest is left on the edge host. The role P(edge.snowball.unlock#role) sets it.
+    type: bool
+    default: false
+    version_added: 2.0.0
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.flow

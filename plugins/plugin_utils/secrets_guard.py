@@ -41,32 +41,64 @@ def debug_refusal(what: str) -> Optional[str]:
     return None
 
 
-def pipelining_refusal(action: Any, what: str) -> Optional[str]:
-    """Why a module that receives the code must not run through ``action`` now, or None.
+#: What to do when pipelining is not in effect (pipelining_refusal, manifest_pipelining_refusal).
+PIPELINING_FIX = (
+    "Keep pipelining on: the edge.snowball.unlock role sets the connection variable ansible_pipelining to true"
+    " (a host, group, play or -e that sets it to false turns it off); in your own plays set ansible_pipelining:"
+    " true, or ansible.cfg [connection] pipelining = true in the directory you run from (or ANSIBLE_PIPELINING=1),"
+    " which that variable overrides. Use a become method that supports it (become_method: sudo, not su) and"
+    " leave ANSIBLE_KEEP_REMOTE_FILES off."
+)
 
-    Without pipelining ansible-core writes the module, its arguments (the code) included, into a file
-    in the remote temporary directory (and, for a moment, in the controller's local temporary
-    directory). ansible-core decides it in ``ActionBase._is_pipelining_enabled``: the connection must
-    support it and have it on (or always pipeline, as winrm), the become plugin must support it (su
-    does not), and ANSIBLE_KEEP_REMOTE_FILES must be off. The same decision is asked here.
+
+def pipelining_problem(action: Any) -> Optional[str]:
+    """Why pipelining is not in effect for the task ``action`` runs, or None when it is.
+
+    ansible-core decides it in ``ActionBase._is_pipelining_enabled``: the connection must support it
+    and have it on (its ``pipelining`` option: the variable ``ansible_pipelining`` over ansible.cfg and
+    ANSIBLE_PIPELINING; or always pipeline, as winrm), the become plugin must support it (su does not),
+    and ANSIBLE_KEEP_REMOTE_FILES must be off. The same decision is asked here: this is the one place
+    edge.snowball decides it (device_unlock and device_info, and job_manifest with require_pipelining).
     """
     if action._is_pipelining_enabled("new"):
         return None
     connection = action._connection
     become = getattr(connection, "become", None)
     if constants.DEFAULT_KEEP_REMOTE_FILES:
-        why = "ANSIBLE_KEEP_REMOTE_FILES is on"
-    elif not getattr(connection, "has_pipelining", False):
-        why = f"the {getattr(connection, '_load_name', 'current')} connection cannot pipeline"
-    elif become is not None and (not getattr(become, "pipelining", True) or become.name == "su"):
-        why = f"become_method {become.name} cannot pipeline"
-    else:
-        why = "pipelining is off"
+        return "ANSIBLE_KEEP_REMOTE_FILES is on"
+    if not getattr(connection, "has_pipelining", False):
+        return f"the {getattr(connection, '_load_name', 'current')} connection cannot pipeline"
+    if become is not None and (not getattr(become, "pipelining", True) or become.name == "su"):
+        return f"become_method {become.name} cannot pipeline"
+    return "pipelining is off"
+
+
+def pipelining_refusal(action: Any, what: str) -> Optional[str]:
+    """Why a module that receives the code must not run through ``action`` now, or None.
+
+    Without pipelining ansible-core writes the module, its arguments (the code) included, into a file
+    in the remote temporary directory (and, for a moment, in the controller's local temporary
+    directory).
+    """
+    why = pipelining_problem(action)
+    if why is None:
+        return None
     return (
         f"{what} refused: {why}, so ansible-core would write this module with its arguments, the unlock code"
-        " included, into a file on the edge host (and for a moment on the controller). Turn pipelining on"
-        " (ansible.cfg [connection] pipelining = true, or ANSIBLE_PIPELINING=1), use a become method that"
-        " supports it (become_method: sudo, not su) and leave ANSIBLE_KEEP_REMOTE_FILES off."
+        f" included, into a file on the edge host (and for a moment on the controller). {PIPELINING_FIX}"
+    )
+
+
+def manifest_pipelining_refusal(action: Any, what: str) -> Optional[str]:
+    """Why ``what`` (job_manifest with require_pipelining) must not put the manifest on the host now, or
+    None: the device_unlock task after it would be refused, so refuse before anything is written."""
+    why = pipelining_problem(action)
+    if why is None:
+        return None
+    return (
+        f"{what} refused before writing anything on the edge host: {why}, so the device_unlock task that follows"
+        " would be refused too (ansible-core would write the unlock code, a module argument, into a file on the"
+        f" edge host). {PIPELINING_FIX}"
     )
 
 

@@ -191,7 +191,7 @@ def run_command(
 
 
 def run_playbook(
-    playbook: pathlib.Path,
+    playbook: pathlib.Path | str,
     server: EmulatorServer,
     tmp_path: pathlib.Path,
     protocol: str = "json",
@@ -201,7 +201,11 @@ def run_playbook(
     devices: DeviceFleet | None = None,
     extra_vars: dict | None = None,
     extra_args: list[str] | None = None,
+    cwd: pathlib.Path | None = None,
 ) -> Run:
+    """Run ``playbook`` (a path, or a playbook's name in a collection) with ansible-playbook from ``cwd``
+    (by default tmp_path). ``extra_env`` adds to the run's environment; a None value there removes that
+    variable (``ANSIBLE_PIPELINING: None`` runs with no pipelining setting in the environment)."""
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     log = tmp_path / "ansible.log"
@@ -222,11 +226,12 @@ def run_playbook(
     if protocol == "cbor":
         env["AWS_DATA_PATH"] = str(cbor_model_path(tmp_path))
     env.update(extra_env or {})
+    env = {key: value for key, value in env.items() if value is not None}
     if inventory is None:
         inventory = tmp_path / "inventory.ini"
         inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
     argv = [str(BIN / "ansible-playbook"), verbosity, "-i", str(inventory), "-e", f"@{varfile}"]
-    return run_command([*argv, *(extra_args or []), str(playbook)], server, tmp_path, env, tmp_path, 900, log)
+    return run_command([*argv, *(extra_args or []), str(playbook)], server, tmp_path, env, cwd or tmp_path, 900, log)
 
 
 def run_ansible_runner(

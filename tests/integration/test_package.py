@@ -55,6 +55,8 @@ def test_tarball_has_the_plugins_and_no_strays(tmp_path):
         "plugins/module_utils/_device_state.py",
         "roles/unlock/tasks/main.yml",
         "roles/unlock/meta/argument_specs.yml",
+        "roles/unlock/defaults/main.yml",  # ansible_pipelining: true, so the role pipelines from any directory
+        "roles/unlock/vars/main.yml",
         "playbooks/unlock.yml",
         "meta/runtime.yml",
         "MANIFEST.json",

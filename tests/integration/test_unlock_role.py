@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from emulator.api import CREDENTIALS
+from emulator.api import DEFAULT_ACCESS_KEY
 from integration.harness import REPO
 from integration.harness import edge_tmp
 from integration.harness import recap
@@ -17,6 +21,8 @@ from integration.harness import run_playbook
 from integration.harness import user_env
 from integration.inventories import CLUSTER
 from integration.inventories import SINGLE
+from integration.inventories import edge_inventory
+from integration.inventories import next_to
 from integration.inventories import site_inventory
 from integration.leakscan import MEMORY_DIRS
 
@@ -104,3 +110,84 @@ def test_role_starts_every_device_first_and_a_device_that_never_unlocks_fails_it
     wait = run.stdout.index("TASK [edge.snowball.unlock : Wait until the device is UNLOCKED]")
     started = re.findall(r"^changed: \[(\S+)\]", run.stdout[start:wait], re.MULTILINE)
     assert sorted(started) == ["cluster-a", "north", "south", "west"], started
+
+
+def one_variable_aws_options(emulator) -> dict:
+    """Every AWS setting a run needs (the environment has no AWS_* at all: edge_host_env drops them)."""
+    return {
+        "region": "us-east-1",
+        "endpoint_url": emulator.url,
+        "access_key": DEFAULT_ACCESS_KEY,
+        "secret_key": CREDENTIALS[DEFAULT_ACCESS_KEY][0],
+    }
+
+
+@pytest.mark.parametrize("variable", ["unlock_aws_options", "unlock_lookup_options"])
+def test_aws_options_in_one_role_variable_reach_every_aws_call_of_the_role(emulator, devices, tmp_path, variable):
+    # unlock_lookup_options is the deprecated alias: before, it reached the lookup but not job_manifest.
+    options = one_variable_aws_options(emulator)
+    inv = edge_inventory(
+        tmp_path / "inventory.yml", {"north": next_to(devices, emulator, "ready1")}, **{variable: options}
+    )
+
+    run = run_playbook(PLAYBOOK, emulator, tmp_path, verbosity="-vvv", inventory=inv)
+
+    assert run.rc == 0, run.tail()
+    assert not run.leaks(), run.leaks()
+    for said in (run.stdout, run.stderr, run.log):
+        assert options["secret_key"] not in said, "the AWS secret key was shown"
+    assert devices.device("ready1").state == "UNLOCKED"
+    requests = emulator.state.stats()["requests"]
+    assert requests["GetJobManifest"] == 1 and requests["GetJobUnlockCode"] >= 1, requests
+    deprecated = "unlock_lookup_options is deprecated and will be removed from edge.snowball 3.0.0"
+    assert (deprecated in " ".join(run.stdout.split())) == (variable == "unlock_lookup_options")
+
+
+def test_manifests_are_staged_alone_with_a_tag_and_the_devices_unlocked_later_with_another(emulator, devices, tmp_path):
+    inv = edge_inventory(tmp_path / "inventory.yml", {"north": next_to(devices, emulator, "ready1")})
+    env = user_env(emulator)
+
+    staged = run_playbook(
+        PLAYBOOK,
+        emulator,
+        tmp_path,
+        extra_env=env,
+        verbosity="-v",
+        inventory=inv,
+        extra_args=["--tags", "unlock_manifest"],
+    )
+
+    assert staged.rc == 0, staged.tail()
+    assert (tmp_path / "edge" / "north" / "manifest.bin").exists(), "the manifest was not staged"
+    assert "GetJobUnlockCode" not in emulator.state.stats()["requests"]
+    assert not staged.client_calls() and devices.device("ready1").state == "LOCKED"
+
+    unlocked = run_playbook(
+        PLAYBOOK,
+        emulator,
+        tmp_path,
+        extra_env=env,
+        verbosity="-v",
+        inventory=inv,
+        extra_args=["--tags", "unlock_device"],
+    )
+
+    assert unlocked.rc == 0, unlocked.tail()
+    assert not staged.leaks() and not unlocked.leaks()
+    assert devices.device("ready1").state == "UNLOCKED"
+    assert emulator.state.stats()["requests"]["GetJobManifest"] == 1, "the second run fetched the manifest again"
+
+
+def test_a_host_without_unlock_endpoint_is_told_to_set_it_before_anything_is_written(emulator, devices, tmp_path):
+    host = next_to(devices, emulator, "ready1")
+    del host["unlock_endpoint"]
+    inv = edge_inventory(tmp_path / "inventory.yml", {"north": host})
+
+    run = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=user_env(emulator), verbosity="-v", inventory=inv)
+
+    assert run.rc != 0, run.tail()
+    said = " ".join(run.stdout.split())
+    assert "unlock_endpoint is required with unlock_method client (the default): set it for north" in said, run.tail()
+    assert "'unlock_endpoint' is undefined" not in run.stdout + run.stderr
+    assert not (tmp_path / "edge").exists(), "something was written before the check"
+    assert not emulator.state.stats()["requests"]

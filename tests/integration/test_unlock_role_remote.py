@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from emulator import device_management
+from emulator.api import CREDENTIALS
+from emulator.api import DEFAULT_ACCESS_KEY
 from integration.harness import REPO
 from integration.harness import recap
 from integration.harness import run_playbook
@@ -94,3 +96,23 @@ def test_remote_method_without_the_odd_host_unlocks_all_in_one_task(emulator, fl
     assert devices["cluster3"]["state"] == "LOCKED", "a device of no play host was touched"
     assert "the device of job" in run.stdout and "is UNLOCKED (remote)" in run.stdout
     assert not run.client_calls()
+
+
+def test_remote_method_takes_every_aws_option_from_unlock_aws_options(emulator, fleet, tmp_path):
+    # No AWS_* in the environment: region, endpoint and keys only in the role's one AWS variable.
+    inv = inventory(emulator, tmp_path)
+    data = yaml.safe_load(inv.read_text())
+    data["all"]["vars"]["unlock_aws_options"] = {
+        "region": "us-east-1",
+        "endpoint_url": emulator.url,
+        "access_key": DEFAULT_ACCESS_KEY,
+        "secret_key": CREDENTIALS[DEFAULT_ACCESS_KEY][0],
+    }
+    inv.write_text(yaml.safe_dump(data))
+
+    run = run_playbook(PLAYBOOK, emulator, tmp_path, verbosity="-vvv", inventory=inv, extra_args=["--limit", "!west"])
+
+    assert run.rc == 0, run.tail()
+    assert CREDENTIALS[DEFAULT_ACCESS_KEY][0] not in run.stdout + run.stderr + run.log
+    assert emulator.state.stats()["requests"]["CreateTask"] == 1
+    assert fleet.public()["devices"]["ready1"]["state"] == "UNLOCKED"
