@@ -102,11 +102,13 @@ def encrypt_codes(codes: Dict[str, str], vault_id: str, secret: Any) -> bytes:
 class CodesFile:
     """What a codes file holds, once decrypted and checked."""
 
-    codes: Dict[str, str]
+    codes: Dict[str, str] = dataclasses.field(repr=False)
     #: The plaintext starts with MARKER: export_unlock_codes wrote it (every release since 2.0.0).
     ours: bool
     #: The identity in the file's envelope (``default`` for format 1.1, which names none).
     vault_id: str
+    #: The loaded vault secret that decrypted it.
+    secret: Any = dataclasses.field(repr=False, default=None)
 
 
 def vault_damage(data: bytes) -> Optional[str]:
@@ -208,7 +210,7 @@ def open_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> CodesF
         )
     failure = None
     try:
-        plaintext = VaultLib(secrets).decrypt(data)
+        plaintext, _used_id, secret = VaultLib(secrets).decrypt_and_get_vault_id(data)
     except AnsibleVaultFormatError:
         failure = _damaged(path, "ansible-vault cannot parse its encrypted text")
     except AnsibleError:
@@ -243,7 +245,7 @@ def open_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> CodesF
             " (its content is not shown). Export the codes again.",
             "NotACodesFile",
         )
-    return CodesFile(codes, plaintext.startswith(MARKER.encode()), _envelope_vault_id(data))
+    return CodesFile(codes, plaintext.startswith(MARKER.encode()), _envelope_vault_id(data), secret)
 
 
 def read_codes(path: str, secrets: List[Tuple[str, Any]]) -> Dict[str, str]:
