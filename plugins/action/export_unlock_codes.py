@@ -23,6 +23,7 @@ from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
+from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
 from ansible_collections.edge.snowball.plugins.module_utils._paths import vars_directory
 from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import manifest_beside
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
@@ -164,7 +165,11 @@ class ActionModule(SnowballActionBase):
             raise SnowballError(f"dest {dest} is a directory: name the codes file inside it", "InvalidDest")
         folder = vars_directory(dest)
         if folder:
-            through = "" if folder in dest.split(os.sep) else f" once its links are resolved ({os.path.realpath(dest)})"
+            through = (
+                ""
+                if folder in dest.split(os.sep)
+                else f" once its links are resolved ({shown(os.path.realpath(dest))})"
+            )
             raise SnowballError(
                 f"dest {dest} is inside a {folder} directory{through}: Ansible loads every file there as inventory"
                 " variables (decrypting it with the vault password), so ansible-inventory --list or hostvars"
@@ -193,7 +198,7 @@ class ActionModule(SnowballActionBase):
         manifest = manifest_beside(os.path.dirname(real), real)
         if manifest:
             raise SnowballError(
-                f"refusing to put the codes file {dest} beside the manifest {manifest}: whoever holds both can unlock"
+                f"refusing to put the codes file {dest} beside the manifest {shown(manifest)}: whoever holds both can unlock"
                 " the devices (AWS advises keeping them apart). Choose a directory without manifests for dest, on"
                 " another medium.",
                 "CodesBesideManifests",

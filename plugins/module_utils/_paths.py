@@ -22,6 +22,8 @@ import os
 import stat
 from typing import Optional
 
+from ansible_collections.edge.snowball.plugins.module_utils.job_id import holds_unlock_code
+
 #: Directories whose files Ansible loads as variables of every run (and ansible-inventory shows).
 VARS_DIRECTORIES = ("group_vars", "host_vars")
 
@@ -50,6 +52,16 @@ def nul_problem(path: object, option: str) -> Optional[str]:
             " the path is built (a variable read from a binary file?)."
         )
     return None
+
+
+def shown(path: str) -> str:
+    """``path`` for a message, unless a file or directory name in it is shaped like an unlock code
+    (a file found on disk, a link's target: no option check saw it), then only where it is."""
+    if not holds_unlock_code(path):
+        return path
+    directory = os.path.dirname(path)
+    where = directory if directory and not holds_unlock_code(directory) else "a directory"
+    return f"a file in {where} (its name is not shown: it holds something shaped like an unlock code)"
 
 
 def kind_of(mode: int) -> str:

@@ -150,6 +150,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
+from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
 from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import is_vault_file
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
@@ -261,7 +262,7 @@ def check_directory(module, dest, result):
     stored = stored_code_beside(directory, dest)
     if stored:
         raise SnowballError(
-            f"refusing to put the manifest in {directory}: {stored[0]} {stored[1]}. AWS advises never to keep the"
+            f"refusing to put the manifest in {directory}: {shown(stored[0])} {stored[1]}. AWS advises never to keep the"
             " code where the manifest is; move that file or choose another directory for dest."
         )
     return False

@@ -311,3 +311,12 @@ def test_a_code_of_another_shape_from_aws_writes_nothing(stub, tmp_path, assert_
     assert result["failed"] and f"the value for job {VALID_JOB_ID} is not an unlock code" in result["msg"], result
     assert_no_code(result, CODE_A[:-1])
     assert not dest.exists()
+
+
+def test_a_manifest_named_with_a_code_is_refused_without_showing_its_name(stub, tmp_path, assert_no_code):
+    dest = tmp_path / "site.vault.yml"
+    (tmp_path / f"manifest-{CODE_A}.bin").write_bytes(b"\x00\x01")
+    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+    assert result["failed"] and "its name is not shown" in result["msg"], result
+    assert_no_code(result["msg"], CODE_A)
+    stub.factory.assert_not_called()

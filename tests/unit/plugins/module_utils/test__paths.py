@@ -70,3 +70,11 @@ def test_not_regular_names_what_is_there(tmp_path, fifo):
     assert _paths.not_regular(str(tmp_path / "missing")) is None
     os.symlink(tmp_path / "missing", tmp_path / "dangling")
     assert _paths.not_regular(str(tmp_path / "dangling")) is None
+
+
+def test_shown_hides_a_name_shaped_like_a_code():
+    from unit.constants import FAKE_CODE
+
+    assert _paths.shown("/media/key/manifest.bin") == "/media/key/manifest.bin"
+    assert _paths.shown(f"/media/key/{FAKE_CODE}.txt").startswith("a file in /media/key (its name is not shown")
+    assert FAKE_CODE not in _paths.shown(f"/media/{FAKE_CODE}/x.txt")

@@ -140,3 +140,13 @@ def test_refuses_a_dest_that_is_a_fifo(tmp_path, run_module):
 def test_a_fifo_beside_dest_is_never_waited_on(tmp_path, fifo):
     fifo("target/pipe")
     assert job_manifest.stored_code_beside(str(tmp_path), str(tmp_path / "manifest.bin")) is None
+
+
+def test_a_file_named_after_a_code_is_refused_without_showing_its_name(tmp_path, run_module, assert_no_code):
+    """The name of a file found beside dest went through no option check: it may be the code."""
+    from unit.constants import FAKE_CODE
+
+    (tmp_path / f"{FAKE_CODE}.txt").write_text(f"code: {FAKE_CODE}\n")
+    result = run_module(job_manifest.main, args(tmp_path / "manifest.bin"))
+    assert result.failed and "its name is not shown" in result.result["msg"], result.result
+    assert_no_code(result.result["msg"])
