@@ -37,11 +37,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._paths import NotReg
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers import Cipher
-from cryptography.hazmat.primitives.ciphers import algorithms
-from cryptography.hazmat.primitives.ciphers import modes
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 #: What ansible-core's CLI options load, for messages.
 HOW_TO_LOAD = "--vault-id, --vault-password-file or --ask-vault-pass (or ANSIBLE_VAULT_PASSWORD_FILE)"
@@ -148,6 +143,16 @@ def _password_right_but_altered(data: bytes, secrets: List[Tuple[str, Any]]) -> 
     file export_unlock_codes wrote starts with MARKER, and AES-CTR turns a changed bit of the
     ciphertext into that one changed bit of the clear text. Only the first len(MARKER) bytes are
     deciphered (the marker, never a code), in memory, and only compared."""
+    try:
+        # ansible-core's vault needs cryptography too (it was there to decrypt): imported here only so
+        # that loading this file never needs it (ansible-test's import sanity test has none).
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.ciphers import Cipher
+        from cryptography.hazmat.primitives.ciphers import algorithms
+        from cryptography.hazmat.primitives.ciphers import modes
+        from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+    except ImportError:
+        return False
     body = b"".join(line.strip() for line in data.splitlines()[1:])
     salt, _hmac, ciphertext = binascii.unhexlify(body).split(b"\n", 2)
     salt = binascii.unhexlify(salt)
