@@ -42,15 +42,15 @@ def test_a_file_larger_than_any_codes_file_is_not_read(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- what the file holds (issue 22, W6)
-def _vault(text, secrets=SECRETS):
+def _vault(text, secrets=None):
     from ansible.parsing.vault import VaultLib
 
-    return VaultLib(secrets).encrypt(text.encode())
+    return VaultLib(secrets or SECRETS).encrypt(text.encode())
 
 
-def _refusal(data, secrets=SECRETS):
+def _refusal(data, secrets=None):
     with pytest.raises(SnowballError) as refused:
-        vaulted_codes.decrypt_codes(data, "codes.yml", secrets)
+        vaulted_codes.decrypt_codes(data, "codes.yml", secrets or SECRETS)
     return refused.value
 
 
@@ -103,7 +103,7 @@ def _flip(data, part, index):
     to another: the file stays well formed, its integrity check fails."""
     import binascii
 
-    header, _, body = data.partition(b"\n")
+    header, _newline, body = data.partition(b"\n")
     parts = binascii.unhexlify(body.replace(b"\n", b"")).split(b"\n", 2)
     digits = bytearray(parts[part])
     digits[index] = ord("0") if digits[index] != ord("0") else ord("1")
