@@ -3,12 +3,14 @@
 Each decision about a path is made on what it really is (every link resolved) and before any
 request; a refused task leaves nothing behind; codes and manifests never share a directory; a
 codes file is said to be damaged when it is; a new vault identity is applied; an endpoint with a
-control character is refused at once. (A FIFO, which hangs the old code for ever, is proven in
-the unit tests with a guard on every blocking open.)
+control character is refused at once. A FIFO is refused, never waited on (that the old code hung on
+one for ever is proven in the unit tests, with a guard on every blocking open: here it would only
+hit the harness's time-out).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import yaml
@@ -43,6 +45,7 @@ def test_each_bad_path_is_refused_before_any_request_and_leaves_nothing(emulator
     all_vars = tmp_path / "inventory" / "group_vars" / "all"
     all_vars.mkdir(parents=True)
     (tmp_path / "usb").symlink_to(all_vars)
+    os.mkfifo(tmp_path / "pipe.vault.yml")
     manifests = tmp_path / "manifests-key"
     manifests.mkdir()
     (manifests / f"{job}.bin").write_bytes(emulator.state.jobs[job].manifest)
@@ -54,6 +57,8 @@ def test_each_bad_path_is_refused_before_any_request_and_leaves_nothing(emulator
         ),
         # W4: not "embedded null byte" after the codes were fetched, and no directory left.
         "dest with a NUL byte": (export(f"{tmp_path}/new-dir/codes\0.vault.yml", job), "dest holds a NUL byte"),
+        # W3: a FIFO (the unit tests prove the old code opened it blocking, and so hung for ever).
+        "dest a FIFO": (export(tmp_path / "pipe.vault.yml", job), "is a FIFO (named pipe), not a codes file"),
         # W9: codes beside manifests.
         "dest beside the manifests": (
             export(manifests / "site.vault.yml", job),
@@ -107,7 +112,7 @@ def test_job_manifest_refuses_a_directory_holding_the_codes_file(emulator, tmp_p
 
 
 def test_a_new_vault_id_is_applied_and_a_damaged_file_is_said_to_be_damaged(emulator, tmp_path):
-    """W1 (the same codes under another identity are encrypted again) and W5 (a cut file)."""
+    """W1 (the same codes under another identity are encrypted again), W5 (a cut file), W3 (a FIFO)."""
     job = emulator.state.by_name["ready1"].job_id
     dest = tmp_path / "key" / "site.vault.yml"
     tasks = [
@@ -137,6 +142,18 @@ def test_a_new_vault_id_is_applied_and_a_damaged_file_is_said_to_be_damaged(emul
     said = " ".join(run.stdout.split())
     assert run.rc != 0 and f"{dest} is damaged" in said and "wrong vault password" not in said, run.tail(20)
     assert emulator.state.stats()["total"] == before
+
+    # W3: a FIFO as codes_file is refused, not waited on.
+    pipe = tmp_path / "codes-pipe.vault.yml"
+    os.mkfifo(pipe)
+    lookup["ansible.builtin.set_fact"]["code"] = lookup["ansible.builtin.set_fact"]["code"].replace(
+        str(dest), str(pipe)
+    )
+    run = run_playbook(
+        play(tmp_path, [lookup]), emulator, tmp_path, extra_env=user_env(emulator), verbosity="-v", extra_args=vault
+    )
+    said = " ".join(run.stdout.split())
+    assert run.rc != 0 and "is a FIFO (named pipe), not a regular file" in said, run.tail(20)
 
 
 def test_an_endpoint_with_a_nul_byte_is_refused_at_once(emulator, tmp_path):
