@@ -212,7 +212,7 @@ class ActionModule(SnowballActionBase):
             return None
         failure = None
         try:
-            existing = read_codes_file(real, loaded_secrets(self._loader))
+            existing = read_codes_file(dest, loaded_secrets(self._loader))  # read at its real path
             if existing.ours:
                 return existing
             failure = SnowballError(

@@ -46,7 +46,7 @@ MARKER = "# edge.snowball.export_unlock_codes:"
 HEADER = MARKER + " job id -> unlock code. Keep apart from the manifests.\n"
 #: An unlock code as AWS hands them out (and device_unlock accepts): 5 groups of 5 letters or digits.
 UNLOCK_CODE = re.compile(r"[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}", re.ASCII)
-_VAULT_HEADER = re.compile(rb"\$ANSIBLE_VAULT;[0-9.]+;AES256(?:;[^;\s]+)?")
+_VAULT_HEADER = re.compile(rb"\$ANSIBLE_VAULT;[0-9.]+;AES256(?:;[^;\r\n]*)?")
 _HEX = re.compile(rb"[0-9a-fA-F]+")
 #: Larger than any codes file for a fleet (a line is about 75 bytes): refuse to read anything bigger.
 MAX_SIZE = 16 * 1024 * 1024

@@ -173,3 +173,10 @@ def test_a_nul_byte_in_the_path_is_refused_by_name():
     with pytest.raises(SnowballError) as refused:
         vaulted_codes.read_codes("/media/key/codes\0.yml", SECRETS)
     assert "holds a NUL byte" in refused.value.message
+
+
+def test_a_vault_id_with_a_space_is_no_damage():
+    secrets = [("my site", VaultSecret(b"site password"))]
+    data = vaulted_codes.encrypt_codes({VALID_JOB_ID: FAKE_CODE}, *secrets[0])
+    assert data.startswith(b"$ANSIBLE_VAULT;1.2;AES256;my site\n")
+    assert vaulted_codes.open_codes(data, "codes.yml", secrets).vault_id == "my site"
