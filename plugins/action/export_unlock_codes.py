@@ -87,22 +87,16 @@ class ActionModule(SnowballActionBase):
         problem = codes_problem(codes)
         if problem:
             raise SnowballError(
-                f"AWS's answer {problem}, which device_unlock would refuse at the site. Nothing was written.",
+                f"a code AWS returned cannot be used at the site: {problem}, and device_unlock would refuse it."
+                " Nothing was written.",
                 "UnexpectedUnlockCode",
             )
         result = {"changed": False, "dest": dest, "job_ids": job_ids}
         if retried:
             result["retried"] = retried
         # The same codes under the same identity (vault id and secret) need no new encryption.
-        same = (
-            existing is not None
-            and existing.codes == codes
-            and (existing.vault_id, existing.secret)
-            == (
-                vault_id,
-                secret,
-            )
-        )
+        identity = (vault_id, secret)
+        same = existing is not None and existing.codes == codes and (existing.vault_id, existing.secret) == identity
         if same and file_mode(real) == FILE_MODE:
             return result
         result["changed"] = True
