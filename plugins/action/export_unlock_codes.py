@@ -21,6 +21,11 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
+from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
+from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
+from ansible_collections.edge.snowball.plugins.module_utils._paths import vars_directory
+from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import manifest_beside
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
@@ -28,11 +33,12 @@ from ansible_collections.edge.snowball.plugins.module_utils.job_id import valida
 from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import codes_problem
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import encrypt_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import encrypt_secret
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import file_mode
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import loaded_secrets
-from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import read_codes
+from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import read_codes_file
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import write_atomically
 
 # Imported by ansible-core's strategy in its main process before it forks: load botocore there once.
@@ -40,8 +46,6 @@ warm_up_botocore()
 
 FILE_MODE = 0o600
 DIRECTORY_MODE = 0o700
-#: Directories whose files Ansible loads as variables of every run: never a home for the codes.
-VARS_DIRECTORIES = ("group_vars", "host_vars")
 
 
 def argument_spec():
@@ -74,21 +78,34 @@ class ActionModule(SnowballActionBase):
         job_ids = self._job_ids(params)
         # And no request without a way to encrypt the answers.
         vault_id, secret = encrypt_secret(loaded_secrets(self._loader), params["vault_id"])
+        # Every decision about dest is made on its real path (every link in it resolved), before any request.
         dest = self._dest(params["dest"])
-        existing = self._existing(dest)
+        real = os.path.realpath(dest)
+        existing = self._existing(dest, real)
+        self._refuse_manifests_beside(dest, real)
         codes, retried = self._fetch(params, job_ids)
+        problem = codes_problem(codes)
+        if problem:
+            raise SnowballError(
+                f"a code AWS returned cannot be used at the site: {problem}, and device_unlock would refuse it."
+                " Nothing was written.",
+                "UnexpectedUnlockCode",
+            )
         result = {"changed": False, "dest": dest, "job_ids": job_ids}
         if retried:
             result["retried"] = retried
-        if existing == codes and file_mode(dest) == FILE_MODE:
+        # The same codes under the same identity (vault id and secret) need no new encryption.
+        identity = (vault_id, secret)
+        same = existing is not None and existing.codes == codes and (existing.vault_id, existing.secret) == identity
+        if same and file_mode(real) == FILE_MODE:
             return result
         result["changed"] = True
         if self._task.check_mode:
             return result
-        if existing == codes:
-            os.chmod(dest, FILE_MODE)
+        if same:
+            os.chmod(real, FILE_MODE)
             return result
-        self._write(dest, encrypt_codes(codes, vault_id, secret))
+        self._write(real, encrypt_codes(codes, vault_id, secret))
         return result
 
     @staticmethod
@@ -134,44 +151,106 @@ class ActionModule(SnowballActionBase):
             raise SnowballError(
                 f"dest {dest!r} must name the codes file, for example /media/site-usb/codes.vault.yml", "InvalidDest"
             )
+        problem = nul_problem(dest, "dest")
+        if problem:
+            raise SnowballError(problem, "InvalidDest")
         dest = self._loader.path_dwim(os.path.expanduser(dest))
         if os.path.isdir(dest):
             raise SnowballError(f"dest {dest} is a directory: name the codes file inside it", "InvalidDest")
-        for folder in os.path.dirname(dest).split(os.sep):
-            if folder in VARS_DIRECTORIES:
-                raise SnowballError(
-                    f"dest {dest} is inside a {folder} directory: Ansible loads every file there as inventory"
-                    " variables (decrypting it with the vault password), so ansible-inventory --list or hostvars"
-                    " would show every code in clear. Choose a directory of its own, for example"
-                    " /media/site-usb/codes.vault.yml.",
-                    "InvalidDest",
-                )
+        folder = vars_directory(dest)
+        if folder:
+            through = (
+                ""
+                if folder in dest.split(os.sep)
+                else f" once its links are resolved ({shown(os.path.realpath(dest))})"
+            )
+            raise SnowballError(
+                f"dest {dest} is inside a {folder} directory{through}: Ansible loads every file there as inventory"
+                " variables (decrypting it with the vault password), so ansible-inventory --list or hostvars"
+                " would show every code in clear. Choose a directory of its own, for example"
+                " /media/site-usb/codes.vault.yml.",
+                "InvalidDest",
+            )
+        kind = not_regular(dest)
+        if kind:
+            raise SnowballError(
+                f"dest {dest} is {kind}, not a codes file: it is never opened nor replaced. Choose another dest.",
+                "InvalidDest",
+            )
+        links = os.stat(dest).st_nlink if os.path.exists(dest) else 1
+        if links > 1:
+            raise SnowballError(
+                f"dest {dest} has {links} hard links: another name of the same file (perhaps inside group_vars or"
+                " a manifests directory) would keep the codes. Remove the other links, or choose another dest.",
+                "InvalidDest",
+            )
         return dest
 
-    def _existing(self, dest):
-        """The codes already in dest, or None when there is no dest yet. A dest that is something
-        else (not a vault file, another password, another content) is never overwritten."""
-        if not os.path.lexists(dest):
+    @staticmethod
+    def _refuse_manifests_beside(dest, real):
+        """AWS's advice, enforced: never the codes where the manifests are."""
+        manifest = manifest_beside(os.path.dirname(real), real)
+        if manifest:
+            raise SnowballError(
+                f"refusing to put the codes file {dest} beside the manifest {shown(manifest)}: whoever holds both can unlock"
+                " the devices (AWS advises keeping them apart). Choose a directory without manifests for dest, on"
+                " another medium.",
+                "CodesBesideManifests",
+            )
+
+    def _existing(self, dest, real):
+        """The codes file already at dest (a CodesFile), or None when there is no dest yet. A dest that
+        is something else (not a vault file, damaged, another password, not written by this module) is
+        never overwritten."""
+        if not os.path.lexists(real):
             return None
         failure = None
         try:
-            return read_codes(dest, loaded_secrets(self._loader))
-        except SnowballError as e:
+            existing = read_codes_file(dest, loaded_secrets(self._loader))  # read at its real path
+            if existing.ours:
+                return existing
             failure = SnowballError(
-                f"{e.message} Refusing to overwrite {dest}: remove it first (or choose another dest).",
-                e.error_code,
+                f"{dest} decrypts to job ids and codes, but export_unlock_codes did not write it (its clear text"
+                " does not start with the line this module writes).",
+                "NotACodesFile",
             )
-        raise failure
+        except SnowballError as e:
+            failure = e
+        raise SnowballError(
+            f"{failure.message} Refusing to overwrite {dest}: remove it first (or choose another dest).",
+            failure.error_code,
+        )
 
     def _write(self, dest, data):
-        directory = os.path.dirname(dest)
+        """The missing directories (each 0700), then dest atomically; on failure, nothing is left:
+        not the temporary file, nor a directory made for it."""
+        created = []
         try:
-            if not os.path.isdir(directory):
-                os.makedirs(directory, mode=DIRECTORY_MODE)
+            for directory in missing_directories(os.path.dirname(dest)):
+                os.mkdir(directory, DIRECTORY_MODE)
+                created.append(directory)
+                os.chmod(directory, DIRECTORY_MODE)  # whatever the umask
             write_atomically(dest, data, FILE_MODE)
         except OSError as e:
+            for directory in reversed(created):
+                try:
+                    os.rmdir(directory)
+                except OSError:
+                    pass
             raise SnowballError(
                 f"cannot write the codes file {dest} on the controller: {e.strerror}. Nothing was written; check"
                 " the directory exists and is writable.",
                 "CodesFileUnwritable",
             ) from None
+
+
+def missing_directories(directory):
+    """The directories to create for ``directory`` to exist, outermost first."""
+    missing = []
+    while not os.path.isdir(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return list(reversed(missing))

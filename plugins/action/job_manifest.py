@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import os
 import time
 from urllib.error import HTTPError
 from urllib.error import URLError
@@ -32,6 +33,10 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
+from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
+from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import is_vault_file
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
@@ -76,11 +81,23 @@ class ActionModule(SnowballActionBase):
 
     @staticmethod
     def _read(src, job_id):
+        """The manifest at ``src`` on the controller, read without blocking (a FIFO or a device is refused)."""
+        failure = None
         try:
-            with open(src, "rb") as handle:
-                manifest = handle.read(MAX_MANIFEST + 1)
+            manifest = read_regular(os.path.realpath(src), MAX_MANIFEST, follow=False)
+        except NotRegularFileError as e:
+            failure = SnowballError(
+                f"src {src} is {e.kind}, not a regular file: give the manifest file of job {job_id}"
+            )
         except OSError as e:
-            raise SnowballError(f"cannot read src {src} on the controller: {e.strerror}") from None
+            failure = SnowballError(f"cannot read src {src} on the controller: {e.strerror}")
+        if failure is not None:
+            raise failure
+        if is_vault_file(manifest[:64]):
+            raise SnowballError(
+                f"src {src} is an ansible-vault file (perhaps a codes file of export_unlock_codes), not the manifest"
+                f" of job {job_id}: codes and manifests are kept apart. Give the manifest file."
+            )
         if not manifest or len(manifest) > MAX_MANIFEST:
             raise SnowballError(
                 f"src {src} is empty or larger than {MAX_MANIFEST} bytes: not the manifest of job {job_id}"
@@ -93,6 +110,10 @@ class ActionModule(SnowballActionBase):
         if validated.error_messages:
             raise SnowballError("; ".join(validated.error_messages), error_code="InvalidArguments")
         params = validated.validated_parameters
+        for option in ("dest", "src"):
+            problem = nul_problem(params[option], option)
+            if problem:
+                raise SnowballError(problem, error_code="InvalidArguments")
         if params["download_timeout"] < 1:
             raise SnowballError(f"download_timeout must be at least 1 second, got {params['download_timeout']}")
         if not params["dest"] or params["dest"].endswith("/"):
@@ -157,7 +178,7 @@ class ActionModule(SnowballActionBase):
         return body
 
 
-class _DownloadError(Exception):
+class _DownloadError(SnowballError):
     def __init__(self, message, transient):
         super().__init__(message)
         self.transient = transient

@@ -13,6 +13,8 @@ options:
     description:
       - URL of the device the client talks to, with its scheme, for example V(https://192.0.2.10).
       - For a cluster, the endpoint of the device whose manifest and code are given.
+      - A value holding whitespace or a control character (a NUL byte, for example) is refused before the client
+        runs.
     type: str
     required: true
   manifest_file:

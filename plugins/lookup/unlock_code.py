@@ -49,6 +49,10 @@ options:
       - Decrypted in memory with the vault secrets loaded for the play (C(--vault-id),
         C(--vault-password-file) or C(--ask-vault-pass)), never through a temporary file.
       - A relative path is relative to the playbook's directory.
+      - Refused inside a C(group_vars) or C(host_vars) directory, also through a link (Ansible would load
+        the codes as inventory variables), and when it is not a regular file (a FIFO is never waited on).
+      - Its content is checked, never shown. Every key must be a job id, every value an unlock code, and no
+        job may appear twice.
     type: path
     version_added: 2.0.0
 notes:
@@ -97,6 +101,8 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
+from ansible_collections.edge.snowball.plugins.module_utils._paths import vars_directory
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
@@ -119,7 +125,17 @@ class LookupModule(LookupBase):
 
     def _from_codes_file(self, path, job_ids):
         """The codes from export_unlock_codes's vault file, decrypted in memory: no AWS call."""
+        problem = nul_problem(path, "codes_file")
+        if problem:
+            self._fail(problem)
         path = self._loader.path_dwim(path)
+        folder = vars_directory(path)
+        if folder:
+            self._fail(
+                f"the codes file {path} is inside a {folder} directory (as written or once its links are resolved):"
+                " Ansible loads every file there as inventory variables, so ansible-inventory --list or hostvars"
+                " show every code in clear. Move it to a directory of its own (for example /media/codes-key/)."
+            )
         failure = None
         try:
             codes = read_codes(path, loaded_secrets(self._loader))

@@ -46,7 +46,8 @@ _MIXED = r"(?=[A-Za-z0-9]{0,24}[0-9])(?=[A-Za-z0-9]{0,24}[A-Za-z])"
 #: longer token: a group may be the end or the start of a longer word), one separator throughout,
 #: or a run of exactly 25 letters and digits, both.
 _IN_TEXT = re.compile(
-    rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3}}|{_BEFORE}{_MIXED}[A-Za-z0-9]{{25}}(?![A-Za-z0-9])", re.ASCII
+    rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3}}|{_BEFORE}{_MIXED}[A-Za-z0-9]{{25}}(?![A-Za-z0-9])",
+    re.ASCII,
 )
 #: A code stored in a file (bytes): the written form, standing alone.
 _STORED = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}(?![A-Za-z0-9])")

@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import subprocess
+import unicodedata
 from typing import Any
 from typing import Dict
 from typing import Iterator
@@ -61,8 +62,24 @@ INSTALL_HINT = (
 # ---------------------------------------------------------------------------
 
 
+def unprintable(text: str) -> Optional[str]:
+    """Where ``text`` holds whitespace or a control character (NUL, ESC, DEL, a format mark...),
+    in words ("U+0000 at position 19"), else None. Python's URL parsing drops some of them and a
+    connection would only time out on the others."""
+    for position, char in enumerate(text, start=1):
+        if char.isspace() or unicodedata.category(char).startswith("C"):
+            return f"U+{ord(char):04X} at position {position}"
+    return None
+
+
 def endpoint_problem(endpoint: str) -> Optional[str]:
     """None for an endpoint the client accepts, else what is wrong with it."""
+    where = unprintable(endpoint) if isinstance(endpoint, str) else None
+    if where:
+        return (
+            f"endpoint holds whitespace or a control character ({where}; the value is not shown), which no device"
+            " address has: use https://<the device's IP address>[:port], exactly."
+        )
     parts = urlsplit(endpoint or "")
     if parts.scheme not in ("https", "http") or "://" not in endpoint:
         return (
@@ -112,9 +129,15 @@ def check_device_options(params: Dict[str, Any]) -> None:
             )
     if not params["poll_interval"] > 0:
         raise DeviceError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
-    for ip in params["cluster_ips"]:
-        if not ip or any(char.isspace() for char in ip):
-            raise DeviceError(f"cluster_ips holds {ip!r}, which is not an IP address")
+    for number, ip in enumerate(params["cluster_ips"], start=1):
+        where = unprintable(ip)
+        if where:
+            raise DeviceError(
+                f"cluster_ips item {number} holds whitespace or a control character ({where}; the value is not"
+                " shown), which is not an IP address"
+            )
+        if not ip:
+            raise DeviceError(f"cluster_ips item {number} is empty, which is not an IP address")
 
 
 @contextlib.contextmanager

@@ -23,9 +23,14 @@ description:
     The codes are never written in clear, not even to a temporary file.
   - O(dest) is written atomically (a temporary file holding only the encrypted text, in the same directory,
     renamed over O(dest)) with mode C(0600). A missing directory is created with mode C(0700).
-  - Idempotent. An O(dest) that already holds exactly these codes is not rewritten (RV(ignore:changed=false)).
-    An O(dest) that is not a codes file this module wrote, or that the loaded vault secrets cannot decrypt, is
-    never overwritten.
+  - Idempotent. An O(dest) that already holds exactly these codes, encrypted with the identity chosen
+    (O(vault_id)), is not rewritten (RV(ignore:changed=false)); the same codes under another identity are
+    encrypted again.
+  - An O(dest) that is not a codes file this module wrote is never overwritten. That covers a file the loaded
+    vault secrets cannot decrypt, a damaged one, or a vault file this module did not write. Its own files are
+    recognised by the first line of their clear text, inside the encryption, the same since release 2.0.0.
+  - Every code must have the shape AWS hands out (5 groups of 5 letters or digits), which
+    M(edge.snowball.device_unlock) requires at the site; otherwise nothing is written.
   - Every job id is checked against the rule AWS documents before any network call.
   - The result holds the job ids, never a code, and is censored in output anyway (as if the task had
     C(no_log)); C(register) still receives every key.
@@ -44,15 +49,20 @@ options:
   dest:
     description:
       - Path of the codes file on the controller. A relative path is relative to the playbook's directory.
-      - Never in the same directory as the manifests.
-      - Never inside a C(group_vars) or C(host_vars) directory (refused). Ansible would load the codes as
+      - Never in the same directory as the manifests. A directory holding a file named like a manifest (a job id
+        or C(manifest) in its name) is refused.
+      - Never inside a C(group_vars) or C(host_vars) directory (refused), also when a link (of a directory or of
+        the file) leads there, or when the file has another hard link. Ansible would load the codes as
         inventory variables, shown in clear by C(ansible-inventory --list) or C(hostvars).
+      - Judged on its real path, every link resolved, before any AWS call. A FIFO, a device or a path with a NUL
+        byte is refused too. When O(dest) is a link, the file it leads to is replaced.
     type: path
     required: true
   vault_id:
     description:
       - Which loaded vault identity encrypts the file, for example V(site) for C(--vault-id site@prompt).
       - By default the first identity loaded (the only one, usually).
+      - When O(dest) was encrypted with another identity, the codes are encrypted again with this one.
     type: str
   check_state:
     description:

@@ -18,8 +18,8 @@ description:
     download leaves O(dest) as it was.
   - Idempotent. When O(dest) already holds the same bytes the task reports no change.
   - AWS advises never to keep the unlock code where the manifest is. The module refuses to write into a
-    directory that holds a file looking like a stored unlock code (or a Snowball client profile,
-    which holds one).
+    directory that holds a file looking like a stored unlock code, a Snowball client profile (which
+    holds one), or an ansible-vault file (such as the codes file of M(edge.snowball.export_unlock_codes)).
   - O(job_id) is checked before any call to AWS.
 author:
   - edge.snowball maintainers (@edge-snowball)
@@ -60,6 +60,7 @@ options:
     description:
       - A manifest you already have, as a path on the controller (for example one saved from the AWS
         console). It is put on the target instead of downloading the manifest, and AWS is not called.
+      - It must be a regular file (a FIFO or a device is refused, never waited on), and not an ansible-vault file.
       - Without it, the manifest is fetched from AWS.
     type: path
   download_timeout:
@@ -156,6 +157,11 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
+from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
+from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
+from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import is_vault_file
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 from ansible_collections.edge.snowball.plugins.module_utils._secret import stores_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
@@ -174,24 +180,26 @@ def sha256_of(path):
 
 
 def stored_code_beside(directory, dest):
-    """The first file in ``directory`` that looks like it holds an unlock code, or None."""
+    """``(path, what)`` for the first file in ``directory`` that looks like it holds an unlock code,
+    or None. Read without blocking: a FIFO or a device is skipped, never waited on."""
     try:
         names = sorted(os.listdir(directory))[:SCAN_FILES]
     except OSError:
         return None
     for name in names:
         path = os.path.join(directory, name)
-        if os.path.abspath(path) == os.path.abspath(dest) or name.endswith((".part", "~")):
+        if os.path.realpath(path) == os.path.realpath(dest) or name.endswith((".part", "~")):
             continue
         try:
-            if not os.path.isfile(path) or os.path.getsize(path) > 1024 * 1024:
+            if os.path.getsize(path) > 1024 * 1024:
                 continue
-            with open(path, "rb") as handle:
-                head = handle.read(SCAN_LIMIT)
-        except OSError:
+            head = read_regular(path, SCAN_LIMIT)[:SCAN_LIMIT]
+        except (NotRegularFileError, OSError):
             continue
+        if is_vault_file(head):
+            return path, "is an ansible-vault file (perhaps the codes file of edge.snowball.export_unlock_codes)"
         if CLIENT_PROFILE_KEY in head or stores_unlock_code(head):
-            return path
+            return path, "looks like a stored unlock code (or a Snowball client profile, which holds one)"
     return None
 
 
@@ -250,6 +258,9 @@ def check_directory(module, dest, result):
     directory = os.path.dirname(dest)
     if os.path.isdir(dest):
         raise SnowballError(f"dest {dest} is a directory; give the file name, for example {dest}/manifest.bin")
+    kind = not_regular(dest)
+    if kind:
+        raise SnowballError(f"dest {dest} is {kind}, not a file the manifest may replace; choose another dest.")
     missing = missing_directories(directory)
     if missing and create_missing_directories(module, directory, missing, result):
         return True
@@ -260,9 +271,8 @@ def check_directory(module, dest, result):
     stored = stored_code_beside(directory, dest)
     if stored:
         raise SnowballError(
-            f"refusing to put the manifest in {directory}: {stored} looks like a stored unlock code (or a"
-            " Snowball client profile, which holds one). AWS advises never to keep the code where the manifest is;"
-            " move that file or choose another directory for dest."
+            f"refusing to put the manifest in {directory}: {shown(stored[0])} {stored[1]}. AWS advises never to keep the"
+            " code where the manifest is; move that file or choose another directory for dest."
         )
     return False
 

@@ -218,3 +218,42 @@ def assert_no_code():
 def python_env():
     """The environment for a child Python that imports what this process imports."""
     return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+
+
+# ---------------------------------------------------------------- files that are not files
+@pytest.fixture
+def fifo(tmp_path, monkeypatch):
+    """``fifo(name)``: a FIFO (named pipe) made under tmp_path. With it, any blocking open of a FIFO
+    (``open()``, or ``os.open`` without ``O_NONBLOCK``), which would wait for a writer for ever, fails
+    the test at once instead of hanging it."""
+    import builtins
+    import stat
+
+    real_open, real_os_open = builtins.open, os.open
+
+    def is_fifo(path: Any) -> bool:
+        try:
+            return isinstance(path, (str, bytes, os.PathLike)) and stat.S_ISFIFO(os.stat(path).st_mode)
+        except (OSError, ValueError):
+            return False
+
+    def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if is_fifo(file):
+            raise AssertionError(f"{file} (a FIFO) was opened blocking: this hangs for ever")
+        return real_open(file, *args, **kwargs)
+
+    def guarded_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if not flags & os.O_NONBLOCK and is_fifo(path):
+            raise AssertionError(f"{path} (a FIFO) was opened without O_NONBLOCK: this hangs for ever")
+        return real_os_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_os_open)
+
+    def make(name: str = "fifo") -> Any:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(path)
+        return path
+
+    return make

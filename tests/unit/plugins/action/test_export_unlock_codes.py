@@ -192,3 +192,131 @@ def test_refuses_with_ansible_debug_on(stub, tmp_path):
         result = action({"job_ids": [VALID_JOB_ID], "dest": str(tmp_path / "x.yml")}).run(task_vars={})
     assert result["failed"] and "ANSIBLE_DEBUG is on" in result["msg"]
     stub.factory.assert_not_called()
+
+
+# ---------------------------------------------------------------- issue 22
+def test_another_vault_id_re_encrypts_the_same_codes(stub, tmp_path):
+    """W1: the identity asked for is applied even when the codes did not change."""
+    dest = tmp_path / "site.vault.yml"
+    site = ("site", VaultSecret(b"other password"))
+    codes(stub, (VALID_JOB_ID, CODE_A), (VALID_JOB_ID, CODE_A), (VALID_JOB_ID, CODE_A))
+    action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}, secrets=(SECRET, site)).run(task_vars={})
+    assert dest.read_bytes().startswith(b"$ANSIBLE_VAULT;1.1;AES256\n")
+    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest), "vault_id": "site"}, secrets=(SECRET, site)).run(
+        task_vars={}
+    )
+    assert result["changed"] is True and not result.get("failed"), result
+    assert dest.read_bytes().startswith(b"$ANSIBLE_VAULT;1.2;AES256;site\n")
+    assert decrypt(dest, secrets=(site,)) == {VALID_JOB_ID: CODE_A}
+    again = action({"job_ids": [VALID_JOB_ID], "dest": str(dest), "vault_id": "site"}, secrets=(SECRET, site)).run(
+        task_vars={}
+    )
+    assert again["changed"] is False, again
+
+
+def test_an_unrelated_vault_file_of_job_ids_and_codes_is_never_overwritten(stub, tmp_path):
+    """W2: decrypting to a mapping of strings is not enough: the file must carry the module's mark."""
+    dest = tmp_path / "site.vault.yml"
+    content = VaultLib([SECRET]).encrypt(f"{VALID_JOB_ID}: {CODE_B}\n".encode())
+    dest.write_bytes(content)
+    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+    assert result["failed"] and "export_unlock_codes did not write it" in result["msg"], result
+    assert "Refusing to overwrite" in result["msg"]
+    stub.factory.assert_not_called()
+    assert dest.read_bytes() == content
+
+
+def test_a_fifo_as_dest_is_refused_before_any_request_without_opening_it(stub, tmp_path, fifo):
+    """W3: open() on a FIFO waits for a writer for ever."""
+    dest = fifo("site.vault.yml")
+    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+    assert result["failed"] and "is a FIFO (named pipe), not a codes file" in result["msg"], result
+    stub.factory.assert_not_called()
+
+
+def test_a_nul_byte_in_dest_is_refused_before_any_request_and_creates_nothing(stub, tmp_path):
+    """W4"""
+    result = action({"job_ids": [VALID_JOB_ID], "dest": f"{tmp_path}/codes/site\0.vault.yml"}).run(task_vars={})
+    assert result["failed"] and "dest holds a NUL byte" in result["msg"], result
+    stub.factory.assert_not_called()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_no_directory_behind(stub, tmp_path):
+    """W4: nothing half-written, not even the directories made for dest."""
+    dest = tmp_path / "a" / "b" / "site.vault.yml"
+    codes(stub, (VALID_JOB_ID, CODE_A))
+    with mock.patch.object(vaulted_codes._atomic_file, "write_atomically", side_effect=OSError(28, "No space left")):
+        result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+    assert result["failed"] and "No space left" in result["msg"], result
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_directories_are_all_made_0700(stub, tmp_path):
+    """W10: every directory made, not only the last (os.makedirs gives the others 0755)."""
+    dest = tmp_path / "a" / "b" / "site.vault.yml"
+    codes(stub, (VALID_JOB_ID, CODE_A))
+    old = os.umask(0o022)
+    try:
+        result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+    finally:
+        os.umask(old)
+    assert not result.get("failed"), result
+    assert [oct(p.stat().st_mode & 0o777) for p in (tmp_path / "a", tmp_path / "a" / "b")] == ["0o700", "0o700"]
+
+
+@pytest.mark.parametrize("how", ["directory link", "file link", "hard link"])
+def test_dest_reaching_group_vars_through_a_link_is_refused(stub, tmp_path, how):
+    """Leak 3: the group_vars refusal decides on the real path (the file and every parent)."""
+    all_vars = tmp_path / "inventory" / "group_vars" / "all"
+    all_vars.mkdir(parents=True)
+    if how == "directory link":
+        (tmp_path / "usb").symlink_to(all_vars)
+        dest = tmp_path / "usb" / "codes.vault.yml"
+        message = "is inside a group_vars directory once its links are resolved"
+    elif how == "file link":
+        dest = tmp_path / "codes.vault.yml"
+        dest.symlink_to(all_vars / "codes.yml")
+        message = "is inside a group_vars directory once its links are resolved"
+    else:
+        (all_vars / "codes.yml").write_bytes(vaulted_codes.encrypt_codes({VALID_JOB_ID: CODE_A}, *SECRET))
+        dest = tmp_path / "codes.vault.yml"
+        os.link(all_vars / "codes.yml", dest)
+        message = "has 2 hard links"
+    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+    assert result["failed"] and message in result["msg"], result
+    stub.factory.assert_not_called()
+    assert sorted(p.name for p in all_vars.iterdir()) == (["codes.yml"] if how == "hard link" else [])
+
+
+def test_the_codes_are_never_written_beside_a_manifest(stub, tmp_path):
+    """W9: a manifest (named after its job, or 'manifest') in dest's directory; a vault file is no manifest."""
+    dest = tmp_path / "site.vault.yml"
+    (tmp_path / f"{OTHER_ID}.vault.yml").write_bytes(vaulted_codes.encrypt_codes({OTHER_ID: CODE_B}, *SECRET))
+    (tmp_path / "notes.txt").write_text("the site's notes\n")
+    codes(stub, (VALID_JOB_ID, CODE_A))
+    assert not action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={}).get("failed")
+    for name in (f"{VALID_JOB_ID}.bin", "Manifest.bin"):
+        (tmp_path / name).write_bytes(b"\x00\x01 manifest bytes")
+        result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+        assert result["failed"] and f"beside the manifest {tmp_path / name}" in result["msg"], result
+        (tmp_path / name).unlink()
+
+
+def test_a_code_of_another_shape_from_aws_writes_nothing(stub, tmp_path, assert_no_code):
+    """The file must be usable at the site: device_unlock refuses anything but 5 groups of 5."""
+    dest = tmp_path / "site.vault.yml"
+    codes(stub, (VALID_JOB_ID, CODE_A[:-1]))
+    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+    assert result["failed"] and f"the value for job {VALID_JOB_ID} is not an unlock code" in result["msg"], result
+    assert_no_code(result, CODE_A[:-1])
+    assert not dest.exists()
+
+
+def test_a_manifest_named_with_a_code_is_refused_without_showing_its_name(stub, tmp_path, assert_no_code):
+    dest = tmp_path / "site.vault.yml"
+    (tmp_path / f"manifest-{CODE_A}.bin").write_bytes(b"\x00\x01")
+    result = action({"job_ids": [VALID_JOB_ID], "dest": str(dest)}).run(task_vars={})
+    assert result["failed"] and "its name is not shown" in result["msg"], result
+    assert_no_code(result["msg"], CODE_A)
+    stub.factory.assert_not_called()

@@ -92,3 +92,52 @@ def test_codes_file_gives_the_codes_with_no_aws_call(stub, tmp_path):
     with pytest.raises(AnsibleLookupError, match="no vault secret is loaded"):
         lookup.run([VALID_JOB_ID], {}, codes_file=str(path))
     stub.factory.assert_not_called()
+
+
+@pytest.fixture
+def vault_lookup():
+    """The lookup on a DataLoader holding one vault secret (``vault_lookup.secrets``)."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import VaultSecret
+
+    plugin = lookup_loader.get("edge.snowball.unlock_code", loader=DataLoader())
+    plugin.secrets = [("default", VaultSecret(b"pw"))]
+    plugin._loader.set_vault_secrets(plugin.secrets)
+    yield plugin
+    plugin._loader.set_vault_secrets(None)
+
+
+def test_codes_file_that_is_a_fifo_is_refused_without_waiting(vault_lookup, stub, fifo):
+    """Issue 22 W3: open() on a FIFO waits for a writer for ever."""
+    path = fifo("codes.vault.yml")
+    with pytest.raises(AnsibleLookupError, match=r"is a FIFO \(named pipe\), not a regular file"):
+        vault_lookup.run([VALID_JOB_ID], {}, codes_file=str(path))
+    stub.factory.assert_not_called()
+
+
+def test_codes_file_with_a_nul_byte_is_refused_by_name(vault_lookup, stub, tmp_path):
+    """Issue 22 W4: not Python's bare 'embedded null byte'."""
+    with pytest.raises(AnsibleLookupError, match="codes_file holds a NUL byte") as info:
+        vault_lookup.run([VALID_JOB_ID], {}, codes_file=f"{tmp_path}/codes\0.vault.yml")
+    assert info.value.__cause__ is None
+    stub.factory.assert_not_called()
+
+
+def test_codes_file_reached_through_a_link_into_group_vars_is_refused(vault_lookup, stub, tmp_path):
+    """Issue 22 leak 3: decided on the real path, not the path as written."""
+    all_vars = tmp_path / "inventory" / "group_vars" / "all"
+    all_vars.mkdir(parents=True)
+    _codes_file(all_vars, vault_lookup.secrets, f"{VALID_JOB_ID}: {CODE_A}\n".encode())
+    (tmp_path / "usb").symlink_to(all_vars)
+    with pytest.raises(AnsibleLookupError, match="is inside a group_vars directory"):
+        vault_lookup.run([VALID_JOB_ID], {}, codes_file=str(tmp_path / "usb" / "codes.vault.yml"))
+    stub.factory.assert_not_called()
+
+
+def test_codes_file_holding_a_job_twice_is_refused_naming_it_never_a_code(vault_lookup, stub, tmp_path, assert_no_code):
+    """Issue 22 W6: YAML would keep the last one silently."""
+    path = _codes_file(tmp_path, vault_lookup.secrets, f"{VALID_JOB_ID}: {CODE_A}\n{VALID_JOB_ID}: {CODE_B}\n".encode())
+    with pytest.raises(AnsibleLookupError, match=f"holds job {VALID_JOB_ID} twice") as info:
+        vault_lookup.run([VALID_JOB_ID], {}, codes_file=str(path))
+    assert_no_code(str(info.value), CODE_A)
+    assert_no_code(str(info.value), CODE_B)

@@ -35,6 +35,41 @@ def test_refuses_endpoints_with_the_reason(endpoint, reason):
     assert reason in sec.endpoint_problem(endpoint)
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://192.0.2.10\x00",
+        "https://192.0.\x002.10",
+        "\x00https://192.0.2.10",
+        "https://192.0.2.10\x1b[0m",
+        "https://192.0.2.10\x7f",
+        "https://192.0.2.10\t",
+        "https://192.0.2.10\n",
+        "https://192.0.2.10 ",
+        "https://192.0.2.10\u200b",
+    ],
+    ids=["nul-end", "nul-inside", "nul-start", "escape", "del", "tab", "newline", "space", "zero-width"],
+)
+def test_refuses_an_endpoint_with_a_control_character_at_once(endpoint):
+    """Issue 22 W11: urlsplit drops some of these and the client would wait the whole timeout on the others."""
+    problem = sec.endpoint_problem(endpoint)
+    assert problem and "endpoint holds whitespace or a control character" in problem
+    assert "value is not shown" in problem
+
+
+@pytest.mark.parametrize("ip", ["192.0.2.11\x00", "192.0.2.11 ", ""])
+def test_refuses_a_cluster_ip_with_a_control_character(ip):
+    params = {
+        "endpoint": "https://192.0.2.10",
+        "unlock_code": FAKE_CODE,
+        "job_id": None,
+        "poll_interval": 1.0,
+        "cluster_ips": ["192.0.2.12", ip],
+    }
+    with pytest.raises(errors.DeviceError, match="cluster_ips item 2"):
+        sec.check_device_options(params)
+
+
 def test_find_client_explains_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(errors.DeviceError, match="was not found on the edge host's PATH.*client option"):

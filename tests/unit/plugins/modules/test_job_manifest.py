@@ -112,3 +112,41 @@ def test_the_write_is_flushed_and_renamed_into_place(tmp_path):
 @pytest.mark.parametrize(("mode", "expected"), [("0600", 0o600), ("640", 0o640), (0o600, 0o600), ("u=rw", None)])
 def test_octal_mode(mode, expected):
     assert job_manifest.octal_mode(mode) == expected
+
+
+def test_refuses_a_directory_that_holds_a_codes_file(tmp_path, run_module):
+    """Issue 22 W9: export_unlock_codes's file is encrypted, so no code shows: any vault file counts."""
+    from ansible.parsing.vault import VaultSecret
+
+    from ansible_collections.edge.snowball.plugins.plugin_utils import vaulted_codes
+    from unit.constants import FAKE_CODE
+
+    (tmp_path / "site.vault.yml").write_bytes(
+        vaulted_codes.encrypt_codes({VALID_JOB_ID: FAKE_CODE}, "site", VaultSecret(b"pw"))
+    )
+    result = run_module(job_manifest.main, args(tmp_path / "manifest.bin"))
+    assert result.failed and "site.vault.yml is an ansible-vault file" in result.result["msg"], result.result
+    assert not (tmp_path / "manifest.bin").exists()
+
+
+def test_refuses_a_dest_that_is_a_fifo(tmp_path, run_module):
+    """Issue 22 W3: a FIFO (or device) at dest is not a file to replace."""
+    os.mkfifo(tmp_path / "manifest.bin")
+    result = run_module(job_manifest.main, args(tmp_path / "manifest.bin"))
+    assert result.failed and "is a FIFO (named pipe), not a file the manifest may replace" in result.result["msg"]
+    assert stat.S_ISFIFO((tmp_path / "manifest.bin").lstat().st_mode)
+
+
+def test_a_fifo_beside_dest_is_never_waited_on(tmp_path, fifo):
+    fifo("target/pipe")
+    assert job_manifest.stored_code_beside(str(tmp_path), str(tmp_path / "manifest.bin")) is None
+
+
+def test_a_file_named_after_a_code_is_refused_without_showing_its_name(tmp_path, run_module, assert_no_code):
+    """The name of a file found beside dest went through no option check: it may be the code."""
+    from unit.constants import FAKE_CODE
+
+    (tmp_path / f"{FAKE_CODE}.txt").write_text(f"code: {FAKE_CODE}\n")
+    result = run_module(job_manifest.main, args(tmp_path / "manifest.bin"))
+    assert result.failed and "its name is not shown" in result.result["msg"], result.result
+    assert_no_code(result.result["msg"])
