@@ -44,6 +44,12 @@ help:
 	@echo "make demo   - unlock three simulated edge sites (one a cluster) with the ready playbook"
 	@echo "make test   - unit, sanity, integration and lint tests"
 	@echo "make clean  - remove venvs, build output and caches"
+	@echo "fast paths (CONTRIBUTING.md):"
+	@echo "  make units   - unit tests only (about a minute)"
+	@echo "  make sanity  - ansible-test sanity, offline"
+	@echo "  make lint    - ruff, ansible-lint, changelog and docs checks"
+	@echo "  make setup && .venv/bin/python -m pytest tests/integration/test_targets.py -q -k json-job_unlock_code"
+	@echo "               - one integration target against the emulator"
 
 # ---------------------------------------------------------------- set-up
 $(VENV)/.done: requirements.txt tests/requirements.txt tests/constraints-newest.txt

@@ -63,6 +63,8 @@ class Behaviour:
     report_state: str | None = None  # a state value the device reports instead of its own
     unreachable: bool = False  # closes every connection without answering
     drops_while_unlocking: int = 0  # this many describes while UNLOCKING are dropped unanswered
+    # UNLOCKING until this many describes came while UNLOCKING (counted, not timed: load-proof)
+    unlocks_after_describes: int = 0
     cluster_describe_needs_unlocked: bool = False  # describe-cluster refused until every member is UNLOCKED
 
 
@@ -77,6 +79,7 @@ class Device:
         self.describe_requests = 0
         self.rejected = 0
         self.dropped = 0
+        self.describes_while_unlocking = 0
         self.listening = True
 
     @property
@@ -89,6 +92,8 @@ class Device:
             if self.behaviour.never_unlocks:
                 return "UNLOCKING"
             if time.monotonic() - self._unlock_started < self.behaviour.unlock_delay:
+                return "UNLOCKING"
+            if self.describes_while_unlocking < self.behaviour.unlocks_after_describes:
                 return "UNLOCKING"
             return "LOCKED" if self.behaviour.relocks else "UNLOCKED"
 
@@ -103,6 +108,7 @@ class Device:
             self._unlock_started = None
             self.behaviour = Behaviour(unlock_delay=unlock_delay)
             self.unlock_requests = self.describe_requests = self.rejected = self.dropped = 0
+            self.describes_while_unlocking = 0
 
     def power_cycle(self) -> None:
         """A reboot locks the device (its behaviour and counters stay)."""
@@ -110,8 +116,13 @@ class Device:
             self._unlock_started = None
 
     def drop_now(self) -> bool:
-        """True when this request is one of the describes to drop while UNLOCKING."""
-        if self.behaviour.drops_while_unlocking > 0 and self.state == "UNLOCKING":
+        """True when this request is one of the describes to drop while UNLOCKING (every describe
+        while UNLOCKING is counted first: ``unlocks_after_describes``)."""
+        unlocking = self.state == "UNLOCKING"
+        if unlocking:
+            with self.lock:
+                self.describes_while_unlocking += 1
+        if self.behaviour.drops_while_unlocking > 0 and unlocking:
             with self.lock:
                 self.behaviour.drops_while_unlocking -= 1
                 self.dropped += 1
