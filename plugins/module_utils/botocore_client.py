@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 from typing import Dict
 from typing import List
+from typing import Optional
 from typing import Tuple
 
 from ansible.module_utils.ansible_release import __version__ as ansible_version
@@ -62,6 +63,19 @@ def shared_session(profile: Any) -> Any:
     return session
 
 
+def _client_config(aws_config: Optional[Dict[str, Any]], max_pool_connections: int) -> Any:
+    """botocore's client configuration: ours (user agent, pool size) merged with ``aws_config``."""
+    config = botocore.config.Config(
+        user_agent_extra=f"Ansible/{ansible_version} edge.snowball", max_pool_connections=max_pool_connections
+    )
+    if aws_config:
+        try:
+            config = config.merge(botocore.config.Config(**aws_config))
+        except TypeError as e:
+            raise SnowballError(f"aws_config is not a valid botocore configuration: {e}") from None
+    return config
+
+
 def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int = 10) -> Tuple[Any, List[str]]:
     """A botocore client of ``service`` for amazon.aws's connection options (module params, or a
     plugin's ``get_options()``), and the list that collects the ``service:Operation`` names it
@@ -90,14 +104,7 @@ def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int =
     verify: Any = params.get("validate_certs", True)
     if verify and params.get("aws_ca_bundle"):
         verify = params["aws_ca_bundle"]
-    config = botocore.config.Config(
-        user_agent_extra=f"Ansible/{ansible_version} edge.snowball", max_pool_connections=max_pool_connections
-    )
-    if params.get("aws_config"):
-        try:
-            config = config.merge(botocore.config.Config(**params["aws_config"]))
-        except TypeError as e:
-            raise SnowballError(f"aws_config is not a valid botocore configuration: {e}") from None
+    config = _client_config(params.get("aws_config"), max_pool_connections)
     endpoint = params.get("endpoint_url") or None
     region = params.get("region") or None
     client = shared_session(profile).create_client(

@@ -195,24 +195,8 @@ def decrypt_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> Dic
     return open_codes(data, path, secrets).codes
 
 
-def open_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> CodesFile:
-    """The codes file ``data`` (read from ``path``), decrypted in memory and checked: SnowballError
-    saying what is wrong (not a vault file, damaged, no or wrong password, not codes)."""
-    if not is_encrypted(data):
-        raise SnowballError(
-            f"{path} is not an ansible-vault encrypted file, so it is not a codes file written by"
-            " edge.snowball.export_unlock_codes (its content is not shown). If it holds unlock codes in clear,"
-            " destroy it, and export the codes again while connected.",
-            "NotAVaultFile",
-        )
-    damage = vault_damage(data)
-    if damage:
-        raise _damaged(path, damage)
-    if not secrets:
-        raise SnowballError(
-            f"{path} is vault-encrypted but no vault secret is loaded. Run the playbook with {HOW_TO_LOAD}.",
-            "NoVaultSecret",
-        )
+def _decrypted(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> Tuple[bytes, Any]:
+    """The plaintext of a vault file and the secret that opened it; SnowballError naming damage or a wrong password."""
     failure = None
     try:
         plaintext, _used_id, secret = VaultLib(secrets).decrypt_and_get_vault_id(data)
@@ -231,6 +215,11 @@ def open_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> CodesF
             )
     if failure is not None:
         raise failure
+    return plaintext, secret
+
+
+def _parsed_codes(plaintext: bytes, path: str) -> Dict[str, str]:
+    """``{job_id: code}`` from a codes file's plaintext; SnowballError when it is not one (never quoting it)."""
     codes = None
     duplicate = None
     try:
@@ -250,6 +239,29 @@ def open_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> CodesF
             " (its content is not shown). Export the codes again.",
             "NotACodesFile",
         )
+    return codes
+
+
+def open_codes(data: bytes, path: str, secrets: List[Tuple[str, Any]]) -> CodesFile:
+    """The codes file ``data`` (read from ``path``), decrypted in memory and checked: SnowballError
+    saying what is wrong (not a vault file, damaged, no or wrong password, not codes)."""
+    if not is_encrypted(data):
+        raise SnowballError(
+            f"{path} is not an ansible-vault encrypted file, so it is not a codes file written by"
+            " edge.snowball.export_unlock_codes (its content is not shown). If it holds unlock codes in clear,"
+            " destroy it, and export the codes again while connected.",
+            "NotAVaultFile",
+        )
+    damage = vault_damage(data)
+    if damage:
+        raise _damaged(path, damage)
+    if not secrets:
+        raise SnowballError(
+            f"{path} is vault-encrypted but no vault secret is loaded. Run the playbook with {HOW_TO_LOAD}.",
+            "NoVaultSecret",
+        )
+    plaintext, secret = _decrypted(data, path, secrets)
+    codes = _parsed_codes(plaintext, path)
     return CodesFile(codes, plaintext.startswith(MARKER.encode()), _envelope_vault_id(data), secret)
 
 
