@@ -49,8 +49,9 @@ options:
     default: snowballEdge
   cluster_ips:
     description:
-      - The IP addresses of every device of a cluster. When set, the module uses C(unlock-cluster) and
-        C(describe-cluster) and considers the cluster C(UNLOCKED) when every device is.
+      - The IP addresses of every device of a cluster. When set, the module describes the cluster with
+        C(describe-cluster) (M(edge.snowball.device_unlock) also unlocks it with C(unlock-cluster)) and
+        considers the cluster C(UNLOCKED) when every device is.
     type: list
     elements: str
     default: []

@@ -83,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=("serve", "run"))
     parser.add_argument("argv", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    if args.command == "serve" and args.argv:
+        if {"-h", "--help"} & set(args.argv):
+            parser.print_help()
+            return 0
+        parser.error(f"serve takes no command, got {' '.join(args.argv)} (did you mean run?)")
 
     server = EmulatorServer(
         args.host, args.port, jobs=default_jobs(extra=args.extra_jobs), latency=args.latency, verbose=args.verbose
