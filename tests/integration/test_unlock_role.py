@@ -191,3 +191,19 @@ def test_a_host_without_unlock_endpoint_is_told_to_set_it_before_anything_is_wri
     assert "'unlock_endpoint' is undefined" not in run.stdout + run.stderr
     assert not (tmp_path / "edge").exists(), "something was written before the check"
     assert not emulator.state.stats()["requests"]
+
+
+def test_a_cluster_described_per_node_is_unlocked_once(emulator, devices, tmp_path):
+    """Issue 23, item 6: each node's host with its own job id and the same unlock_cluster_ips (a natural
+    inventory) sent unlock-cluster once per host (2 or 3 times); the hosts of one cluster unlock it once."""
+    ips = [devices.device(name).ip for name in CLUSTER.values()]
+    hosts = {host: next_to(devices, emulator, name, unlock_cluster_ips=ips) for host, name in CLUSTER.items()}
+    inv = edge_inventory(tmp_path / "inventory.yml", hosts)
+    env = user_env(emulator)
+    env["ANSIBLE_FORKS"] = "3"
+    run = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-v", inventory=inv)
+    assert run.rc == 0, run.tail()
+    assert not run.leaks(), run.leaks()
+    assert len(commands(run, "unlock-cluster")) == 1, "one cluster, one unlock-cluster"
+    assert all(devices.device(name).state == "UNLOCKED" for name in CLUSTER.values())
+    assert all(t["failed"] == 0 for t in recap(run).values()), recap(run)
