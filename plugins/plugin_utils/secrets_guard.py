@@ -144,28 +144,116 @@ def current_task() -> Tuple[Any, Any, str]:
     return None, None, ""
 
 
-def _truthy(value: Any, executor: Any) -> bool:
-    """A task keyword's value as a boolean, templated with the host's variables when it is a template."""
+def _truthy(value: Any, executor: Any, unknown: bool = False) -> bool:
+    """A task keyword's or option's value as a boolean, templated with the host's variables when it is a
+    template. ``unknown`` is the answer for a value that cannot be told here: the stricter one for the caller."""
     from ansible.module_utils.parsing.convert_bool import boolean
 
+    value = _rendered(value, executor)
+    if value is _UNKNOWN:
+        return unknown
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and "{{" in value and executor is not None:
-        from ansible.errors import AnsibleError
-        from ansible.template import Templar
-
-        try:
-            value = Templar(loader=executor._loader, variables=executor._job_vars).template(value)
-        except (AnsibleError, TypeError, ValueError):
-            return False  # an unknown value counts as off: the stricter answer
     try:
         return boolean(value, strict=False)
     except TypeError:
-        return False
+        return unknown
+
+
+#: A value that could not be rendered here.
+_UNKNOWN = object()
+_rendering = []
+
+
+def _rendered(value: Any, executor: Any) -> Any:
+    """``value`` templated with the host's variables when it is a template, else itself; _UNKNOWN when it
+    cannot be rendered here (an undefined variable, an error, a lookup of ours called while rendering)."""
+    if not isinstance(value, str) or "{{" not in value:
+        return value
+    if executor is None or _rendering:
+        return _UNKNOWN
+    from ansible.errors import AnsibleError
+    from ansible.template import Templar
+
+    _rendering.append(True)
+    try:
+        return Templar(loader=executor._loader, variables=executor._job_vars).template(value)
+    except (AnsibleError, TypeError, ValueError, KeyError, AttributeError):
+        return _UNKNOWN
+    finally:
+        _rendering.pop()
+
+
+def rendering() -> bool:
+    """True while secrets_guard renders a task's value itself: a lookup of ours called then refuses."""
+    return bool(_rendering)
+
+
+#: Fact caches that keep facts in the controller's memory for the run only.
+MEMORY_CACHES = ("memory", "ansible.builtin.memory", "ansible.legacy.memory")
+
+
+def _short(name: Any) -> str:
+    return str(name or "").rsplit(".", 1)[-1]
+
+
+def _finalizer_layers() -> list:
+    """ansible-core >= 2.19 merges a task's arguments in a TaskArgsFinalizer (module_defaults that apply,
+    resolved by ansible-core itself, then a templated argument string, then the task's own arguments);
+    its layers, lowest precedence first, when one is on the stack; else []."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        candidate = frame.f_locals.get("self")
+        if type(candidate).__name__ == "TaskArgsFinalizer":
+            return list(getattr(candidate, "_args_layers", None) or [])
+        frame = frame.f_back
+    return []
+
+
+def set_fact_caches(task: Any, executor: Any) -> bool:
+    """True when this set_fact task would be cached (``cacheable``), or when that cannot be told false here.
+
+    ansible-core merges module_defaults under the task's own arguments. Every module_defaults entry that
+    could apply counts: under any name set_fact is reached by (``set_fact``, ``ansible.builtin.set_fact``,
+    ``ansible.legacy.set_fact``) and every ``group/`` entry (a collection's action group may list it); a
+    templated entry or value is rendered with the host's variables. Then the layers ansible-core itself
+    merges (2.19+), then a templated argument string, then the task's own arguments, each overriding.
+    """
+    cacheable: Any = False
+    defaults = _rendered(getattr(task, "module_defaults", None), executor)
+    if defaults is _UNKNOWN:
+        return True
+    for entry in defaults if isinstance(defaults, list) else [defaults]:
+        entry = _rendered(entry, executor)
+        if entry is None:
+            continue
+        if not isinstance(entry, dict):
+            return True
+        for key, value in entry.items():
+            if not (str(key).startswith("group/") or _short(key) == "set_fact"):
+                continue
+            value = _rendered(value, executor)
+            if not isinstance(value, dict):
+                return True
+            if "cacheable" in value and _truthy(value["cacheable"], executor, unknown=True):
+                cacheable = True
+    args = getattr(task, "args", None) or {}
+    layers = [args.get("_variable_params"), *_finalizer_layers(), args]
+    for layer in layers:
+        layer = _rendered(layer, executor)
+        if layer is None:
+            continue
+        if not isinstance(layer, dict):
+            return True
+        if "cacheable" in layer:
+            cacheable = layer["cacheable"]
+    return _truthy(cacheable, executor, unknown=True)
 
 
 def lookup_refusal(what: str) -> Optional[str]:
     """Why the lookup must not return codes into the task that is calling it, or None."""
+    if rendering():
+        return f"{what} refused while edge.snowball renders another value of this task to check it"
     task, executor, where = current_task()
     if task is None:
         return None
@@ -189,13 +277,22 @@ def lookup_refusal(what: str) -> Optional[str]:
                 " task, pass the codes to edge.snowball.device_unlock or device_info (which censor their loop"
                 " items), or loop over the job ids instead."
             )
-    if short == "set_fact" and _truthy((getattr(task, "args", None) or {}).get("cacheable", False), executor):
-        plugin = constants.config.get_config_value("CACHE_PLUGIN")
-        if plugin not in ("memory", "ansible.builtin.memory"):
+    if short == "set_stats":
+        return (
+            f"{what} refused in set_stats: its data become custom stats, which the default callback prints with"
+            " show_custom_stats (no_log or not) and ansible-runner and AWX keep as the job's artifacts (AWX stores"
+            " them and hands them to later jobs), so the codes would be shown and stored. Keep codes in a set_fact"
+            " with no_log: true, or look them up where they are used."
+        )
+    if short == "set_fact":
+        plugin = str(constants.config.get_config_value("CACHE_PLUGIN") or "memory")
+        if plugin not in MEMORY_CACHES and set_fact_caches(task, executor):
             return (
-                f"{what} refused in a set_fact with cacheable: true: the fact cache ({plugin}) stores facts in clear"
-                " (jsonfile writes 0644 files), so the codes would be written there. Drop cacheable (the fact then"
-                " lives in memory for the run) or fetch the code again in a later play."
+                f"{what} refused in a set_fact with cacheable: true (in the task or its module_defaults, or a value"
+                f" that cannot be told false here): the fact cache ({plugin}) stores facts in clear (jsonfile writes"
+                " 0644 files), so the codes would be written there. Drop cacheable from the task and from"
+                " module_defaults for set_fact (the fact then lives in memory for the run) or fetch the code again"
+                " in a later play."
             )
     refusal = condition_refusal(task, what)
     return refusal
