@@ -68,6 +68,79 @@ def pipelining_refusal(action: Any, what: str) -> Optional[str]:
     )
 
 
+#: Callbacks that print a task's arguments (at its start, before any plugin of this collection runs for
+#: it) unless the task has no_log: their names, and the option that hides the arguments.
+ARGUMENT_CALLBACKS = {
+    "junit": "JUNIT_HIDE_TASK_ARGUMENTS=true",
+    "opentelemetry": "hide_task_arguments (ANSIBLE_OPENTELEMETRY_HIDE_TASK_ARGUMENTS=true)",
+    "elastic": "hide_task_arguments (ANSIBLE_ELASTIC_HIDE_TASK_ARGUMENTS=true)",
+}
+#: Callbacks that print a task's source (an inline !vault value decrypted), no_log or not.
+SOURCE_CALLBACKS = ("print_task",)
+
+
+def _callbacks_in_effect() -> list:
+    """The callbacks this run loads by name: callbacks_enabled and the stdout callback (as written)."""
+    enabled = constants.config.get_config_value("CALLBACKS_ENABLED") or []
+    if isinstance(enabled, str):
+        enabled = enabled.split(",")
+    stdout = constants.config.get_config_value("DEFAULT_STDOUT_CALLBACK") or "default"
+    return [str(name).strip() for name in [*enabled, stdout] if str(name).strip()]
+
+
+def _hidden_by_option(name: str, short: str) -> bool:
+    """True when callback ``name`` is set to hide task arguments (an option that cannot be read counts as off)."""
+    import os
+
+    if short == "junit":
+        # ansible-core's junit reads its environment itself and shows arguments only for "false" (its default).
+        return os.environ.get("JUNIT_HIDE_TASK_ARGUMENTS", "False").lower() != "false"
+    fqcn = name if "." in name else f"community.general.{name}"
+    try:
+        value = constants.config.get_config_value("hide_task_arguments", plugin_type="callback", plugin_name=fqcn)
+    except Exception:  # noqa: BLE001 - the plugin's options are not known in this process: count it as showing
+        return False
+    return _truthy(value, None)
+
+
+def argument_printers(no_log: Any = False) -> list:
+    """What prints a task's arguments in this run, each with how to turn it off ([] for nothing).
+
+    ansible-core prints a task's arguments in its banner with display_args_to_stdout (the default
+    callback and those built on it, community.general.counter_enabled, ansible-runner's and AWX's task
+    events); junit, opentelemetry and elastic record them unless told to hide them. All of these skip a
+    task with no_log, and all print at the task's start, before any plugin of this collection runs for
+    it. print_task prints the task's source, no_log or not.
+    """
+    hidden = _truthy(no_log, None)
+    found = []
+    if constants.config.get_config_value("DISPLAY_ARGS_TO_STDOUT") and not hidden:
+        found.append(
+            "display_args_to_stdout is on (ANSIBLE_DISPLAY_ARGS_TO_STDOUT): the task banner, the log and ansible-runner"
+            " or AWX task events show every argument; unset it or set display_args_to_stdout = false in ansible.cfg"
+        )
+    for name in _callbacks_in_effect():
+        short = _short(name)
+        if short in ARGUMENT_CALLBACKS and not hidden and not _hidden_by_option(name, short):
+            found.append(f"the {name} callback records task arguments: set {ARGUMENT_CALLBACKS[short]}")
+        elif short in SOURCE_CALLBACKS:
+            found.append(f"the {name} callback prints every task's source, no_log or not: do not enable it")
+    return found
+
+
+def argument_refusal(what: str, no_log: Any) -> Optional[str]:
+    """Why ``what``, a task that holds an unlock code in its arguments, must not run now, or None."""
+    printers = argument_printers(no_log)
+    if not printers:
+        return None
+    return (
+        f"{what} refused: its arguments hold the unlock code, and {'; '.join(printers)}. Turn that off, or give the"
+        " task no_log: true (which every one of them but print_task honours). They print when the task starts,"
+        " before this check can run: if a code was written in the task itself (an inline !vault value), the output"
+        " above may already show it. Keep codes in the lookup or a codes file, never inline in a task."
+    )
+
+
 def holds(value: Any, code: str, depth: int = 0) -> bool:
     """True when ``value`` (a string, or a list or dict of them, nested) contains ``code`` in any
     of the forms edge.snowball masks."""
@@ -293,6 +366,13 @@ def lookup_refusal(what: str) -> Optional[str]:
                 " 0644 files), so the codes would be written there. Drop cacheable from the task and from"
                 " module_defaults for set_fact (the fact then lives in memory for the run) or fetch the code again"
                 " in a later play."
+            )
+    if not _truthy(getattr(task, "no_log", False), executor):
+        printers = argument_printers(False)
+        if printers:
+            return (
+                f"{what} refused in a task without no_log: {'; '.join(printers)}, so the codes this lookup returns"
+                " into the task's arguments could be shown. Turn that off, or give the task no_log: true."
             )
     refusal = condition_refusal(task, what)
     return refusal
