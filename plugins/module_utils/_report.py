@@ -20,6 +20,8 @@ from typing import Type
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._sudo_io_log import sudo_io_logging
+from ansible_collections.edge.snowball.plugins.module_utils._sudo_io_log import sudo_io_warning
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
@@ -101,7 +103,12 @@ def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[
             )
         return work(module, outcome)
 
-    run_and_report(module, checked, Outcome(client_version=None), catch=DeviceError)
+    # sudo's I/O log has its input (the code) already when log_input is on: too late to refuse, so tell.
+    sudo_io_log = sudo_io_logging()
+    warning = sudo_io_warning(sudo_io_log)
+    if warning:
+        module.warn(warning)
+    run_and_report(module, checked, Outcome(client_version=None, sudo_io_log=sudo_io_log), catch=DeviceError)
 
 
 def misplaced_codes(params: Dict[str, Any]) -> List[Tuple[str, str]]:
