@@ -248,13 +248,30 @@ def _rendered(value: Any, executor: Any) -> Any:
     from ansible.errors import AnsibleError
     from ansible.template import Templar
 
+    variables = _task_variables(executor)
+    if variables is None:
+        return _UNKNOWN
     _rendering.append(True)
     try:
-        return Templar(loader=executor._loader, variables=executor._job_vars).template(value)
+        return Templar(loader=executor._loader, variables=variables).template(value)
     except (AnsibleError, TypeError, ValueError, KeyError, AttributeError):
         return _UNKNOWN
     finally:
         _rendering.pop()
+
+
+def _task_variables(executor: Any) -> Optional[dict]:
+    """The variables of the task ``executor`` runs: its ``_job_vars`` (ansible-core 2.17, 2.19), else the
+    current TaskContext's (2.21); None when neither is there."""
+    variables = getattr(executor, "_job_vars", None)
+    if variables is not None:
+        return variables
+    try:
+        from ansible._internal._task import TaskContext
+
+        return TaskContext.current().task_vars
+    except (ImportError, AttributeError, LookupError, RuntimeError, TypeError):
+        return None
 
 
 def rendering() -> bool:
