@@ -340,12 +340,51 @@ def set_fact_caches(task: Any, executor: Any) -> bool:
     return _truthy(cacheable, executor, unknown=True)
 
 
+def templating_a_name() -> bool:
+    """True while ansible-core templates the ``name`` of a play, block or task (in its main process for the
+    banner, or in a worker, whose templated task a held-back banner prints)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if (
+            frame.f_code.co_name in ("post_validate", "post_validate_attribute")
+            and frame.f_locals.get("name") == "name"
+        ):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def in_main_process() -> bool:
+    """True when ansible-core's strategy or playbook executor is on the stack (its main process, templating a
+    keyword there: 2.17 templates task names for the banner this way)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = type(frame.f_locals.get("self")).__module__ or ""
+        if module.startswith("ansible.plugins.strategy") or module == "ansible.executor.playbook_executor":
+            return True
+        frame = frame.f_back
+    return False
+
+
 def lookup_refusal(what: str) -> Optional[str]:
     """Why the lookup must not return codes into the task that is calling it, or None."""
     if rendering():
         return f"{what} refused while edge.snowball renders another value of this task to check it"
+    if templating_a_name():
+        return (
+            f"{what} refused in a name: ansible-core prints play and task names in their banners (and the log) at"
+            " every verbosity, no_log or not, so the code would be shown. Name the job id instead, and look the code"
+            " up in the arguments of the task that uses it."
+        )
     task, executor, where = current_task()
     if task is None:
+        if in_main_process():
+            return (
+                f"{what} refused outside a task's own run: ansible-core is templating a play or task keyword in its"
+                " main process (a name for its banner, a condition of a meta task), where nothing keeps the code from"
+                " being shown. Look the code up in the arguments of the task that uses it, or in a set_fact with"
+                " no_log: true."
+            )
         return None
     action = str(getattr(task, "action", "") or "")
     short = action.rsplit(".", 1)[-1]

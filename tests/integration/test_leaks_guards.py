@@ -20,6 +20,7 @@ from integration.harness import user_env
 from integration.inventories import edge_inventory
 from integration.inventories import next_to
 from integration.leakscan import find_leaks
+from integration.test_leaks_attacks import HEAD
 from integration.test_leaks_attacks import assert_sealed
 from integration.test_leaks_attacks import attack
 from integration.test_leaks_attacks import messages
@@ -342,3 +343,30 @@ def test_the_field_check_refuses_the_code_in_a_variable(emulator, devices, tmp_p
     assert not run.leaks(), run.leaks()
     assert not list((tmp_path / "reports").iterdir()), "a report was written"
     assert devices.device("ready1").unlock_requests == 0
+
+
+# ---------------------------------------------------------------- leak 4's class: names, printed at every verbosity
+NAMED = """
+- name: "unlocking with {{ lookup('edge.snowball.unlock_code', ids[0], **conn) }}"
+  ansible.builtin.debug:
+    msg: hello
+  ignore_errors: true
+"""
+
+
+@pytest.mark.parametrize("where", ["task name", "play name"])
+def test_the_lookup_in_a_name_is_refused(where, emulator, devices, tmp_path):
+    """Found on the way (issue 22, leak 4's class): a task's or play's name is templated, in ansible-core's
+    main process, and printed in its banner at every verbosity, before any plugin runs for the task; the
+    lookup there printed the code (2.17, 2.19). With the banner held back, the worker's templated name too."""
+    head, tasks = HEAD, NAMED
+    if where == "play name":
+        head = HEAD.replace(
+            "- name: Attack", "- name: \"Attack {{ lookup('edge.snowball.unlock_code', ids[0], **conn) }}\""
+        )
+        tasks = "\n- name: Nothing\n  ansible.builtin.debug:\n    msg: hello\n"
+    run, sampler = attack(tmp_path, emulator, devices, tasks, head=head, env={"ANSIBLE_DISPLAY_SKIPPED_HOSTS": "0"})
+    assert_sealed(run, sampler)
+    assert "refused in a name" in run.stdout + run.stderr or "refused outside a task" in run.stdout + run.stderr
+    if where == "task name":
+        assert run.rc == 0, run.tail()
