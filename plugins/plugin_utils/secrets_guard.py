@@ -95,11 +95,13 @@ def _hidden_by_option(name: str, short: str) -> bool:
     if short == "junit":
         # ansible-core's junit reads its environment itself and shows arguments only for "false" (its default).
         return os.environ.get("JUNIT_HIDE_TASK_ARGUMENTS", "False").lower() != "false"
+    from ansible.errors import AnsibleError
+
     fqcn = name if "." in name else f"community.general.{name}"
     try:
         value = constants.config.get_config_value("hide_task_arguments", plugin_type="callback", plugin_name=fqcn)
-    except Exception:  # noqa: BLE001 - the plugin's options are not known in this process: count it as showing
-        return False
+    except (AnsibleError, KeyError, ValueError):
+        return False  # the plugin's options are not known in this process (not loaded): count it as showing
     return _truthy(value, None)
 
 
