@@ -7,6 +7,8 @@ Runs the module as ansible-core's ``normal`` action does, after checks on the co
 the code leaves it:
 
 - no ANSIBLE_DEBUG (which prints module arguments in clear);
+- nothing that prints task arguments (display_args_to_stdout, the junit callback, ...) unless the task
+  has no_log: they print at the task's start, so this refusal keeps the module from running, and says how;
 - no ``async`` (whose wrapper writes the module's arguments, code included, to a file on the edge host);
 - pipelining really in effect for this task, connection and become method (without it ansible-core
   writes the module with its arguments to a file on the edge host);
@@ -25,10 +27,12 @@ of each importing and loading them again (about 0.2 CPU-seconds per host).
 from __future__ import annotations
 
 from ansible.errors import AnsibleError
+from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
+from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import argument_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import loop_shows_code
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import pipelining_refusal
@@ -43,15 +47,23 @@ class ActionModule(SnowballActionBase):
         name = self._task.action.rsplit(".", 1)[-1]
         args = dict(self._task.args)
         code = args.get("unlock_code")
+        # Read before any censoring below marks the task no_log itself.
+        printed = argument_refusal(name, self._task.no_log) if code else None
         if isinstance(code, str) and code.strip():
             if loop_shows_code(self._task, task_vars, code.strip(), self._label(task_vars)):
                 self._censor(result)
-        refusal = debug_refusal(name) or pipelining_refusal(self, name)
+        refusal = debug_refusal(name) or printed or pipelining_refusal(self, name)
         if refusal is None and isinstance(code, str):
             problem = unlock_code_problem(code)
             refusal = f"{name} refused: {problem}" if problem else None
             args["unlock_code"] = code.strip()
         if refusal:
+            if printed:
+                # ansible-core 2.19 prints a banner held back by display_skipped_hosts/display_ok_hosts with the
+                # first result, from the task this worker templated: marked no_log, it shows no argument. The
+                # result is then hidden, so the refusal (which never holds a code) is also given as a warning.
+                self._censor(result)
+                Display().warning(refusal)
             raise SnowballError(refusal)
         return self._run_module(result, task_vars, module_args=args)
 

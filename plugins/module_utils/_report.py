@@ -22,6 +22,8 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_codes
+from ansible_collections.edge.snowball.plugins.module_utils._sudo_io_log import sudo_io_logging
+from ansible_collections.edge.snowball.plugins.module_utils._sudo_io_log import sudo_io_warning
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
 
@@ -99,4 +101,9 @@ def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[
             raise DeviceError(misplaced)
         return work(module, outcome)
 
-    run_and_report(module, checked, Outcome(client_version=None), catch=DeviceError)
+    # sudo's I/O log has its input (the code) already when log_input is on: too late to refuse, so tell.
+    sudo_io_log = sudo_io_logging()
+    warning = sudo_io_warning(sudo_io_log)
+    if warning:
+        module.warn(warning)
+    run_and_report(module, checked, Outcome(client_version=None, sudo_io_log=sudo_io_log), catch=DeviceError)

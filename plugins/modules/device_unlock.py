@@ -176,6 +176,17 @@ devices:
       type: str
   sample: [{"device_id": "JID123e4567-e89b-12d3-a456-426655440000", "state": "UNLOCKED",
             "active_ip": "192.0.2.21", "reachability": "REACHABLE"}]
+sudo_io_log:
+  description:
+    - When the module runs under sudo (C(become_method=sudo)), what the edge host shows about sudo's I/O log,
+      C(input) and C(output) (V(true), V(false), or null when not seen), and C(seen_in), where it was seen
+      (C(sudo -l), a sudoers file). With C(input) true, the module and its arguments, the code included, were
+      written to sudo's I/O log; the module warns. Nothing seen is no proof (rules in LDAP, unreadable files).
+    - Null when the module does not run under sudo.
+  returned: always
+  type: dict
+  sample: {"input": true, "output": false, "seen_in": ["/etc/sudoers.d/audit"]}
+  version_added: 2.1.0
 client_version:
   description:
     - The Snowball Edge client's version, from C(snowballEdge version); null when the client did not say.

@@ -65,6 +65,8 @@ def test_field_check_reports_what_the_client_does_and_changes_only_what_was_aske
         assert "00000-00000-00000-00000-00000" not in path.read_text()
 
     single = reports["snowball-field-check-unlocked-site"]
+    # Not run under sudo here: recorded as null (test_leaks_guards.py checks what the module sees under sudo).
+    assert "sudo_io_log" in single and single["sudo_io_log"] is None
     assert single["client"]["version_reported_to_the_collection"] == "1.2.0 Build 661"
     assert single["client"]["version_command"]["rc"] == 0
     assert "Snowball Edge client version: 1.2.0 Build 661" in single["client"]["version_command"]["stdout"]

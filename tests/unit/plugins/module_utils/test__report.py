@@ -59,7 +59,9 @@ def test_run_and_report_fails_a_caught_error_outside_the_except_and_lets_others_
         run_module(lambda: _report.run_and_report(AnsibleModule(SPEC), broken), {})
 
 
-def test_a_device_module_hides_a_code_given_as_job_id_and_always_returns_client_version(run_module):
+def test_a_device_module_hides_a_code_given_as_job_id_and_always_returns_client_version(run_module, monkeypatch):
+    for name in ("SUDO_USER", "SUDO_COMMAND"):
+        monkeypatch.delenv(name, raising=False)
     modules = []
 
     def work(module, outcome):
@@ -71,8 +73,29 @@ def test_a_device_module_hides_a_code_given_as_job_id_and_always_returns_client_
 
     ended = run_module(main, {"job_id": FAKE_CODE})
     assert ended.failed
-    assert ended.result == {"msg": "still LOCKED", "state": "LOCKED", "client_version": None}
+    assert ended.result == {"msg": "still LOCKED", "state": "LOCKED", "client_version": None, "sudo_io_log": None}
     assert FAKE_CODE in modules[0].no_log_values
+
+
+def test_a_device_module_under_sudo_that_logs_input_warns_and_reports_it(run_module, monkeypatch, tmp_path):
+    """Issue 22 leak 5: the module's pipelined input (the code) is in sudo's I/O log: said, on every ending."""
+    monkeypatch.setenv("SUDO_USER", "ansible")
+    monkeypatch.setenv("SUDO_COMMAND", "/bin/sh -c python3")
+    sudo = tmp_path / "sudo"
+    sudo.write_text("#!/bin/sh\necho 'Matching Defaults entries for ansible on edge:'\necho '    log_input'\n")
+    sudo.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+
+    warned = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, text: warned.append(text))
+
+    def work(module, outcome):
+        raise DeviceError("still LOCKED", state="LOCKED")
+
+    ended = run_module(lambda: _report.run_device_module(AnsibleModule(SPEC), work), {})
+    assert ended.result["sudo_io_log"]["input"] is True
+    assert "sudo -l" in ended.result["sudo_io_log"]["seen_in"]
+    assert len(warned) == 1 and "I/O log" in warned[0]
 
 
 def test_a_code_put_in_an_aws_option_is_masked_in_the_result_and_its_invocation(run_module):
