@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from urllib.parse import quote
 
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _secret as masking
 from unit.constants import FAKE_CODE
+from unit.constants import FAKE_SECRET_KEY
 
 
 # ---------------------------------------------------------------- masking
@@ -108,3 +111,83 @@ def test_paths_and_endpoints_with_job_ids_are_not_mistaken_for_a_code():
     # job_id refuses a code with its own words (and is masked in invocation by values_never_shown).
     assert masking.misplaced_codes(params, masking.SELF_CHECKED_OPTIONS) == []
     assert masking.misplaced_code_refusal(params) is None
+
+
+# ---------------------------------------------------------------- the secret access key
+def test_the_fake_key_has_the_shape_of_a_secret_access_key():
+    assert len(FAKE_SECRET_KEY) == 40 and masking.is_secret_key(FAKE_SECRET_KEY)
+    assert not masking.is_secret_key(FAKE_SECRET_KEY[:-1]) and not masking.is_secret_key(FAKE_SECRET_KEY + "A")
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        f"caching credentials {FAKE_SECRET_KEY} for AKIA",
+        json.dumps({"key": FAKE_SECRET_KEY}).replace("/", "\\/"),  # JSON with escaped slashes
+        quote(FAKE_SECRET_KEY, safe=""),  # URL-encoded
+        FAKE_SECRET_KEY.replace("/", "\\u002F"),
+        repr("\n" + FAKE_SECRET_KEY + "\n"),  # an escape just before it
+        "%0A" + quote(FAKE_SECRET_KEY, safe=""),
+        f"aws_secret_access_key = {FAKE_SECRET_KEY[:12]}",  # named: masked whatever its length
+        f'"SecretAccessKey": "{FAKE_SECRET_KEY[:20]}"',
+        f"AWS_SECRET_ACCESS_KEY={FAKE_SECRET_KEY}",
+    ],
+)
+def test_an_unknown_secret_key_is_masked_by_its_shape(printed):
+    masked = masking.mask(f"client said: {printed} (end)")
+    assert masking.MASK in masked
+    assert FAKE_SECRET_KEY[4:12] not in masked and FAKE_SECRET_KEY[:8] not in masked.replace("%2F", "/")
+    assert masked.startswith("client said: ") and masked.endswith(" (end)")
+    assert masking.holds_secret_key(printed)
+
+
+@pytest.mark.parametrize(
+    "innocent",
+    [
+        "commit 0123456789abcdef0123456789abcdef01234567",  # a SHA-1: one case only
+        "AKIAIOSFODNN7EXAMPLEAKIAIOSFODNN7EXAMPLE",  # upper case only
+        "MIIBUDCB9qADAgECAhRZ3yBSLIJgi2Ih/pLGcwUyKKJufjAKBggqhkjOPQQDAjAV",  # a PEM line: 64 characters
+        "Zq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/X",  # 41 characters
+        "dGhpcyBpcyBiYXNlNjQgb2YgYSBzZW50ZW5jZSBo=",  # base64, padded
+        "/srv/snowball/manifest.bin",
+        "arn:aws:snowball-device:::certificate/0123456789abcdef0123456789abcdef",
+    ],
+)
+def test_values_that_only_resemble_a_key_are_left_alone(innocent):
+    assert masking.mask(innocent) == innocent
+    assert not masking.holds_secret_key(innocent)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        FAKE_SECRET_KEY,
+        FAKE_SECRET_KEY.replace("/", "\\/"),
+        quote(FAKE_SECRET_KEY, safe=""),
+        FAKE_SECRET_KEY.encode().hex(),
+        FAKE_SECRET_KEY[3:16],  # a cut key: any run of PART_LENGTH characters
+        FAKE_SECRET_KEY[:20] + "\n" + FAKE_SECRET_KEY[20:],  # wrapped
+        ", ".join(FAKE_SECRET_KEY[:12]),  # Arrays.toString
+    ],
+)
+def test_a_known_key_is_masked_in_every_form(printed):
+    masked = masking.mask(f"x {printed} y", keys=[FAKE_SECRET_KEY])
+    assert masking.MASK in masked and FAKE_SECRET_KEY[4:10] not in masked.replace(", ", "")
+
+
+def test_a_known_key_is_masked_inside_a_longer_base64_text():
+    for prefix in ("", "a", "ab", "[snowballEdge] "):
+        encoded = base64.b64encode((prefix + FAKE_SECRET_KEY + " tail").encode()).decode()
+        assert masking.MASK in masking.mask(encoded, keys=[FAKE_SECRET_KEY]), prefix
+
+
+def test_a_known_key_is_case_sensitive():
+    other = FAKE_SECRET_KEY[:12].swapcase()
+    assert masking.mask(f"x {other} y", keys=[FAKE_SECRET_KEY]) == f"x {other} y"
+
+
+def test_mask_data_masks_a_known_key_and_the_code_together(assert_no_code):
+    data = {"said": [f"{FAKE_SECRET_KEY[:15]} and {FAKE_CODE}"]}
+    masked = masking.mask_data(data, FAKE_CODE, [FAKE_SECRET_KEY])
+    assert masked == {"said": [f"{masking.MASK} and {masking.MASK}"]}
+    assert_no_code(masked)
