@@ -342,3 +342,26 @@ def misplaced_code_refusal(options: Dict[str, Any], allowed: Iterable[str] = ())
         f" Pass the code as unlock_code only (the edge.snowball.unlock_code lookup), and set {names} to the"
         " value it names."
     )
+
+
+def misplaced_keys(options: Dict[str, Any], allowed: Iterable[str] = ()) -> List[Tuple[str, str]]:
+    """``(option, value)`` for every string in ``options`` (nested too) shaped like a secret access
+    key, outside the AWS secrets and ``allowed``."""
+    skipped = CODE_OPTIONS | SECRET_OPTIONS | frozenset(allowed)
+    found = []
+    for name in sorted(options, key=str):
+        if name not in skipped:
+            found.extend((str(name), value) for value in _strings(options[name]) if holds_secret_key(value))
+    return found
+
+
+def misplaced_key_refusal(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Optional[str]:
+    """Why these options are refused (a secret access key in one of them), never repeating it; or None."""
+    found = misplaced_keys(options, allowed)
+    if not found:
+        return None
+    names = ", ".join(sorted({name for name, _value in found}))
+    return (
+        f"{names} holds something shaped like a secret access key (not shown): was a key put in the wrong option?"
+        f" No option of this module takes a secret key; set {names} to the value it names."
+    )
