@@ -54,7 +54,7 @@ def test_target(target, part, emulator, devices, protocol, covered_protocols, tm
         tags = []
     run = run_playbook(playbook, emulator, tmp_path, protocol, devices=devices, extra_args=tags)
     assert run.rc == 0, f"target {target} failed (rc={run.rc}):\n{run.tail()}"
-    assert not run.leaks(), f"an unlock code leaked: {run.leaks()}"
+    assert not run.leaks(), f"an unlock code or a secret key leaked: {run.leaks()}"
     assert "ok=" in run.stdout
     assert emulator.state.stats()["protocols"].get(protocol, 0) > 0, f"no request went out as {protocol}"
     for call in run.client_calls():
