@@ -103,11 +103,8 @@ EXAMPLES = r"""
     manifest_file: /srv/snowball/manifest.bin
     unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
     aws_profile: snowball
-
-- name: List the device's buckets with that profile and the S3 endpoint device_info found
-  ansible.builtin.command:
-    cmd: aws s3 ls --profile snowball --endpoint-url https://192.0.2.10:8443
-  changed_when: false
+# Then, for example: aws s3 ls --profile snowball --endpoint-url https://192.0.2.10:8443
+# (the port from edge.snowball.device_info with services: true).
 
 - name: Or keep the values for later tasks of this play
   edge.snowball.device_credentials:
@@ -116,10 +113,10 @@ EXAMPLES = r"""
     unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
   register: device_keys
 
-- name: Put the device's CA bundle where your tool expects it
+- name: Put the device's CA bundle (public) where your tool expects it
   ansible.builtin.copy:
     content: "{{ device_keys.ca_bundle }}"
-    dest: /etc/pki/snowball-ca.pem
+    dest: /srv/snowball/device-ca-bundle.pem
     mode: "0644"
 """
 
@@ -171,6 +168,7 @@ import stat
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
+from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_unnamed_first
 from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import CredentialsTextError
 from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import config_section
 from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import credentials_section
@@ -366,7 +364,7 @@ def write_profile(params, result, check_mode):
     differing = [change for change in changes if change[3]]
     if not check_mode:
         for path, text, mode, _what in differing:
-            write(path, text, mode)
+            write(path, text, mode, secret=path == credentials_file)
     said = "; ".join(change[3] for change in differing)
     if not differing:
         msg = f"profile {name} is up to date in {credentials_file} and {config_file}"
@@ -375,12 +373,14 @@ def write_profile(params, result, check_mode):
     return {"changed": bool(differing), "msg": msg}
 
 
-def write(path, text, mode):
+def write(path, text, mode, secret=False):
     directory = os.path.dirname(path)
     try:
         if not os.path.isdir(directory):
             os.makedirs(directory, mode=0o700)
-        write_atomically(path, text.encode("utf-8", "surrogateescape"), mode=mode)
+        # The credentials file (the key) goes through an unnamed file: no other file ever holds the key.
+        writer = write_unnamed_first if secret else write_atomically
+        writer(path, text.encode("utf-8", "surrogateescape"), mode=mode)
     except OSError as e:
         raise DeviceError(
             f"could not write {path}: {e.strerror}; check that the task's user may write {directory}."
