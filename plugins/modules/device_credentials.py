@@ -45,7 +45,7 @@ options:
         C(aws_session_token) left there by earlier keys is removed); the file's mode is set to C(0600).
       - In O(config_file), section C([profile NAME]) (C([default]) for V(default)) with C(region = snow) and, with
         O(certificates), C(ca_bundle) set to the absolute path of a PEM file the module writes beside the config
-        file, C(snowball-NAME-ca-bundle.pem) (mode C(0644): certificates are public). A new config file gets mode
+        file, C(snowball-NAME-ca-bundle.pem) (mode C(0644), since certificates are public). A new config file gets mode
         C(0600), an existing one keeps its mode.
       - Idempotent, C(changed) only when something differs (a rotated key, a regenerated certificate, a mode).
         Options and comments of the profile's own sections that this module does not set stay as well.

@@ -127,7 +127,7 @@ client_failure:
 services:
   description:
     - With O(services), each service of the device with its C(service_id) (such as V(s3), V(ec2), V(s3-snow),
-      V(iam), V(sts): which ones depends on the device), C(state) (V(ACTIVE), V(ACTIVATING), V(DEACTIVATING),
+      V(iam), V(sts); which ones depends on the device), C(state) (V(ACTIVE), V(ACTIVATING), V(DEACTIVATING),
       V(DEGRADED), V(INACTIVE), ...) and C(endpoints), each with C(host), C(port), C(protocol) and
       C(certificate_arn) (null for plain HTTP). Empty while the device is not C(UNLOCKED).
   returned: success, with O(services)
