@@ -199,7 +199,7 @@ def argument_spec():
     spec = device_argument_spec(timeout=120, poll_interval=15)
     del spec["poll_interval"]
     spec.update(
-        access_key_id=dict(type="str"),
+        access_key_id=dict(type="str", no_log=False),  # an id, not a secret (validate-modules asks)
         certificates=dict(type="bool", default=True),
         aws_profile=dict(type="str"),
         credentials_file=dict(type="path"),
