@@ -9,14 +9,14 @@ censored), and, because its result holds the device's secret access key:
   censor its own result); failures hold no key and stay readable;
 - refused under ``failed_when``/``until`` inside a block with rescue or always (which would hand
   the raw result, key included, to ``ansible_failed_result`` there);
-- refused when an option holds something shaped like a secret access key, before anything quotes it.
+(A value shaped like a secret access key in any option is refused by device_unlock's plugin, for
+all three modules.)
 """
 
 from __future__ import annotations
 
 from ansible_collections.edge.snowball.plugins.action.device_unlock import ActionModule as DeviceActionModule
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import condition_refusal
 
 SECRET = "the device's secret access key"
@@ -24,9 +24,6 @@ SECRET = "the device's secret access key"
 
 class ActionModule(DeviceActionModule):
     def _act(self, result, task_vars):
-        refusal = misplaced_key_refusal(self._task.args)
-        if refusal:
-            raise SnowballError(refusal, "SecretKeyInWrongOption")
         refusal = condition_refusal(self._task, "device_credentials", SECRET, "the key")
         if refusal:
             raise SnowballError(refusal)

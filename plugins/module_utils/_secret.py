@@ -227,7 +227,9 @@ def cut(text: str, limit: int, code: Optional[str] = None) -> str:
 #    digests (SHA-1, git ids: lower case), upper-case ids (AKIA...), a PEM's 64-character lines, and
 #    misses a random key only with a chance of 2 in a billion (no upper- or no lower-case letter).
 #  ``/`` and ``+`` count in their escaped forms too (JSON ``\/``, ``%2F``, ``\u002F``), and an escape
-#  just before the run (``\n``, ``%0A``, ``\u000a``) is not part of it.
+#  just before the run (``\n``, ``%0A``, ``\u000a``) is not part of it, nor are slashes that lead or
+#  end the run (``https://KEY``, ``/KEY/``). A key inside a longer path (``/srv/KEY/x``) is not found
+#  by its shape: splitting runs at every slash would take too many paths for keys.
 #: How long an AWS secret access key is.
 SECRET_KEY_LENGTH = 40
 _KEY_CHAR = r"(?:[A-Za-z0-9+/]|\\/|%2[FfBb]|\\u002[FfBb])"
@@ -254,6 +256,17 @@ def _looks_like_key(units: List[str]) -> bool:
     )
 
 
+def _candidates(text: str, start: int, end: int) -> List[Tuple[int, int]]:
+    """The run, and the run without the slashes that lead or end it (``https://KEY``, ``/KEY/``)."""
+    inner_start = start
+    while inner_start < end and text[inner_start] == "/":
+        inner_start += 1
+    inner_end = end
+    while inner_end > inner_start and text[inner_end - 1] == "/":
+        inner_end -= 1
+    return list(dict.fromkeys(((start, end), (inner_start, end), (start, inner_end), (inner_start, inner_end))))
+
+
 def secret_key_spans(text: str) -> List[Tuple[int, int]]:
     """Where ``text`` holds something shaped like a secret access key (the rules above)."""
     if not isinstance(text, str) or len(text) < 8:
@@ -265,9 +278,9 @@ def secret_key_spans(text: str) -> List[Tuple[int, int]]:
             continue
         escape = _ESCAPE_BEFORE.get(text[start - 1 : start]) if start else None
         skipped = escape.match(text, start) if escape else None
-        for begin in dict.fromkeys((start, skipped.end() if skipped else start)):
-            if _looks_like_key(_key_units(text[begin:end])):
-                spans.append((begin, end))
+        for begin, finish in _candidates(text, skipped.end() if skipped else start, end):
+            if _looks_like_key(_key_units(text[begin:finish])):
+                spans.append((begin, finish))
                 break
     return spans
 

@@ -90,7 +90,7 @@ notes:
   - The task is refused under C(failed_when) or C(until) inside a block with C(rescue) or C(always), which would
     hand the result, secret key included, to C(ansible_failed_result) there.
   - Any option holding something shaped like a secret access key (40 letters, digits, C(/) or C(+)) is refused
-    without being shown.
+    without being shown (also by M(edge.snowball.device_unlock) and M(edge.snowball.device_info)).
 seealso:
   - module: edge.snowball.device_unlock
   - module: edge.snowball.device_info
@@ -180,8 +180,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
 from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
-from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
-from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_keys
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
@@ -210,17 +208,12 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    # A key typed into another option: refused below, and masked in invocation.
-    module.no_log_values.update(value for _option, value in misplaced_keys(module.params))
     run_device_module(module, credentials)
 
 
 def credentials(module, outcome):
     """The device's key pair and certificates; the profile written (or planned, in check mode)."""
     params = module.params
-    refusal = misplaced_key_refusal(params)
-    if refusal:
-        raise DeviceError(refusal)
     check_device_options(params)
     if params["cluster_ips"]:
         raise DeviceError(

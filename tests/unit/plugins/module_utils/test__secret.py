@@ -131,6 +131,8 @@ def test_the_fake_key_has_the_shape_of_a_secret_access_key():
         f"aws_secret_access_key = {FAKE_SECRET_KEY[:12]}",  # named: masked whatever its length
         f'"SecretAccessKey": "{FAKE_SECRET_KEY[:20]}"',
         f"AWS_SECRET_ACCESS_KEY={FAKE_SECRET_KEY}",
+        f"https://{FAKE_SECRET_KEY}",  # slashes leading the run are not the key's
+        f"/{FAKE_SECRET_KEY}/",
     ],
 )
 def test_an_unknown_secret_key_is_masked_by_its_shape(printed):
