@@ -186,28 +186,34 @@ def _known_pattern(code: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def mask(text: str, code: Optional[str] = None, keys: Iterable[str] = ()) -> str:
+def mask(text: str, code: Optional[str] = None, keys: Iterable[str] = (), shapes: bool = True) -> str:
     """``text`` with every form of ``code`` (any case, any separators, any run of PART_LENGTH of its
     characters in order), every form of each known secret access key in ``keys`` (case-sensitive),
-    and anything else shaped like a code or a secret access key masked. Mask first, cut after."""
+    and (with ``shapes``) anything else shaped like a code or a secret access key masked. Mask first,
+    cut after."""
     if not text or not isinstance(text, str):
         return text
-    patterns = [_IN_TEXT]
+    patterns = [_IN_TEXT] if shapes else []
     if code and code.strip():
         patterns.insert(0, _known_pattern(code))
     patterns.extend(_known_key_pattern(key) for key in keys if key)
-    return _mask_spans(text, patterns, secret_key_spans(text))
+    return _mask_spans(text, patterns, secret_key_spans(text) if shapes else [])
 
 
 def mask_data(value: Any, code: Optional[str] = None, keys: Iterable[str] = ()) -> Any:
-    """``value`` with the code and the keys masked in every string inside it, dictionary keys included."""
+    """``value`` with the code and the keys masked in every string inside it, dictionary keys included.
+    Dictionary keys are field names (``PhysicalNetworkInterfaces`` is 25 letters, the shape of a code):
+    in them only the known code and keys are masked, not shapes."""
     keys = list(keys)
     if isinstance(value, str):
         return mask(value, code, keys)
     if isinstance(value, (list, tuple)):
         return [mask_data(item, code, keys) for item in value]
     if isinstance(value, dict):
-        return {mask_data(key, code, keys): mask_data(item, code, keys) for key, item in value.items()}
+        return {
+            mask(key, code, keys, shapes=False) if isinstance(key, str) else key: mask_data(item, code, keys)
+            for key, item in value.items()
+        }
     return value
 
 
@@ -339,8 +345,22 @@ def misplaced_codes(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Lis
     for name in sorted(options, key=str):
         if name in skipped:
             continue
-        found.extend((str(name), value) for value in _strings(options[name]) if holds_unlock_code(value))
+        found.extend((str(name), value) for value in _strings(options[name]) if _holds_code_not_key(value))
     return found
+
+
+def _holds_code_not_key(value: str) -> bool:
+    """``holds_unlock_code``, outside what is shaped like a secret access key (a random key often holds
+    a run of 25 letters and digits between its ``/`` and ``+``): a key is refused as a key."""
+    if not holds_unlock_code(value):
+        return False
+    spans = secret_key_spans(value)
+    if not spans:
+        return True
+    chars = list(value)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return holds_unlock_code("".join(chars))
 
 
 def misplaced_code_refusal(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Optional[str]:

@@ -193,3 +193,20 @@ def test_mask_data_masks_a_known_key_and_the_code_together(assert_no_code):
     masked = masking.mask_data(data, FAKE_CODE, [FAKE_SECRET_KEY])
     assert masked == {"said": [f"{masking.MASK} and {masking.MASK}"]}
     assert_no_code(masked)
+
+
+def test_field_names_of_the_shape_of_a_code_are_kept_and_a_known_code_in_them_masked():
+    data = {"PhysicalNetworkInterfaces": [{"IpAddress": "192.0.2.10"}], FAKE_CODE: "x"}
+    assert masking.mask_data(data, FAKE_CODE) == {
+        "PhysicalNetworkInterfaces": [{"IpAddress": "192.0.2.10"}],
+        masking.MASK: "x",
+    }
+    assert masking.mask_data({"said": "PhysicalNetworkInterfaces"}) == {"said": masking.MASK}  # values: shapes too
+
+
+def test_a_secret_key_holding_a_run_of_25_is_a_misplaced_key_not_a_code():
+    key = "+" + "aB3dE" * 5 + "/" + "Zq8/Xv3+Lm5kZ"  # 25 letters and digits between "+" and "/"
+    assert len(key) == 40 and masking.holds_unlock_code(key) and masking.holds_secret_key(key)
+    assert masking.misplaced_codes({"aws_profile": key}) == []
+    assert masking.misplaced_keys({"aws_profile": key}) == [("aws_profile", key)]
+    assert masking.misplaced_codes({"aws_profile": f"{key} {FAKE_CODE}"}) != []  # a code beside it still counts
