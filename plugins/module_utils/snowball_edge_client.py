@@ -272,8 +272,10 @@ class EdgeClient:
         return self.query("describe-cluster" if self.cluster else "describe-device", timeout)
 
     def query(self, command: str, timeout: float, args: Sequence[str] = (), cluster: bool = True) -> Dict[str, Any]:
-        """A command that prints JSON: its answer, masked; a CommandError when it printed none."""
-        out = self.run(command, timeout, args, cluster=cluster)
+        """A command that prints JSON: its answer, masked; a CommandError when it printed none. The JSON
+        is read from the raw output and masked as data (``mask_data``): masking the text first would
+        mask field names of the shape of a code (``PhysicalNetworkInterfaces``: 25 letters)."""
+        out = self.run(command, timeout, args, raw=True, cluster=cluster)
         start = out.find("{")
         try:
             data = json.loads(out[start:]) if start != -1 else None
@@ -281,7 +283,7 @@ class EdgeClient:
             data = None
         if not isinstance(data, dict):
             # Some clients may report a failure with exit status 0: judge the words the same way.
-            said = last_lines(out, code=self._code) or "(nothing)"
+            said = last_lines(mask(out, self._code, self.keys), code=self._code) or "(nothing)"
             kind = classify(1, said, self.endpoint, self.manifest_file)
             raise CommandError(
                 f"snowballEdge {command} did not print the JSON description it should (endpoint {self.endpoint}):"

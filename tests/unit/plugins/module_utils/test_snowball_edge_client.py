@@ -184,3 +184,15 @@ def test_raw_answers_are_unmasked_and_later_texts_mask_the_known_key(tmp_path, f
         answer = client.query("list-services", 10, cluster=False)
     assert answer["said"] == f"key {masking.MASK}"
     assert answer["argv"] == ["list-services", "--profile", "edge-snowball"]  # no cluster flags, no secret
+
+
+def test_a_description_keeps_field_names_of_the_shape_of_a_code(tmp_path, fake_client, client_for):
+    """PhysicalNetworkInterfaces is 25 letters, the shape of a code: the JSON is read before masking."""
+    path = fake_client(
+        tmp_path,
+        "print(json.dumps({'PhysicalNetworkInterfaces': [{'IpAddress': '192.0.2.10'}],"
+        " 'Echo': profile['unlockCode']}))\n",
+    )
+    with profile_mod.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, []) as profile:
+        described = client_for(path, profile).describe(10)
+    assert described == {"PhysicalNetworkInterfaces": [{"IpAddress": "192.0.2.10"}], "Echo": masking.MASK}
