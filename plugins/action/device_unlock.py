@@ -15,7 +15,9 @@ the code leaves it:
 - the code has the shape of an unlock code; surrounding whitespace (``ansible-vault encrypt_string``
   keeps a newline) is stripped before the module gets it, so every form it could be printed in is masked;
 - a looped task whose item (or label) holds the code has its results censored as with ``no_log``:
-  ansible-core prints the item label at every verbosity and the item in the result.
+  ansible-core prints the item label at every verbosity and the item in the result;
+- no option holds something shaped like a secret access key (the device's, which device_credentials
+  reads): refused before anything can quote it.
 
 The code usually comes from the edge.snowball.unlock_code lookup in this task's arguments, which
 ansible-core templates in the worker it forks for each host. Importing this plugin warms
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
@@ -45,6 +48,9 @@ class ActionModule(SnowballActionBase):
     def _act(self, result, task_vars):
         task_vars = task_vars or {}
         name = self._task.action.rsplit(".", 1)[-1]
+        refusal = misplaced_key_refusal(self._task.args)
+        if refusal:
+            raise SnowballError(refusal, "SecretKeyInWrongOption")
         args = dict(self._task.args)
         code = args.get("unlock_code")
         # Read before any censoring below marks the task no_log itself.

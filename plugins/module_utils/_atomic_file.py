@@ -9,7 +9,9 @@ never a part of one."""
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import tempfile
 from typing import Optional
 
@@ -36,6 +38,49 @@ def write_atomically(
             pass
         raise
     _sync_directory(directory)
+
+
+def write_unnamed_first(path: str, data: bytes, mode: int = 0o600) -> None:
+    """``write_atomically``, but the data goes into an unnamed file (Linux ``O_TMPFILE``, ``mode``
+    from the start) that gets a name only once it is whole and on disk, just before the rename: a run
+    killed while writing leaves no file holding a part of ``data``. Where the system or the file
+    system has no unnamed files (or no ``/proc`` to name one), ``write_atomically``."""
+    directory = os.path.dirname(path) or "."
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return write_atomically(path, data, mode)
+    try:
+        fd = os.open(directory, flag | os.O_WRONLY, mode)
+    except OSError as e:
+        if e.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return write_atomically(path, data, mode)
+        raise
+    temporary = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.part")
+    try:
+        os.fchmod(fd, mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        # linkat(AT_SYMLINK_FOLLOW) on /proc's link to the open file; CPython calls linkat (not link,
+        # which does not follow) only when a directory fd is given.
+        proc = os.open("/proc", os.O_RDONLY)
+        try:
+            os.link(f"self/fd/{fd}", temporary, src_dir_fd=proc, follow_symlinks=True)
+        finally:
+            os.close(proc)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    _sync_directory(directory)
+    return None
 
 
 def _sync_directory(directory: str) -> None:

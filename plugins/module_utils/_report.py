@@ -22,6 +22,8 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_codes
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_keys
 from ansible_collections.edge.snowball.plugins.module_utils._sudo_io_log import sudo_io_logging
 from ansible_collections.edge.snowball.plugins.module_utils._sudo_io_log import sudo_io_warning
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
@@ -90,11 +92,15 @@ def run_and_report(
 
 def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[str, Any]]]) -> None:
     """``run_and_report`` for the modules that run the Snowball Edge client (device_unlock,
-    device_info): a job_id that is not one (a code in the wrong field?) is masked in the whole
-    result, invocation included; every result has ``client_version``; a DeviceError fails the task."""
+    device_info, device_credentials): a job_id that is not one (a code in the wrong field?), and a
+    value shaped like a secret access key in any option, are masked in the whole result, invocation
+    included, and refused; every result has ``client_version``; a DeviceError fails the task."""
     job_id = module.params["job_id"]
     module.no_log_values.update(values_never_shown([job_id] if job_id is not None else [], None))
     misplaced = misplaced_code_refusal(module.params)  # every code-shaped value is masked by ``report``
+    # A secret access key typed into an option: refused, and masked in ``invocation``.
+    module.no_log_values.update(value for _option, value in misplaced_keys(module.params))
+    misplaced = misplaced or misplaced_key_refusal(module.params)
 
     def checked(module: Any, outcome: Outcome) -> Optional[Dict[str, Any]]:
         if misplaced:

@@ -4,9 +4,10 @@
 # Internal use only: part of edge.snowball's secret handling; may change without notice. Standard
 # library only: it ships to the edge host too.
 
-"""The unlock code in one place: its shape, finding it inside a text in any form, masking it, and
-the check that refuses it in an option where it does not belong. No other file of ``plugins/`` holds
-a regular expression for the code; docs/security-model.md says why each form is here."""
+"""The device secrets in one place: the unlock code (its shape, finding it inside a text in any form,
+masking it, and the check that refuses it in an option where it does not belong) and the device's
+secret access key (its shape, and masking it, known or not). No other file of ``plugins/`` holds a
+regular expression for either; docs/security-model.md says why each form is here."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Iterable
 from typing import List
 from typing import Optional
 from typing import Tuple
+from urllib.parse import quote
 from urllib.parse import unquote
 
 MASK = "********"
@@ -157,9 +159,9 @@ def _part_patterns(code: str) -> List[str]:
     return parts
 
 
-def _mask_spans(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
-    """``text`` with the union of every (overlapping) match of ``patterns`` masked."""
-    spans: List[Tuple[int, int]] = []
+def _mask_spans(text: str, patterns: Iterable[re.Pattern[str]], spans: Optional[List[Tuple[int, int]]] = None) -> str:
+    """``text`` with the union of every (overlapping) match of ``patterns`` and of ``spans`` masked."""
+    spans = list(spans or [])
     for pattern in patterns:
         found = pattern.search(text)
         while found is not None:
@@ -187,36 +189,145 @@ def _known_pattern(code: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def mask(text: str, code: Optional[str] = None) -> str:
+def mask(text: str, code: Optional[str] = None, keys: Iterable[str] = (), shapes: bool = True) -> str:
     """``text`` with every form of ``code`` (any case, any separators, any run of PART_LENGTH of its
-    characters in order) and anything else shaped like a code masked. Mask first, cut after."""
+    characters in order), every form of each known secret access key in ``keys`` (case-sensitive),
+    and (with ``shapes``) anything else shaped like a code or a secret access key masked. Mask first,
+    cut after."""
     if not text or not isinstance(text, str):
         return text
-    patterns = [_IN_TEXT]
+    patterns = [_IN_TEXT] if shapes else []
     if code and code.strip():
         patterns.insert(0, _known_pattern(code))
-    masked = _mask_spans(text, patterns)
+    patterns.extend(_known_key_pattern(key) for key in keys if key)
+    masked = _mask_spans(text, patterns, secret_key_spans(text) if shapes else [])
     # An escape the patterns cannot see through (a doubly URL-encoded echo): shown unescaped, masked.
     unescaped = _unescaped(masked)
     if unescaped != masked and any(pattern.search(unescaped) for pattern in patterns):
-        masked = _mask_spans(unescaped, patterns)
+        masked = _mask_spans(unescaped, patterns, secret_key_spans(unescaped) if shapes else [])
     return masked
 
 
-def mask_data(value: Any, code: Optional[str] = None) -> Any:
-    """``value`` with the code masked in every string inside it, dictionary keys included."""
+def mask_data(value: Any, code: Optional[str] = None, keys: Iterable[str] = ()) -> Any:
+    """``value`` with the code and the keys masked in every string inside it, dictionary keys included.
+    Dictionary keys are field names (``PhysicalNetworkInterfaces`` is 25 letters, the shape of a code):
+    in them only the known code and keys are masked, not shapes."""
+    keys = list(keys)
     if isinstance(value, str):
-        return mask(value, code)
+        return mask(value, code, keys)
     if isinstance(value, (list, tuple)):
-        return [mask_data(item, code) for item in value]
+        return [mask_data(item, code, keys) for item in value]
     if isinstance(value, dict):
-        return {mask_data(key, code): mask_data(item, code) for key, item in value.items()}
+        return {
+            mask(key, code, keys, shapes=False) if isinstance(key, str) else key: mask_data(item, code, keys)
+            for key, item in value.items()
+        }
     return value
 
 
 def cut(text: str, limit: int, code: Optional[str] = None) -> str:
     """``text`` masked, then cut to ``limit`` characters: a cut never leaves a part of a code."""
     return mask(text, code)[:limit]
+
+
+# ---------------------------------------------------------------- the secret access key
+# AWS secret access keys (the device's too) are 40 characters of [A-Za-z0-9/+]. Decided
+# (docs/security-model.md, "The secret key's shape"): a text holds one where
+#  - a name says so: ``aws_secret_access_key``, ``secret_access_key``, ``SecretAccessKey``,
+#    ``secret_key`` (any case, ``=`` or ``:``, quoted or not) followed by a value of 8 or more key
+#    characters: the value is masked whatever its length;
+#  - or, standing alone, a run of exactly 40 key characters (bounded by anything else, ``=`` after it
+#    excluded: base64 padding) holding both an upper- and a lower-case letter. That leaves out hex
+#    digests (SHA-1, git ids: lower case), upper-case ids (AKIA...), a PEM's 64-character lines, and
+#    misses a random key only with a chance of 2 in a billion (no upper- or no lower-case letter).
+#  ``/`` and ``+`` count in their escaped forms too (JSON ``\/``, ``%2F``, ``\u002F``), and an escape
+#  just before the run (``\n``, ``%0A``, ``\u000a``) is not part of it, nor are slashes that lead or
+#  end the run (``https://KEY``, ``/KEY/``). A key inside a longer path (``/srv/KEY/x``) is not found
+#  by its shape: splitting runs at every slash would take too many paths for keys.
+#: How long an AWS secret access key is.
+SECRET_KEY_LENGTH = 40
+_KEY_CHAR = r"(?:[A-Za-z0-9+/]|\\/|%2[FfBb]|\\u002[FfBb])"
+_KEY_RUN = re.compile(rf"{_KEY_CHAR}+", re.ASCII)
+_KEY_UNIT = re.compile(_KEY_CHAR, re.ASCII)
+_KEY_NAME = r"(?:aws_)?secret_?access_?key|secret_key"
+_KEY_IN_CONTEXT = re.compile(
+    rf"(?i:{_KEY_NAME})(?:\\?[\"'])?[ \t]*[=:][ \t]*(?:\\?[\"'])?(?P<value>{_KEY_CHAR}{{8,}})", re.ASCII
+)
+# An escape that may stand just before a key: its letters or digits are not part of the key.
+_ESCAPE_BEFORE = {"\\": re.compile(r"[nrt]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}"), "%": re.compile(r"[0-9a-fA-F]{2}")}
+
+
+def _key_units(run: str) -> List[str]:
+    return _KEY_UNIT.findall(run)
+
+
+def _looks_like_key(units: List[str]) -> bool:
+    chars = "".join(unit if len(unit) == 1 else "/" for unit in units)
+    return (
+        len(units) == SECRET_KEY_LENGTH
+        and any(char.isupper() for char in chars)
+        and any(char.islower() for char in chars)
+    )
+
+
+def _candidates(text: str, start: int, end: int) -> List[Tuple[int, int]]:
+    """The run, and the run without the slashes that lead or end it (``https://KEY``, ``/KEY/``)."""
+    inner_start = start
+    while inner_start < end and text[inner_start] == "/":
+        inner_start += 1
+    inner_end = end
+    while inner_end > inner_start and text[inner_end - 1] == "/":
+        inner_end -= 1
+    return list(dict.fromkeys(((start, end), (inner_start, end), (start, inner_end), (inner_start, inner_end))))
+
+
+def secret_key_spans(text: str) -> List[Tuple[int, int]]:
+    """Where ``text`` holds something shaped like a secret access key (the rules above)."""
+    if not isinstance(text, str) or len(text) < 8:
+        return []
+    spans = [found.span("value") for found in _KEY_IN_CONTEXT.finditer(text)]
+    for run in _KEY_RUN.finditer(text):
+        start, end = run.span()
+        if text[end : end + 1] == "=":
+            continue
+        escape = _ESCAPE_BEFORE.get(text[start - 1 : start]) if start else None
+        skipped = escape.match(text, start) if escape else None
+        for begin, finish in _candidates(text, skipped.end() if skipped else start, end):
+            if _looks_like_key(_key_units(text[begin:finish])):
+                spans.append((begin, finish))
+                break
+    return spans
+
+
+def holds_secret_key(text: Any) -> bool:
+    """True when ``text`` holds something shaped like a secret access key, in any escaped form."""
+    return bool(secret_key_spans(text)) if isinstance(text, str) else False
+
+
+def is_secret_key(value: Any) -> bool:
+    """True for a value that is a secret access key as AWS issues them (40 of [A-Za-z0-9/+])."""
+    return isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9+/]{40}", value, re.ASCII) is not None
+
+
+_KEY_ESCAPES = {"/": r"(?:/|\\/|%2[Ff]|\\u002[Ff])", "+": r"(?:\+|%2[Bb]|\\u002[Bb])"}
+
+
+def key_variants(key: str) -> List[str]:
+    """The literal forms of a known secret key a text may hold: as given, JSON-escaped (``\\/``),
+    URL-quoted, hex, base64 (also inside a longer encoded text). Case matters: keys are case-sensitive."""
+    forms = {key, json.dumps(key)[1:-1], key.replace("/", "\\/"), quote(key, safe=""), key.encode().hex()}
+    forms.update(_base64_forms(key))
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def _known_key_pattern(key: str) -> re.Pattern[str]:
+    """Every literal form of ``key``, and any run of PART_LENGTH of its characters in order (each
+    ``/`` or ``+`` in any escape, any separators between them): a cut or wrapped key is masked too."""
+    chars = [_KEY_ESCAPES.get(char, re.escape(char)) for char in key]
+    parts = [
+        _CHAR_SEP.join(chars[start : start + PART_LENGTH]) for start in range(max(0, len(chars) - PART_LENGTH + 1))
+    ]
+    return re.compile("|".join([re.escape(form) for form in key_variants(key)] + parts))
 
 
 # ---------------------------------------------------------------- options
@@ -242,8 +353,22 @@ def misplaced_codes(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Lis
     for name in sorted(options, key=str):
         if name in skipped:
             continue
-        found.extend((str(name), value) for value in _strings(options[name]) if holds_unlock_code(value))
+        found.extend((str(name), value) for value in _strings(options[name]) if _holds_code_not_key(value))
     return found
+
+
+def _holds_code_not_key(value: str) -> bool:
+    """``holds_unlock_code``, outside what is shaped like a secret access key (a random key often holds
+    a run of 25 letters and digits between its ``/`` and ``+``): a key is refused as a key."""
+    if not holds_unlock_code(value):
+        return False
+    spans = secret_key_spans(value)
+    if not spans:
+        return True
+    chars = list(value)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return holds_unlock_code("".join(chars))
 
 
 def misplaced_code_refusal(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Optional[str]:
@@ -257,4 +382,27 @@ def misplaced_code_refusal(options: Dict[str, Any], allowed: Iterable[str] = ())
         f"{names} holds something shaped like an unlock code (not shown): was the code put in the wrong option?"
         f" Pass the code as unlock_code only (the edge.snowball.unlock_code lookup), and set {names} to the"
         " value it names."
+    )
+
+
+def misplaced_keys(options: Dict[str, Any], allowed: Iterable[str] = ()) -> List[Tuple[str, str]]:
+    """``(option, value)`` for every string in ``options`` (nested too) shaped like a secret access
+    key, outside the AWS secrets and ``allowed``."""
+    skipped = CODE_OPTIONS | SECRET_OPTIONS | frozenset(allowed)
+    found = []
+    for name in sorted(options, key=str):
+        if name not in skipped:
+            found.extend((str(name), value) for value in _strings(options[name]) if holds_secret_key(value))
+    return found
+
+
+def misplaced_key_refusal(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Optional[str]:
+    """Why these options are refused (a secret access key in one of them), never repeating it; or None."""
+    found = misplaced_keys(options, allowed)
+    if not found:
+        return None
+    names = ", ".join(sorted({name for name, _value in found}))
+    return (
+        f"{names} holds something shaped like a secret access key (not shown): was a key put in the wrong option?"
+        f" No option of this module takes a secret key; set {names} to the value it names."
     )

@@ -34,6 +34,7 @@ from typing import Dict
 from typing import Iterator
 from typing import List
 from typing import Optional
+from typing import Sequence
 from urllib.parse import urlsplit
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
@@ -127,7 +128,7 @@ def check_device_options(params: Dict[str, Any]) -> None:
                     f"{problem}. job_id is optional: leave it out, or give the device's job id.", params["unlock_code"]
                 )
             )
-    if not params["poll_interval"] > 0:
+    if "poll_interval" in params and not params["poll_interval"] > 0:
         raise DeviceError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
     for number, ip in enumerate(params["cluster_ips"], start=1):
         where = unprintable(ip)
@@ -211,21 +212,28 @@ class EdgeClient:
         self.profile = profile
         self.cluster_ips = list(cluster_ips or [])
         self.manifest_file = manifest_file
+        #: The device's secret access keys this client has read: masked in every later text.
+        self.keys: List[str] = []
 
     @property
     def cluster(self) -> bool:
         return bool(self.cluster_ips)
 
-    def argv(self, command: str) -> List[str]:
-        argv = [self.client, command, "--profile", PROFILE_NAME]
-        if self.cluster_ips:
+    def argv(self, command: str, args: Sequence[str] = (), cluster: bool = True) -> List[str]:
+        """The client's argv: never a secret (``args`` are ids and ARNs), the code is in the profile."""
+        argv = [self.client, command, *args, "--profile", PROFILE_NAME]
+        if self.cluster_ips and cluster:
             argv += ["--device-ip-addresses"] + self.cluster_ips
         return argv
 
-    def run(self, command: str, timeout: float) -> str:
-        """Run one client command; its stdout (JVM banner dropped). Never raises with the code in the
-        message; a failure is a CommandError saying whether it was connection-level."""
-        argv = self.argv(command)
+    def run(
+        self, command: str, timeout: float, args: Sequence[str] = (), raw: bool = False, cluster: bool = True
+    ) -> str:
+        """Run one client command; its stdout (JVM banner dropped), masked (the code, the keys read so
+        far, anything shaped like either) unless ``raw`` (for the answers that are a secret key or a
+        PEM, which the caller handles). Never raises with a secret in the message; a failure is a
+        CommandError saying whether it was connection-level."""
+        argv = self.argv(command, args, cluster)
         # The profile (the code) is on disk only while this one command runs.
         with self.profile.active() as running:
             proc = self._start(argv, running.inherited())
@@ -234,8 +242,8 @@ class EdgeClient:
                 out, err = proc.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
                 raise self._stopped(proc, command, timeout) from None
-        stdout = mask(out.decode("utf-8", "replace"), self._code)
-        stderr = mask(err.decode("utf-8", "replace"), self._code)
+        stdout = mask(out.decode("utf-8", "replace"), self._code, self.keys)
+        stderr = mask(err.decode("utf-8", "replace"), self._code, self.keys)
         if proc.returncode != 0:
             said = client_words(stdout, stderr, self._code)
             raise CommandError(
@@ -248,6 +256,8 @@ class EdgeClient:
                 stderr=stderr,
                 stream=_stream(stdout, stderr),
             )
+        if raw:
+            return drop_jvm_banner(out.decode("utf-8", "replace"))
         return drop_jvm_banner(stdout)
 
     def _start(self, argv: List[str], inherited: tuple = ()) -> subprocess.Popen:
@@ -271,19 +281,26 @@ class EdgeClient:
     def _stopped(self, proc: subprocess.Popen, command: str, timeout: float) -> CommandError:
         """Stop a command that ran out of time; what it said, masked, as a connection-level failure."""
         out, err = kill_group(proc)
-        words = client_words(out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), self._code)
+        out_text = mask(out.decode("utf-8", "replace"), self._code, self.keys)
+        err_text = mask(err.decode("utf-8", "replace"), self._code, self.keys)
+        words = client_words(out_text, err_text, self._code)
         stopped = f"snowballEdge {command} did not finish within {timeout:g}s; the client was stopped"
         return CommandError(
             f"{stopped} (endpoint {self.endpoint}). Check that the device is reachable from the edge host.",
             CONNECTION,
             f"{words} ({stopped})" if words else f"({stopped})",
             rc=None,
-            stream=_stream(out.decode("utf-8", "replace"), err.decode("utf-8", "replace")),
+            stream=_stream(out_text, err_text),
         )
 
     def describe(self, timeout: float) -> Dict[str, Any]:
-        command = "describe-cluster" if self.cluster else "describe-device"
-        out = self.run(command, timeout)
+        return self.query("describe-cluster" if self.cluster else "describe-device", timeout)
+
+    def query(self, command: str, timeout: float, args: Sequence[str] = (), cluster: bool = True) -> Dict[str, Any]:
+        """A command that prints JSON: its answer, masked; a CommandError when it printed none. The JSON
+        is read from the raw output and masked as data (``mask_data``): masking the text first would
+        mask field names of the shape of a code (``PhysicalNetworkInterfaces``: 25 letters)."""
+        out = self.run(command, timeout, args, raw=True, cluster=cluster)
         start = out.find("{")
         try:
             data = json.loads(out[start:]) if start != -1 else None
@@ -291,7 +308,7 @@ class EdgeClient:
             data = None
         if not isinstance(data, dict):
             # Some clients may report a failure with exit status 0: judge the words the same way.
-            said = last_lines(out, code=self._code) or "(nothing)"
+            said = last_lines(mask(out, self._code, self.keys), code=self._code) or "(nothing)"
             kind = classify(1, said, self.endpoint, self.manifest_file)
             raise CommandError(
                 f"snowballEdge {command} did not print the JSON description it should (endpoint {self.endpoint}):"
@@ -301,7 +318,7 @@ class EdgeClient:
                 rc=0,
                 stream="stdout",
             )
-        return mask_data(data, self._code)
+        return mask_data(data, self._code, self.keys)
 
     def unlock(self, timeout: float) -> str:
         return self.run("unlock-cluster" if self.cluster else "unlock-device", timeout)

@@ -29,6 +29,15 @@ options:
     type: float
     default: 15
     version_added: 2.0.0
+  services:
+    description:
+      - Also list the device's services (C(snowballEdge list-services), then C(describe-service) for each) as
+        RV(services), so a playbook finds the S3 or EC2 endpoint instead of hard-coding a port.
+      - Only an C(UNLOCKED) device answers these commands; while it is not, RV(services) is empty. With
+        O(cluster_ips), the services are those of the device at O(endpoint).
+    type: bool
+    default: false
+    version_added: 2.0.0
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.flow
@@ -55,6 +64,22 @@ EXAMPLES = r"""
 - name: Stop unless it is
   ansible.builtin.assert:
     that: device.state == 'UNLOCKED'
+
+- name: Find the device's S3 endpoint (HTTPS) instead of hard-coding its port
+  edge.snowball.device_info:
+    endpoint: https://192.0.2.10
+    manifest_file: /srv/snowball/manifest.bin
+    unlock_code: "{{ lookup('edge.snowball.unlock_code', 'JID123e4567-e89b-12d3-a456-426655440000') }}"
+    services: true
+  register: device
+
+- name: Use it
+  ansible.builtin.set_fact:
+    s3_endpoint_url: "https://{{ s3.host }}:{{ s3.port }}"
+  vars:
+    s3: >-
+      {{ device.services | selectattr('service_id', 'equalto', 's3') | map(attribute='endpoints') | flatten
+         | selectattr('protocol', 'equalto', 'https') | first }}
 """
 
 RETURN = r"""
@@ -110,6 +135,19 @@ client_failure:
   type: dict
   sample: {"kind": "connection", "rc": 1, "stream": "stderr"}
   version_added: 2.0.0
+services:
+  description:
+    - With O(services), each service of the device with its C(service_id) (such as V(s3), V(ec2), V(s3-snow),
+      V(iam), V(sts); which ones depends on the device), C(state) (V(ACTIVE), V(ACTIVATING), V(DEACTIVATING),
+      V(DEGRADED), V(INACTIVE), ...) and C(endpoints), each with C(host), C(port), C(protocol) and
+      C(certificate_arn) (null for plain HTTP). Empty while the device is not C(UNLOCKED).
+  returned: success, with O(services)
+  type: list
+  elements: dict
+  sample: [{"service_id": "s3", "state": "ACTIVE", "endpoints": [
+            {"host": "192.0.2.10", "port": 8443, "protocol": "https",
+             "certificate_arn": "arn:aws:snowball-device:::certificate/78EXAMPLE516EXAMPLEf538EXAMPLEa7"}]}]
+  version_added: 2.0.0
 details:
   description: The client's whole description, keys in snake_case.
   returned: success
@@ -139,7 +177,9 @@ def per_call(remaining):
 
 
 def main():
-    module = AnsibleModule(argument_spec=device_argument_spec(timeout=120, poll_interval=15), supports_check_mode=True)
+    spec = device_argument_spec(timeout=120, poll_interval=15)
+    spec["services"] = dict(type="bool", default=False)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run_device_module(module, described)
 
 
@@ -155,9 +195,39 @@ def described(module, outcome):
     with edge_client(params, client_path, manifest) as client:
         patience = Patience(params["timeout"], params["poll_interval"])
         description = describe_when_reachable(client, patience, per_call=per_call)
-    result = summarize(description, bool(params["cluster_ips"]), params["cluster_ips"])
+        result = summarize(description, bool(params["cluster_ips"]), params["cluster_ips"])
+        if params["services"]:
+            unlocked = result["state"] == "UNLOCKED"
+            result["services"] = services(client, per_call(patience.remaining())) if unlocked else []
     result.update(changed=False, details=camel_dict_to_snake_dict(description))
     return result
+
+
+def services(client, timeout):
+    """Each service of the device at the client's endpoint, from list-services and describe-service."""
+    found = []
+    for service_id in client.query("list-services", timeout, cluster=False).get("ServiceIds") or []:
+        if not isinstance(service_id, str):
+            continue
+        described = client.query("describe-service", timeout, ["--service-id", service_id], cluster=False)
+        found.append(
+            {
+                "service_id": described.get("ServiceId") or service_id,
+                "state": (described.get("Status") or {}).get("State"),
+                "endpoints": [endpoint(entry) for entry in described.get("Endpoints") or [] if isinstance(entry, dict)],
+            }
+        )
+    return found
+
+
+def endpoint(entry):
+    association = entry.get("CertificateAssociation") or {}
+    return {
+        "host": entry.get("Host"),
+        "port": entry.get("Port"),
+        "protocol": entry.get("Protocol"),
+        "certificate_arn": association.get("CertificateArn") if isinstance(association, dict) else None,
+    }
 
 
 if __name__ == "__main__":

@@ -218,8 +218,9 @@ def rescue_or_always(task: Any) -> bool:
     return False
 
 
-def condition_refusal(task: Any, what: str) -> Optional[str]:
-    """Why ``what`` (which returns a code) must not run under a condition on its result, or None.
+def condition_refusal(task: Any, what: str, secret: str = "the unlock code", short: str = "the code") -> Optional[str]:
+    """Why ``what`` (which returns a code, or the ``secret`` named) must not run under a condition on
+    its result, or None.
 
     ``failed_when`` or ``until`` can fail a result that holds the code; inside a block with rescue or
     always, ansible-core then hands that raw result, code included, to every later task as
@@ -231,8 +232,8 @@ def condition_refusal(task: Any, what: str) -> Optional[str]:
     if not rescue_or_always(task):
         return None
     return (
-        f"{what} refused: failed_when or until on a task that returns the unlock code, inside a block with"
-        " rescue or always, would hand the code to ansible_failed_result there, which is shown by any task that"
+        f"{what} refused: failed_when or until on a task that returns {secret}, inside a block with"
+        f" rescue or always, would hand {short} to ansible_failed_result there, which is shown by any task that"
         " prints it. Check the result in a later task instead (assert that: result.job_state == ...), or move"
         " the task out of the block."
     )

@@ -7,7 +7,12 @@ Snowball Edge developer guide:
   ``--unlock-code`` or ``--profile NAME``;
 * ``unlock-cluster`` / ``describe-cluster`` with ``--device-ip-addresses IP...``;
 * ``configure --profile NAME`` (answers read from stdin), writing
-  ``~/.aws/snowball/config/snowball-edge.config``.
+  ``~/.aws/snowball/config/snowball-edge.config``;
+* after the unlock: ``list-access-keys`` (JSON), ``get-secret-access-key --access-key-id ID`` (INI
+  text, not JSON: a ``[snowballEdge]`` section with ``aws_access_key_id`` and
+  ``aws_secret_access_key``), ``list-certificates`` (JSON), ``get-certificate --certificate-arn ARN``
+  (the PEM), ``list-services`` and ``describe-service --service-id ID`` (JSON); on a device that is
+  not UNLOCKED they fail as every refused command does.
 
 The real client is a Java program, which takes its home directory from the
 ``user.home`` property (``-Duser.home=`` in ``JAVA_TOOL_OPTIONS``) before the
@@ -34,7 +39,10 @@ For tests it also:
   ``hang`` (never returns), and the careless ones (``CARELESS_FAULTS``): ``cut-hang`` (a long line
   with the code straddling 1,000 characters, then never returns), ``split`` (the code split between
   stderr and stdout), ``arrays`` (the code as Java's Arrays.toString prints it); ``slow`` answers
-  after ``SNOWBALL_CLIENT_SLOW`` seconds (3).
+  after ``SNOWBALL_CLIENT_SLOW`` seconds (3);
+  ``echo-secret`` (every after-the-unlock command fetches the device's
+  first secret access key, then fails quoting it, standing alone and JSON-escaped; also
+  ``get-secret-access-key`` itself, so the caller does not know the key yet when it reads the text).
 
 Standard library only: it runs on the "edge host" with any Python 3.
 """
@@ -276,6 +284,47 @@ def _java_arrays(code: str) -> int:
 CARELESS_FAULTS = {"cut-hang": _long_line_then_hang, "split": _split_over_streams, "arrays": _java_arrays}
 
 
+#: The commands for a device once it is unlocked, and the flag each one needs.
+AFTER_UNLOCK = {
+    "list-access-keys": None,
+    "get-secret-access-key": "access_key_id",
+    "list-certificates": None,
+    "get-certificate": "certificate_arn",
+    "list-services": None,
+    "describe-service": "service_id",
+}
+
+
+def _after_unlock(args: argparse.Namespace, settings: dict, payload: dict, fault: str) -> int:
+    """One of the commands for an unlocked device; its output as the developer guide shows it."""
+    flag = AFTER_UNLOCK[args.command]
+    if flag and not getattr(args, flag):
+        raise ClientError(f"Missing required option --{flag.replace('_', '-')}.")
+    if flag:
+        payload[flag] = getattr(args, flag)
+    if fault == "echo-secret":
+        keys = _call(settings["endpoint"], "/device/list-access-keys", dict(payload))
+        first = dict(payload, access_key_id=keys["AccessKeyIds"][0])
+        secret = _call(settings["endpoint"], "/device/get-secret-access-key", first)["SecretAccessKey"]
+        raise ClientError(
+            f'Exception in thread "main" com.amazonaws.SdkClientException: {args.command} failed while'
+            f" caching credentials {secret} for {keys['AccessKeyIds'][0]}: "
+            + json.dumps({"aws_secret_access_key": secret}).replace("/", "\\/")
+        )
+    answer = _call(settings["endpoint"], f"/device/{args.command}", payload)
+    if args.command == "get-secret-access-key":
+        print(
+            "[snowballEdge]\n"
+            f"aws_access_key_id = {answer['AccessKeyId']}\n"
+            f"aws_secret_access_key = {answer['SecretAccessKey']}"
+        )
+    elif args.command == "get-certificate":
+        sys.stdout.write(answer["Certificate"])
+    else:
+        print(json.dumps(answer, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _record(["snowballEdge"] + argv)
@@ -287,13 +336,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser = argparse.ArgumentParser(prog="snowballEdge")
     parser.add_argument(
-        "command", choices=("unlock-device", "describe-device", "unlock-cluster", "describe-cluster", "configure")
+        "command",
+        choices=("unlock-device", "describe-device", "unlock-cluster", "describe-cluster", "configure", *AFTER_UNLOCK),
     )
     parser.add_argument("--endpoint")
     parser.add_argument("--manifest-file")
     parser.add_argument("--unlock-code")
     parser.add_argument("--profile")
     parser.add_argument("--device-ip-addresses", dest="ips", nargs="+", default=[])
+    parser.add_argument("--access-key-id")
+    parser.add_argument("--certificate-arn")
+    parser.add_argument("--service-id")
     args = parser.parse_args(argv)
     fault = os.environ.get("SNOWBALL_CLIENT_FAULT", "")
 
@@ -316,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         if fault == "slow":  # answers, but only after a while (for a test that stops the module meanwhile)
             time.sleep(float(os.environ.get("SNOWBALL_CLIENT_SLOW", "3")))
         payload = _payload(settings)
+        if args.command in AFTER_UNLOCK:
+            return _after_unlock(args, settings, payload, fault)
         if args.command in ("unlock-cluster", "describe-cluster"):
             if not settings["ips"]:
                 raise ClientError("Missing required option --device-ip-addresses.")

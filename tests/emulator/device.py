@@ -26,6 +26,26 @@ small JSON API of this simulation, not AWS's:
   refused while a member is not UNLOCKED)), ``POST /_device/reset`` (LOCKED again, default
   behaviour, counters zero) and ``POST /_device/boot`` with ``{"seconds": N}`` (a power cycle:
   LOCKED, not listening for N seconds).
+
+After the unlock (the client commands of the developer guide's "using the client commands"; each
+needs the manifest and code as describe does, and an UNLOCKED device, else HTTP 400
+``IncorrectDeviceStateException``, which the client reports as a failure):
+
+* ``POST /device/list-access-keys`` -> ``{"AccessKeyIds": [...]}``;
+* ``POST /device/get-secret-access-key`` with ``access_key_id`` -> ``{"AccessKeyId", "SecretAccessKey"}``
+  (the client prints it as INI text);
+* ``POST /device/list-certificates`` -> ``{"Certificates": [{"CertificateArn", "SubjectAlternativeNames"}]}``;
+* ``POST /device/get-certificate`` with ``certificate_arn`` -> ``{"Certificate": PEM}``: a real
+  self-signed certificate for the device's IP (made with ``cryptography`` when it is installed, else a
+  fixed test certificate), made on first use;
+* ``POST /device/list-services`` -> ``{"ServiceIds": [...]}``; ``POST /device/describe-service`` with
+  ``service_id`` -> ``ServiceId``, ``Status.State``, ``Endpoints[]`` (Host, Port, Protocol,
+  CertificateAssociation.CertificateArn for HTTPS, Description).
+
+The device's secret access keys are random for every fleet start (``DeviceFleet.secret_keys()``
+gives every one ever issued, for leak scanners only). Control (tests only): ``POST
+/_device/rotate_key`` (the first access key gets a new secret, its id stays), ``POST
+/_device/regenerate_certificate`` (a new certificate under the same ARN, as unlocking on a new IP does).
 """
 
 from __future__ import annotations
@@ -33,6 +53,8 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hmac
+import secrets
+import string
 import http.server
 import json
 import socket
@@ -68,6 +90,77 @@ class Behaviour:
     cluster_describe_needs_unlocked: bool = False  # describe-cluster refused until every member is UNLOCKED
 
 
+_KEY_ALPHABET = string.ascii_letters + string.digits + "/+"
+#: The services a simulated device runs: id -> (state, [(port, protocol, description)]).
+SERVICES = {
+    "s3": ("ACTIVE", [(8080, "http", "s3 adapter"), (8443, "https", "s3 adapter")]),
+    "ec2": ("ACTIVE", [(8008, "http", "ec2 endpoint"), (8243, "https", "ec2 endpoint")]),
+    "sts": ("INACTIVE", [(7078, "http", "sts endpoint")]),
+}
+
+
+#: Without ``cryptography``: a self-signed test certificate for 192.0.2.10 (its key was thrown away).
+FIXED_PEM = """\
+-----BEGIN CERTIFICATE-----
+MIIBUDCB9qADAgECAhR+sWPIuwoefPMCmtMsr1Z6pPtBPTAKBggqhkjOPQQDAjAV
+MRMwEQYDVQQDDAoxOTIuMC4yLjEwMB4XDTI2MTIwMTA1NDAxNVoXDTI3MTIwMjA1
+NDAxNVowFTETMBEGA1UEAwwKMTkyLjAuMi4xMDBZMBMGByqGSM49AgEGCCqGSM49
+AwEHA0IABMZYsG0500x+lBfmQe5CVrFB4RzmiqNuZOUTKK8W8Cg9IAuMeysbtxVP
+uw7c0c8l7+XTX8SCrNDkHsRT3yM1hMyjJDAiMA8GA1UdEQQIMAaHBMAAAgowDwYD
+VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAzDpP7CQ0XSovSblS5ZgE
+5iaHzlf95l9ztDQ+uDVNpHwCIQD71ecXvv4gGxisj1wG4Qts/XoCWvXxVpKaxXk0
+JGt4Yw==
+-----END CERTIFICATE-----
+"""
+
+
+def new_secret_access_key() -> str:
+    """40 characters of [A-Za-z0-9/+], as AWS's secret keys, with both cases, a digit, ``/`` and ``+``
+    (so every escaped form of it is exercised)."""
+    while True:
+        key = "".join(secrets.choice(_KEY_ALPHABET) for _char in range(40))
+        if all(
+            any(char in group for char in key)
+            for group in (string.ascii_lowercase, string.ascii_uppercase, string.digits, "/", "+")
+        ):
+            return key
+
+
+def new_access_key_id() -> str:
+    return "AKIA" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _char in range(16))
+
+
+def self_signed_pem(ip: str) -> str:
+    """A real self-signed certificate for ``ip`` (cryptography), else a fixed test one."""
+    try:
+        import datetime
+        import ipaddress
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        return FIXED_PEM
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ip)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
 class Device:
     def __init__(self, job: Job, ip: str, behaviour: Behaviour):
         self.job = job
@@ -81,6 +174,76 @@ class Device:
         self.dropped = 0
         self.describes_while_unlocking = 0
         self.listening = True
+        self.access_keys = {new_access_key_id(): new_secret_access_key()}
+        self.issued_keys = list(self.access_keys.values())
+        self.certificate_arn = "arn:aws:snowball-device:::certificate/" + secrets.token_hex(16)
+        self._pem: str | None = None
+        self.certificate_generation = 0
+
+    @property
+    def pem(self) -> str:
+        with self.lock:
+            if self._pem is None:
+                self._pem = self_signed_pem(self.ip)
+            return self._pem
+
+    def rotate_key(self) -> None:
+        """The first access key gets a new secret; its id stays."""
+        with self.lock:
+            first = next(iter(self.access_keys))
+            self.access_keys[first] = new_secret_access_key()
+            self.issued_keys.append(self.access_keys[first])
+
+    def regenerate_certificate(self) -> None:
+        """A new certificate under the same ARN, as unlocking on a new IP address does."""
+        with self.lock:
+            self._pem = None
+            self.certificate_generation += 1
+
+    def after_unlock(self, path: str, data: dict) -> tuple[int, dict]:
+        """The answer to one of the after-the-unlock commands (status, body)."""
+        if self.state != "UNLOCKED":
+            return 400, {
+                "code": "IncorrectDeviceStateException",
+                "message": f"The device is {self.state}. This command is available once the device is unlocked.",
+            }
+        command = path.rsplit("/", 1)[-1]
+        if command == "list-access-keys":
+            return 200, {"AccessKeyIds": list(self.access_keys)}
+        if command == "get-secret-access-key":
+            akid = str(data.get("access_key_id", ""))
+            if akid not in self.access_keys:
+                return 400, {"code": "InvalidAccessKeyIdException", "message": f"No access key {akid} on this device."}
+            return 200, {"AccessKeyId": akid, "SecretAccessKey": self.access_keys[akid]}
+        if command == "list-certificates":
+            return 200, {
+                "Certificates": [{"CertificateArn": self.certificate_arn, "SubjectAlternativeNames": [self.ip]}]
+            }
+        if command == "get-certificate":
+            if data.get("certificate_arn") != self.certificate_arn:
+                return 400, {"code": "InvalidCertificateArnException", "message": "No such certificate on this device."}
+            return 200, {"Certificate": self.pem}
+        if command == "list-services":
+            return 200, {"ServiceIds": list(SERVICES)}
+        service_id = str(data.get("service_id", ""))
+        if service_id not in SERVICES:
+            return 400, {"code": "InvalidServiceIdException", "message": f"No service {service_id} on this device."}
+        state, endpoints = SERVICES[service_id]
+        return 200, {
+            "ServiceId": service_id,
+            "Status": {"State": state},
+            "Endpoints": [
+                dict(
+                    {"Host": self.ip, "Port": port, "Protocol": protocol, "Description": description},
+                    **(
+                        {"CertificateAssociation": {"CertificateArn": self.certificate_arn}}
+                        if protocol == "https"
+                        else {}
+                    ),
+                )
+                for port, protocol, description in endpoints
+            ],
+        }
 
     @property
     def state(self) -> str:
@@ -166,8 +329,21 @@ class Device:
             "describe_requests": self.describe_requests,
             "rejected": self.rejected,
             "dropped": self.dropped,
+            "access_key_ids": list(self.access_keys),
+            "certificate_arn": self.certificate_arn,
+            "certificate_generation": self.certificate_generation,
             "behaviour": dataclasses.asdict(self.behaviour),
         }
+
+
+AFTER_UNLOCK = (
+    "list-access-keys",
+    "get-secret-access-key",
+    "list-certificates",
+    "get-certificate",
+    "list-services",
+    "describe-service",
+)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -222,9 +398,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     return self._send_json(400, {"message": f"no behaviour {key}"})
                 setattr(device.behaviour, key, value)
             return self._send_json(200, device.public())
+        if self.path == "/_device/rotate_key":
+            device.rotate_key()
+            return self._send_json(200, device.public())
+        if self.path == "/_device/regenerate_certificate":
+            device.regenerate_certificate()
+            return self._send_json(200, device.public())
         if device.behaviour.unreachable:
             return self._drop()
-        if self.path not in ("/device/describe", "/device/unlock", "/cluster/describe", "/cluster/unlock"):
+        if self.path not in ("/device/describe", "/device/unlock", "/cluster/describe", "/cluster/unlock") and (
+            self.path.rsplit("/", 1)[-1] not in AFTER_UNLOCK or not self.path.startswith("/device/")
+        ):
             return self._send_json(404, {"message": f"no such path {self.path}"})
         try:
             manifest = base64.b64decode(str(data.get("manifest", "")), validate=True)
@@ -242,6 +426,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             )
         if self.path.endswith("/describe") and device.drop_now():
             return self._drop()
+        if self.path.rsplit("/", 1)[-1] in AFTER_UNLOCK:
+            return self._send_json(*device.after_unlock(self.path, data))
         if self.path.startswith("/device/"):
             if self.path == "/device/unlock":
                 device.start_unlock()
@@ -424,6 +610,10 @@ class DeviceFleet:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+    def secret_keys(self) -> list[str]:
+        """Every secret access key any device of the fleet has issued (for leak scanners only)."""
+        return [key for device in self.devices for key in device.issued_keys]
 
     def public(self) -> dict:
         return {

@@ -4,7 +4,8 @@ reads what the run left.
 A run's "edge host" is this machine: its own HOME and TMPDIR under the test's directory, the
 *installed* collection, the simulated ``snowballEdge`` client on PATH recording its argv. A run gets
 the emulator's jobs and credentials as variables (``emulator_vars``), or the AWS settings a user
-exports (``user_env``). ``Run.leaks()`` reports any unlock code the emulator knows found in stdout,
+exports (``user_env``). ``Run.leaks()`` reports any unlock code the emulator knows (and any secret access key the simulated
+devices issued) found in stdout,
 stderr, ``ANSIBLE_LOG_PATH``, any file the run left in its directory (HOME with Ansible's remote
 temporary directories, TMPDIR, manifest directories) or the client's recorded argv; ``recap`` reads
 the play recap.
@@ -49,11 +50,13 @@ class Run:
     log: str = dataclasses.field(repr=False)
     codes: list[str] = dataclasses.field(repr=False)
     root: pathlib.Path | None = None
+    #: The devices' secret access keys (every one issued during the run), scanned for as the codes are.
+    keys: list[str] = dataclasses.field(default_factory=list, repr=False)
 
     def leaks(self) -> list[str]:
         leaks = []
         for name in ("stdout", "stderr", "log"):
-            leaks.extend(f"{name} {where}" for where in find_leaks(getattr(self, name), self.codes))
+            leaks.extend(f"{name} {where}" for where in find_leaks(getattr(self, name), self.codes, self.keys))
         leaks.extend(self.file_leaks())
         return leaks
 
@@ -66,7 +69,9 @@ class Run:
             for path in sorted(root.rglob("*")):
                 if path.is_file() and not path.is_symlink():
                     text = path.read_bytes().decode("utf-8", "replace")
-                    found.extend(f"file {path.relative_to(root)} {where}" for where in find_leaks(text, self.codes))
+                    found.extend(
+                        f"file {path.relative_to(root)} {where}" for where in find_leaks(text, self.codes, self.keys)
+                    )
         return found
 
     def client_calls(self) -> list[dict]:
@@ -85,7 +90,7 @@ class Run:
         ]
         context = [line for i in marks[-6:] for line in out[max(0, i - 2) : i + 4]]
         text = "\n".join(context + ["--- last lines ---"] + out[-lines:]) + "\n--- stderr ---\n" + self.stderr[-4000:]
-        return redact(text, self.codes)
+        return redact(text, self.codes, self.keys)
 
 
 def edge_tmp(tmp_path: pathlib.Path) -> pathlib.Path:
@@ -231,7 +236,10 @@ def run_playbook(
         inventory = tmp_path / "inventory.ini"
         inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
     argv = [str(BIN / "ansible-playbook"), verbosity, "-i", str(inventory), "-e", f"@{varfile}"]
-    return run_command([*argv, *(extra_args or []), str(playbook)], server, tmp_path, env, cwd or tmp_path, 900, log)
+    run = run_command([*argv, *(extra_args or []), str(playbook)], server, tmp_path, env, cwd or tmp_path, 900, log)
+    if devices is not None:
+        run.keys = devices.secret_keys()
+    return run
 
 
 def run_ansible_runner(

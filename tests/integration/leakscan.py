@@ -1,4 +1,5 @@
-"""Look for unlock codes in text a user or an attacker could read, after a run and during it."""
+"""Look for unlock codes and the devices' secret access keys in text a user or an attacker could read,
+after a run and during it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import pathlib
 import re
 import threading
 import time
+from typing import Callable
 from typing import Iterable
 from typing import Iterator
+from urllib.parse import quote
 
 #: Memory-backed directories where edge.snowball keeps its client profile: sampled too.
 MEMORY_DIRS = tuple(
@@ -53,21 +56,49 @@ def variants(code: str) -> dict[str, re.Pattern[str]]:
     return found
 
 
-def find_leaks(text: str, codes: Iterable[str]) -> list[str]:
-    """Return where each code was found, as 'line N (form)', never the code itself."""
+#: How many characters of a secret key in a row count as the key (a cut or wrapped key is still a leak).
+KEY_PART = 14
+
+
+def key_variants(key: str) -> dict[str, re.Pattern[str]]:
+    """A secret access key (40 of [A-Za-z0-9/+]) and the forms a careless transform would give it, as
+    patterns. Case matters: keys are case-sensitive, so a key in another case is another key. Any
+    KEY_PART characters of it in a row count, each ``/`` and ``+`` also escaped (JSON ``\\/``, URL,
+    ``\\u002f``)."""
+    escaped = {"/": r"(?:/|\\/|%2[Ff]|\\u002[Ff])", "+": r"(?:\+|%2[Bb]|\\u002[Bb])"}
+    chars = [escaped.get(char, re.escape(char)) for char in key]
+    found = {
+        "the key, as given or escaped": re.compile("".join(chars)),
+        "URL-quoted": re.compile(re.escape(quote(key, safe="")), re.IGNORECASE),
+        "hex": re.compile(re.escape(key.encode().hex()), re.IGNORECASE),
+        "base64": re.compile(re.escape(base64.b64encode(key.encode()).decode())),
+        f"{KEY_PART} characters of it in a row": re.compile(
+            "|".join("".join(chars[i : i + KEY_PART]) for i in range(len(chars) - KEY_PART + 1))
+        ),
+    }
+    for i, form in enumerate(_aligned_base64(key)):
+        found[f"key in base64 inside a longer text ({i})"] = re.compile(re.escape(form))
+    return found
+
+
+def find_leaks(text: str, codes: Iterable[str], keys: Iterable[str] = ()) -> list[str]:
+    """Return where each code (and each secret key) was found, as 'line N (form)', never the secret itself."""
     found = []
-    for code in codes:
-        for form, pattern in variants(code).items():
+    for secret, forms in [(code, variants) for code in codes] + [(key, key_variants) for key in keys]:
+        for form, pattern in forms(secret).items():
             match = pattern.search(text)
             if match:
                 found.append(f"line {text.count(chr(10), 0, match.start()) + 1} ({form})")
     return found
 
 
-def redact(text: str, codes: Iterable[str]) -> str:
+def redact(text: str, codes: Iterable[str], keys: Iterable[str] = ()) -> str:
     for code in codes:
         for pattern in variants(code).values():
             text = pattern.sub("<UNLOCK-CODE>", text)
+    for key in keys:
+        for pattern in key_variants(key).values():
+            text = pattern.sub("<SECRET-KEY>", text)
     return text
 
 
@@ -97,12 +128,24 @@ class RunSampler:
     records where a code was seen (never the code). ``profile_without_client`` measures how long a
     client profile holding a code existed while no client process ran."""
 
-    def __init__(self, codes: Iterable[str] = (), roots: Iterable[pathlib.Path | str] = (), interval: float = 0.005):
+    def __init__(
+        self,
+        codes: Iterable[str] = (),
+        roots: Iterable[pathlib.Path | str] = (),
+        interval: float = 0.005,
+        keys: Callable[[], list[str]] | None = None,
+        allowed: Iterable[pathlib.Path | str] = (),
+    ):
         self.codes = list(codes)
+        #: The secret keys to look for, asked at every scan (a device may issue one during the run).
+        self.keys = keys or (lambda: [])
+        #: Files allowed to hold a key (the credentials file a task was asked to write).
+        self.allowed = {str(path) for path in allowed}
         self.roots = [pathlib.Path(root) for root in roots] + [pathlib.Path(p) for p in MEMORY_DIRS]
         self.interval = interval
         self.seen: dict[int, tuple[str, str]] = {}
         self.file_hits: set[str] = set()
+        self.key_hits: set[str] = set()
         self.samples = 0
         self.profile_alone: list[tuple[float, float]] = []  # (start, end) of a profile seen without a client
         self._stop = threading.Event()
@@ -128,13 +171,21 @@ class RunSampler:
             except OSError:
                 continue
             self.seen[int(entry.name)] = (argv, environ)
+            keys = self.keys()
+            if keys and find_leaks(argv + "\n" + environ, (), keys):
+                self.key_hits.add(f"process {entry.name} ({argv[:80]})")
             client = client or "emulator.client" in argv or "bin/snowballEdge" in argv
         return client
 
     def _files(self) -> bool:
         """Reads the files under the roots; True when a client profile holding a code exists."""
         profile = False
+        keys = self.keys()
         for path, text in _own_files(self.roots):
+            if keys and str(path) not in self.allowed:
+                key_leaks = find_leaks(text, (), keys)
+                if key_leaks:
+                    self.file_hits.add(f"{path} {key_leaks[0]}")
             leaks = find_leaks(text, self.codes) if self.codes else []
             if leaks and path.name == "snowball-edge.config" and str(path).startswith(MEMORY_DIRS or ("//",)):
                 # The client's profile, in memory-backed storage, allowed while a client command
@@ -187,6 +238,7 @@ class RunSampler:
             for what, text in (("argv", argv), ("environment", environ))
             if find_leaks(text, codes)
         ]
+        found += [f"secret key in {hit}" for hit in sorted(self.key_hits)]
         return found + [f"file during the run: {hit}" for hit in sorted(self.file_hits)]
 
     def longest_profile_without_client(self) -> float:

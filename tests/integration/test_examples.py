@@ -31,6 +31,8 @@ PLUGINS = [
     "plugins/lookup/unlock_code.py",
     "plugins/modules/device_unlock.py",
     "plugins/modules/device_info.py",
+    # After device_unlock's examples: the device is unlocked.
+    "plugins/modules/device_credentials.py",
     "plugins/modules/managed_device_unlock.py",
     "plugins/modules/managed_device_info.py",
 ]
@@ -100,6 +102,11 @@ def test_every_example_runs_as_written(emulator, tmp_path):
             extra_args=["--vault-id", f"site@{password}"],
         )
         assert run.rc == 0, run.tail()
+        # device_credentials' example wrote the profile in HOME: the one file allowed to hold the key.
+        credentials = tmp_path / "home" / ".aws" / "credentials"
+        assert credentials.stat().st_mode & 0o777 == 0o600
+        assert "[profile snowball]\nregion = snow\n" in (tmp_path / "home" / ".aws" / "config").read_text()
+        credentials.unlink()
         assert not run.leaks(), run.leaks()
         assert devices.device("ready1").state == "UNLOCKED"
         assert all(devices.device(f"cluster{i}").state == "UNLOCKED" for i in (1, 2, 3))

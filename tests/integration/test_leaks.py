@@ -83,3 +83,21 @@ def test_no_code_in_ansible_runner_artifacts(emulator, devices, tmp_path):
     assert len(events) > 50, "ansible-runner wrote no job events"
     assert list((private / "artifacts").rglob("stdout")), "ansible-runner wrote no stdout artifact"
     assert not run.leaks(), run.leaks()
+
+
+def test_no_secret_key_anywhere_while_device_credentials_runs(emulator, devices, tmp_path):
+    """The device_credentials target (keys read, profile written, key rotated, a client echoing the key,
+    the key put in a wrong option) at -vvvv with ANSIBLE_LOG_PATH: every secret key the devices issued,
+    in every form, is looked for in the output, the log and every file left (``Run.leaks``), and, while
+    it runs, in every process's argv and environment and every file but the credentials file asked for."""
+    playbook = tmp_path / "play.yml"
+    playbook.write_text("- hosts: localhost\n  gather_facts: false\n  roles:\n    - role: device_credentials\n")
+    allowed = [tmp_path / "edge" / "aws" / "credentials"]
+    roots = [tmp_path, edge_tmp(tmp_path)]
+    with RunSampler(emulator.secrets(), roots, keys=devices.secret_keys, allowed=allowed) as sampler:
+        run = run_playbook(playbook, emulator, tmp_path, devices=devices)
+    assert run.rc == 0, run.tail()
+    assert len(run.keys) > len(devices.devices), "no key was rotated: the run did not do what it should"
+    assert not run.leaks(), run.leaks()
+    assert not sampler.leaks(run.codes), sampler.leaks(run.codes)
+    assert sampler.client_runs(), "the sampler never saw the client run: the process check proved nothing"

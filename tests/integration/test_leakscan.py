@@ -67,3 +67,22 @@ def test_scanner_finds_every_transformed_form():
         assert find_leaks(f"first line\n{text}", [code])[0].startswith("line 2")
         assert "<UNLOCK-CODE>" in redact(text, [code]) and text not in redact(text, [code])
     assert find_leaks("nothing to see", [code]) == []
+
+
+def test_scanner_finds_every_form_of_a_secret_key_and_only_in_its_own_case():
+    key = "".join(("Zq8/", "Xv3+", "Lm5k")[i % 3] for i in range(10))
+    forms = (
+        key,
+        key.replace("/", "\\/"),  # JSON with escaped slashes
+        key.replace("/", "%2F").replace("+", "%2b"),  # URL-quoted
+        key.replace("/", "\\u002f"),
+        key.encode().hex().upper(),
+        base64.b64encode(key.encode()).decode(),
+        base64.b64encode(b"[snowballEdge] " + key.encode()).decode(),  # inside a longer encoded text
+        key[7:21],  # a cut key
+    )
+    for text in forms:
+        assert find_leaks(f"first line\nsome {text} here", [], [key]), text
+        assert "<SECRET-KEY>" in redact(text, [], [key]), text
+    assert find_leaks(key.swapcase(), [], [key]) == []  # keys are case-sensitive: another key
+    assert find_leaks(key[7:20], [], [key]) == []  # 13 characters: not enough to count

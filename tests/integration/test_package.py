@@ -45,6 +45,9 @@ def test_tarball_has_the_plugins_and_no_strays(tmp_path):
         "plugins/action/job_manifest.py",
         "plugins/modules/device_unlock.py",
         "plugins/modules/device_info.py",
+        "plugins/modules/device_credentials.py",
+        "plugins/action/device_credentials.py",
+        "plugins/module_utils/_aws_cli_files.py",
         "plugins/modules/managed_device_unlock.py",
         "plugins/modules/managed_device_info.py",
         "plugins/module_utils/device_management.py",
@@ -91,6 +94,7 @@ def test_ansible_doc_lists_every_plugin():
         "job_manifest",
         "device_unlock",
         "device_info",
+        "device_credentials",
         "managed_device_unlock",
         "managed_device_info",
     ):
@@ -112,6 +116,10 @@ def test_ansible_doc_renders_the_edge_host_modules_and_the_role():
     unlock = _ansible_doc("edge.snowball.device_unlock")
     assert "cluster_ips" in unlock and "poll_interval" in unlock
     assert "cluster_ips" in _ansible_doc("edge.snowball.device_info")
+    assert "services" in _ansible_doc("edge.snowball.device_info")
+    credentials = _ansible_doc("edge.snowball.device_credentials")
+    for option in ("access_key_id", "aws_profile", "credentials_file", "config_file", "secret_access_key", "ca_bundle"):
+        assert option in credentials, option
     role = _ansible_doc("-t", "role", "edge.snowball.unlock")
     for variable in (
         "unlock_job_id",
@@ -120,5 +128,6 @@ def test_ansible_doc_renders_the_edge_host_modules_and_the_role():
         "unlock_client",
         "unlock_timeout",
         "unlock_cluster_ips",
+        "unlock_aws_profile",
     ):
         assert variable in role

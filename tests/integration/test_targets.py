@@ -20,7 +20,7 @@ REST_JSON_TARGETS = {"managed_device_unlock", "managed_device_info"}
 #: Targets whose AWS calls are the lookup's and job_manifest's, which their own targets run in every
 #: protocol; the rest is the Snowball Edge client, where the protocol does not apply. They run once per
 #: column, in the column's first protocol.
-ONE_PROTOCOL_TARGETS = {"device_unlock"}
+ONE_PROTOCOL_TARGETS = {"device_unlock", "device_credentials"}
 
 
 #: A part of a target (its tag) that runs as a test of its own, in the main column of make test only

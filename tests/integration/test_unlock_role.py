@@ -8,6 +8,7 @@ run's directory, the client's argv).
 
 from __future__ import annotations
 
+import configparser
 import re
 
 import pytest
@@ -213,3 +214,36 @@ def test_a_cluster_described_per_node_is_unlocked_once(emulator, devices, tmp_pa
     assert len(commands(run, "unlock-cluster")) == 1, "one cluster, one unlock-cluster"
     assert all(devices.device(name).state == "UNLOCKED" for name in CLUSTER.values())
     assert all(t["failed"] == 0 for t in recap(run).values()), recap(run)
+
+
+def test_role_writes_the_aws_profile_of_each_hosts_device_after_the_unlock(emulator, devices, tmp_path):
+    """unlock_aws_profile: each host's device's key pair and CA bundle in the AWS CLI files of the user
+    the play runs as (all hosts are this machine here, one after the other: forks 1); the second run
+    changes nothing; the secret keys are looked for in every output (-vvvv), the log and every file but
+    the credentials file."""
+    site = dict(list(SINGLE.items())[:2])
+    hosts = {host: next_to(devices, emulator, name) for host, name in site.items()}
+    inv = edge_inventory(tmp_path / "inventory.yml", hosts, unlock_aws_profile="{{ inventory_hostname }}")
+    env = dict(user_env(emulator), ANSIBLE_FORKS="1")
+    runs = [
+        run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-vvvv", inventory=inv, devices=devices)
+        for _time in range(2)
+    ]
+    assert runs[0].rc == 0, runs[0].tail()
+    assert runs[1].rc == 0 and all(t["changed"] == 0 for t in recap(runs[1]).values()), recap(runs[1])
+    aws = tmp_path / "home" / ".aws"
+    credentials, config = configparser.RawConfigParser(), configparser.RawConfigParser()
+    credentials.read(aws / "credentials")
+    config.read(aws / "config")
+    for host, name in site.items():
+        device = devices.device(name)
+        akid = next(iter(device.access_keys))
+        assert credentials[host]["aws_access_key_id"] == akid
+        assert credentials[host]["aws_secret_access_key"] == device.access_keys[akid]
+        assert config[f"profile {host}"]["region"] == "snow"
+        assert (aws / f"snowball-{host}-ca-bundle.pem").read_text() == device.pem
+        assert config[f"profile {host}"]["ca_bundle"] == str(aws / f"snowball-{host}-ca-bundle.pem")
+    assert (aws / "credentials").stat().st_mode & 0o777 == 0o600
+    (aws / "credentials").unlink()  # the one file allowed to hold the keys
+    for run in runs:
+        assert run.keys and not run.leaks(), run.leaks()

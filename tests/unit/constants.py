@@ -14,3 +14,5 @@ FAKE_CODE = "-".join(["k3y5"[i % 4] * 5 for i in range(5)])
 T0 = datetime.datetime(2026, 11, 28, 3, 0, tzinfo=datetime.timezone.utc)
 LATER = T0 + datetime.timedelta(seconds=30)
 EARLIER = T0 - datetime.timedelta(hours=1)
+# Not a real secret access key: 40 characters of [A-Za-z0-9/+] with both cases, digits, "/" and "+".
+FAKE_SECRET_KEY = "".join(("Zq8/", "Xv3+", "Lm5k")[i % 3] for i in range(10))

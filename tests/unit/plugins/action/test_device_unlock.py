@@ -20,6 +20,7 @@ from ansible.template import Templar
 
 from ansible_collections.edge.snowball.plugins.action.device_unlock import ActionModule
 from unit.constants import FAKE_CODE
+from unit.constants import FAKE_SECRET_KEY
 
 try:
     from ansible.template import trust_as_template
@@ -108,3 +109,14 @@ def test_a_loop_that_does_not_show_the_code_is_not_censored():
     result = plugin.run(task_vars={"item": "site-a"})
     assert "_ansible_no_log" not in result
     assert not plugin._task.no_log
+
+
+@pytest.mark.parametrize("name", ["device_unlock", "device_info", "device_credentials"])
+def test_a_secret_access_key_in_any_option_is_refused_before_the_module_runs(name, action_plugin):
+    args = {"endpoint": f"https://{FAKE_SECRET_KEY}", "manifest_file": "/m", "unlock_code": FAKE_CODE}
+    plugin = action_plugin(name, args, {"changed": False})
+    result = plugin.run(task_vars={})
+    assert result["failed"] is True and result["error_code"] == "SecretKeyInWrongOption"
+    assert result["msg"].startswith("endpoint holds something shaped like a secret access key (not shown)")
+    assert FAKE_SECRET_KEY[:10] not in str(result)
+    plugin._execute_module.assert_not_called()

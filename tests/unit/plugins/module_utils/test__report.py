@@ -11,6 +11,7 @@ from ansible_collections.edge.snowball.plugins.module_utils import _report
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from unit.constants import FAKE_CODE
+from unit.constants import FAKE_SECRET_KEY
 
 SPEC = {"job_id": {"type": "str"}, "debug_botocore_endpoint_logs": {"type": "bool", "default": False}}
 
@@ -139,3 +140,19 @@ def test_a_device_module_refuses_a_code_in_another_option_and_masks_it(run_modul
     assert ended.result["msg"].startswith(f"{option} holds something shaped like an unlock code (not shown)")
     assert FAKE_CODE not in repr(ended.result) and FAKE_CODE.replace("-", "") not in repr(ended.result)
     assert (given[-1] if isinstance(given, list) else given) in modules[0].no_log_values
+
+
+def test_a_device_module_refuses_a_secret_key_in_another_option_and_masks_it(run_module):
+    """A secret access key typed into an option of device_unlock/device_info/device_credentials: refused
+    on the edge host too before the work runs, never repeated, masked in the invocation."""
+    modules, ran = [], []
+    spec = dict(SPEC, aws_profile={"type": "str"})
+
+    def main():
+        modules.append(AnsibleModule(spec))
+        _report.run_device_module(modules[0], lambda module, outcome: ran.append(1))
+
+    ended = run_module(main, {"aws_profile": FAKE_SECRET_KEY})
+    assert ended.failed and not ran
+    assert ended.result["msg"].startswith("aws_profile holds something shaped like a secret access key (not shown)")
+    assert FAKE_SECRET_KEY not in repr(ended.result) and FAKE_SECRET_KEY in modules[0].no_log_values

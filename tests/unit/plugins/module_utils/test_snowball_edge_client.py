@@ -12,6 +12,7 @@ from ansible_collections.edge.snowball.plugins.module_utils import _edge_output 
 from ansible_collections.edge.snowball.plugins.module_utils import _edge_profile as profile_mod
 from ansible_collections.edge.snowball.plugins.module_utils import snowball_edge_client as sec
 from unit.constants import FAKE_CODE
+from unit.constants import FAKE_SECRET_KEY
 
 
 # ---------------------------------------------------------------- inputs
@@ -184,3 +185,49 @@ def test_a_bad_job_id_is_refused_and_a_code_given_as_job_id_is_not_shown(assert_
         sec.check_device_options(options(job_id=FAKE_CODE))
     assert_no_code(failure.value.message)
     sec.check_device_options(options(job_id="JID123e4567-e89b-12d3-a456-426655440000"))
+
+
+# ---------------------------------------------------------------- after the unlock: the secret key
+def test_a_secret_key_in_a_failure_is_masked_by_its_shape_before_it_is_known(tmp_path, fake_client, client_for):
+    path = fake_client(
+        tmp_path,
+        f"sys.stderr.write('could not cache {FAKE_SECRET_KEY} for AKIA\\n')\n"
+        f"print('aws_secret_access_key = {FAKE_SECRET_KEY[:20]}')\nsys.exit(1)\n",
+    )
+    with profile_mod.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, []) as profile:
+        with pytest.raises(errors.CommandError) as failure:
+            client_for(path, profile).run("get-secret-access-key", 10, ["--access-key-id", "AKIA"], raw=True)
+    for text in (failure.value.message, failure.value.details["stderr"], failure.value.details["stdout"]):
+        assert FAKE_SECRET_KEY[:10] not in text and FAKE_SECRET_KEY[4:14] not in text
+    assert "could not cache ******** for AKIA" in failure.value.message
+
+
+def test_raw_answers_are_unmasked_and_later_texts_mask_the_known_key(tmp_path, fake_client, client_for):
+    path = fake_client(
+        tmp_path,
+        "if sys.argv[1] == 'get-secret-access-key':\n"
+        f"    print('[snowballEdge]\\naws_secret_access_key = {FAKE_SECRET_KEY}')\n"
+        "else:\n"
+        f"    print(json.dumps({{'said': 'key ' + {FAKE_SECRET_KEY[5:25]!r}, 'argv': sys.argv[1:]}}))\n",
+    )
+    with profile_mod.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, ["192.0.2.1"]) as profile:
+        client = client_for(path, profile, ["192.0.2.1"])
+        assert FAKE_SECRET_KEY in client.run("get-secret-access-key", 10, raw=True)
+        assert masking.MASK in client.run("get-secret-access-key", 10)  # not raw: masked by its shape
+        assert FAKE_SECRET_KEY[5:25] in client.query("list-services", 10)["said"]  # unknown, too short for the shape
+        client.keys.append(FAKE_SECRET_KEY)
+        answer = client.query("list-services", 10, cluster=False)
+    assert answer["said"] == f"key {masking.MASK}"
+    assert answer["argv"] == ["list-services", "--profile", "edge-snowball"]  # no cluster flags, no secret
+
+
+def test_a_description_keeps_field_names_of_the_shape_of_a_code(tmp_path, fake_client, client_for):
+    """PhysicalNetworkInterfaces is 25 letters, the shape of a code: the JSON is read before masking."""
+    path = fake_client(
+        tmp_path,
+        "print(json.dumps({'PhysicalNetworkInterfaces': [{'IpAddress': '192.0.2.10'}],"
+        " 'Echo': profile['unlockCode']}))\n",
+    )
+    with profile_mod.PrivateProfile("https://192.0.2.10", "/m", FAKE_CODE, []) as profile:
+        described = client_for(path, profile).describe(10)
+    assert described == {"PhysicalNetworkInterfaces": [{"IpAddress": "192.0.2.10"}], "Echo": masking.MASK}
