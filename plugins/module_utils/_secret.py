@@ -348,12 +348,17 @@ def _strings(value: Any, depth: int = 0) -> Iterable[str]:
 def misplaced_codes(options: Dict[str, Any], allowed: Iterable[str] = ()) -> List[Tuple[str, str]]:
     """``(option, value)`` for every string in ``options`` (nested in lists and dicts too) that holds
     something shaped like an unlock code, outside ``unlock_code``, the AWS secrets and ``allowed``."""
+    return _misplaced(options, allowed, _holds_code_not_key)
+
+
+def _misplaced(options: Dict[str, Any], allowed: Iterable[str], holds: Any) -> List[Tuple[str, str]]:
+    """``(option, value)`` for every string in ``options`` (nested too) that ``holds`` a secret, outside
+    ``unlock_code``, the AWS secrets and ``allowed``."""
     skipped = CODE_OPTIONS | SECRET_OPTIONS | frozenset(allowed)
     found = []
     for name in sorted(options, key=str):
-        if name in skipped:
-            continue
-        found.extend((str(name), value) for value in _strings(options[name]) if _holds_code_not_key(value))
+        if name not in skipped:
+            found.extend((str(name), value) for value in _strings(options[name]) if holds(value))
     return found
 
 
@@ -388,12 +393,7 @@ def misplaced_code_refusal(options: Dict[str, Any], allowed: Iterable[str] = ())
 def misplaced_keys(options: Dict[str, Any], allowed: Iterable[str] = ()) -> List[Tuple[str, str]]:
     """``(option, value)`` for every string in ``options`` (nested too) shaped like a secret access
     key, outside the AWS secrets and ``allowed``."""
-    skipped = CODE_OPTIONS | SECRET_OPTIONS | frozenset(allowed)
-    found = []
-    for name in sorted(options, key=str):
-        if name not in skipped:
-            found.extend((str(name), value) for value in _strings(options[name]) if holds_secret_key(value))
-    return found
+    return _misplaced(options, allowed, holds_secret_key)
 
 
 def misplaced_key_refusal(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Optional[str]:
