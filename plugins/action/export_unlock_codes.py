@@ -21,6 +21,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import missing_directories
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
 from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
@@ -242,15 +243,3 @@ class ActionModule(SnowballActionBase):
                 " the directory exists and is writable.",
                 "CodesFileUnwritable",
             ) from None
-
-
-def missing_directories(directory):
-    """The directories to create for ``directory`` to exist, outermost first."""
-    missing = []
-    while not os.path.isdir(directory):
-        missing.append(directory)
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return list(reversed(missing))

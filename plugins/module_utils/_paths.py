@@ -118,3 +118,15 @@ def read_regular(path: str, limit: int, follow: bool = True) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def missing_directories(directory: str) -> list:
+    """The directories to create for ``directory`` to exist, outermost first."""
+    missing = []
+    while not os.path.isdir(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return list(reversed(missing))

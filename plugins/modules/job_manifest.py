@@ -157,6 +157,7 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import missing_directories
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
@@ -211,18 +212,6 @@ def octal_mode(mode):
     if re.fullmatch(r"0?[0-7]{3,4}", text):
         return int(text, 8)
     return None
-
-
-def missing_directories(directory):
-    """The directories to create for ``directory`` to exist, outermost first."""
-    missing = []
-    while not os.path.isdir(directory):
-        missing.append(directory)
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return list(reversed(missing))
 
 
 def make_directories(module, paths):
