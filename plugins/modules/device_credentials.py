@@ -163,6 +163,7 @@ client_failure:
 """
 
 import os
+import pwd
 import re
 import stat
 
@@ -309,7 +310,13 @@ def read_device(client, params):
 
 # ---------------------------------------------------------------- the profile
 def default_path(option, variable, name):
-    return os.path.abspath(os.path.expanduser(option or os.environ.get(variable) or os.path.join("~", ".aws", name)))
+    """The option (already a path), else the AWS CLI's variable, else its default under the home."""
+    path = option or os.environ.get(variable) or os.path.join("~", ".aws", name)
+    if path == "~" or path.startswith("~/"):
+        # The AWS CLI expands a leading ~ in these variables; the home of the user the task runs as.
+        home = os.environ.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir
+        path = home + path[1:]
+    return os.path.abspath(path)
 
 
 def read_file(path):
