@@ -12,7 +12,6 @@ checked here first; the refusal never repeats the value, and no module runs.
 
 from __future__ import annotations
 
-
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id

@@ -15,15 +15,15 @@ from typing import Callable
 from typing import Dict
 from typing import Optional
 
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_output import CONNECTION
-from ansible_collections.edge.snowball.plugins.module_utils._edge_output import UNKNOWN
 from ansible_collections.edge.snowball.plugins.module_utils._device_summary import KNOWN_STATES
 from ansible_collections.edge.snowball.plugins.module_utils._device_summary import reachable_and_locked
 from ansible_collections.edge.snowball.plugins.module_utils._device_summary import summarize
 from ansible_collections.edge.snowball.plugins.module_utils._device_summary import unknown_states
 from ansible_collections.edge.snowball.plugins.module_utils._device_summary import unreachable
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._edge_output import CONNECTION
+from ansible_collections.edge.snowball.plugins.module_utils._edge_output import UNKNOWN
 from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import EdgeClient
 
 

@@ -10,7 +10,8 @@ stay equal.
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
+from typing import Dict
 
 from ansible.module_utils.basic import env_fallback
 

@@ -262,6 +262,7 @@ def managed_devices(params: Dict[str, Any], **kwargs: Any) -> tuple:
     wrapped in amazon.aws's retry wrapper with this service's backoff; and the list of
     ``snow-device-management:Operation`` names it calls."""
     from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
     from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import service_client
 
     retry = retry_decorator(params.get("retries", DEFAULT_RETRIES))

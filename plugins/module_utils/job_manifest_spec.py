@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
+from typing import Dict
 
-from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES, aws_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
 
 
 def job_manifest_argument_spec(on_controller: bool) -> Dict[str, Any]:

@@ -37,19 +37,19 @@ from typing import Optional
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
-from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
-from ansible_collections.edge.snowball.plugins.module_utils._secret import mask_data
-from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
+from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import CONNECTION
-from ansible_collections.edge.snowball.plugins.module_utils._edge_output import last_lines
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import classify
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import client_words
 from ansible_collections.edge.snowball.plugins.module_utils._edge_output import drop_jvm_banner
+from ansible_collections.edge.snowball.plugins.module_utils._edge_output import last_lines
 from ansible_collections.edge.snowball.plugins.module_utils._edge_profile import PROFILE_NAME
 from ansible_collections.edge.snowball.plugins.module_utils._edge_profile import PrivateProfile
 from ansible_collections.edge.snowball.plugins.module_utils._edge_stop import kill_group
+from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
+from ansible_collections.edge.snowball.plugins.module_utils._secret import mask_data
+from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 INSTALL_HINT = (

@@ -168,6 +168,7 @@ import re
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_unnamed_first
 from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import CredentialsTextError

@@ -158,6 +158,7 @@ details:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import Patience
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import describe_when_reachable
 from ansible_collections.edge.snowball.plugins.module_utils._device_summary import summarize

@@ -225,12 +225,13 @@ import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import Patience
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import call_timeout
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import describe_when_reachable
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import start_unlock
-from ansible_collections.edge.snowball.plugins.module_utils._device_summary import summarize
 from ansible_collections.edge.snowball.plugins.module_utils._device_state import wait_until_unlocked
+from ansible_collections.edge.snowball.plugins.module_utils._device_summary import summarize
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version

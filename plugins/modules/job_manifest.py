@@ -155,16 +155,17 @@ import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._paths import missing_directories
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
+from ansible_collections.edge.snowball.plugins.module_utils._paths import missing_directories
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
 from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
-from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import is_vault_file
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 from ansible_collections.edge.snowball.plugins.module_utils._secret import stores_unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import is_vault_file
 from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 
 CLIENT_PROFILE_KEY = b'"unlockCode"'

@@ -27,16 +27,18 @@ from typing import Optional
 from typing import Tuple
 
 import yaml
+
 from ansible.errors import AnsibleError
 from ansible.parsing.vault import AnsibleVaultFormatError
 from ansible.parsing.vault import VaultLib
 from ansible.parsing.vault import is_encrypted
+
 from ansible_collections.edge.snowball.plugins.module_utils import _atomic_file
-from ansible_collections.edge.snowball.plugins.module_utils._secret import is_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
+from ansible_collections.edge.snowball.plugins.module_utils._secret import is_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 #: What ansible-core's CLI options load, for messages.

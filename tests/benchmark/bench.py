@@ -34,10 +34,10 @@ HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
+from emulator import device_management  # noqa: E402
 from emulator.api import CREDENTIALS  # noqa: E402
 from emulator.api import DEFAULT_ACCESS_KEY  # noqa: E402
 from emulator.api import EmulatorServer  # noqa: E402
-from emulator import device_management  # noqa: E402
 from emulator.device import DeviceFleet  # noqa: E402
 from emulator.jobs import default_jobs  # noqa: E402
 

@@ -29,15 +29,14 @@ import subprocess
 import sys
 import threading
 
+from . import device_management
 from .api import CREDENTIALS
 from .api import DEFAULT_ACCESS_KEY
 from .api import EmulatorServer
-from . import device_management
 from .device import DEMO_DEVICES
 from .device import DEMO_PORT
 from .device import DeviceFleet
 from .jobs import default_jobs
-
 
 #: Separates the connected command from the disconnected one.
 OFFLINE = "--offline--"

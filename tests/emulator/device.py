@@ -53,12 +53,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hmac
-import secrets
-import string
 import http.server
 import json
+import secrets
 import socket
 import socketserver
+import string
 import threading
 import time
 from typing import Any

@@ -4,9 +4,8 @@ for changes on a device."""
 
 from __future__ import annotations
 
-import yaml
-
 import pytest
+import yaml
 
 from integration.harness import REPO
 from integration.harness import aws_env

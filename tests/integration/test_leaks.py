@@ -16,9 +16,9 @@ import pytest
 
 from integration.harness import BIN
 from integration.harness import HERE
+from integration.harness import edge_tmp
 from integration.harness import run_ansible_runner
 from integration.harness import run_playbook
-from integration.harness import edge_tmp
 from integration.leakscan import RunSampler
 
 PLAY = HERE / "leak" / "play.yml"

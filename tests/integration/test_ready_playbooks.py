@@ -13,7 +13,6 @@ from integration.inventories import edge_inventory
 from integration.inventories import next_to
 from integration.leakscan import find_leaks
 
-
 PLAYBOOK = REPO / "playbooks" / "unlock.yml"
 
 # Each host's manifest in this test's own directory.

@@ -23,6 +23,7 @@ from ansible_collections.edge.snowball.plugins.module_utils import botocore_clie
 from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
 from ansible_collections.edge.snowball.plugins.modules import managed_device_info
 from ansible_collections.edge.snowball.plugins.modules import managed_device_unlock
+
 from unit.constants import EARLIER
 from unit.constants import FAKE_CODE
 from unit.constants import T0

@@ -15,8 +15,8 @@ from emulator.api import CREDENTIALS
 from emulator.api import DEFAULT_ACCESS_KEY
 from emulator.api import EmulatorServer
 from emulator.jobs import UNKNOWN_JOB_ID
-from emulator.protocols import cbor_model_path
 from emulator.protocols import botocore_supports_cbor
+from emulator.protocols import cbor_model_path
 
 
 @pytest.fixture(scope="module")

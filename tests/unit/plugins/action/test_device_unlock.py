@@ -19,6 +19,7 @@ from ansible.plugins.loader import connection_loader
 from ansible.template import Templar
 
 from ansible_collections.edge.snowball.plugins.action.device_unlock import ActionModule
+
 from unit.constants import FAKE_CODE
 from unit.constants import FAKE_SECRET_KEY
 

@@ -22,6 +22,7 @@ from ansible.template import Templar
 
 from ansible_collections.edge.snowball.plugins.action.export_unlock_codes import ActionModule
 from ansible_collections.edge.snowball.plugins.plugin_utils import vaulted_codes
+
 from unit.constants import VALID_JOB_ID
 
 OTHER_ID = "MID123e4567-e89b-12d3-a456-426655440001"

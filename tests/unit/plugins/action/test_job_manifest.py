@@ -13,6 +13,7 @@ from ansible.parsing.vault import VaultSecret
 
 from ansible_collections.edge.snowball.plugins.action import job_manifest
 from ansible_collections.edge.snowball.plugins.plugin_utils import vaulted_codes
+
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 

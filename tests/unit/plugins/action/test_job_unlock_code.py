@@ -17,6 +17,7 @@ from ansible.playbook.task import Task
 from ansible.template import Templar
 
 from ansible_collections.edge.snowball.plugins.action.job_unlock_code import ActionModule
+
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 

@@ -10,6 +10,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.edge.snowball.plugins.action.managed_device_unlock import id_refusal
+
 from unit.constants import FAKE_CODE
 from unit.constants import OTHER_JOB_ID
 from unit.constants import VALID_JOB_ID

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-
 import pytest
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.edge.snowball.plugins.lookup.unlock_code import LookupModule
+
 from unit.constants import VALID_JOB_ID
 
 OTHER_ID = "MID123e4567-e89b-12d3-a456-426655440001"

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import snowball_edge_client
+
 from unit.constants import FAKE_CODE
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _aws_cli_files as files
+
 from unit.constants import FAKE_SECRET_KEY
 
 AKID = "AKIAEXAMPLEDEVICE001"

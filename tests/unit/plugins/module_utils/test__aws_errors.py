@@ -13,6 +13,7 @@ from botocore.parsers import ResponseParserError
 from ansible_collections.edge.snowball.plugins.module_utils import _aws_errors as aws_errors
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 

@@ -7,6 +7,7 @@ import io
 import logging
 
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 

@@ -10,6 +10,7 @@ import stat
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _edge_profile as profile_mod
+
 from unit.constants import FAKE_CODE
 
 

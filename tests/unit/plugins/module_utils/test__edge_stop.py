@@ -8,6 +8,7 @@ import os
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _edge_profile as profile_mod
+
 from unit.constants import FAKE_CODE
 
 

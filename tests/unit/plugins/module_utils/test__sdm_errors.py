@@ -8,6 +8,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from ansible_collections.edge.snowball.plugins.module_utils import _sdm_errors
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+
 from unit.constants import VALID_JOB_ID
 
 

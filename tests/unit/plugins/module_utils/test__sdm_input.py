@@ -6,8 +6,9 @@ import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _sdm_input
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from unit.constants import VALID_JOB_ID
+
 from unit.constants import OTHER_JOB_ID
+from unit.constants import VALID_JOB_ID
 
 
 def test_job_ids_are_checked_and_deduplicated():

@@ -4,6 +4,7 @@ states are proven through ManagedDevices.wait_for_unlock in test_device_manageme
 from __future__ import annotations
 
 from ansible_collections.edge.snowball.plugins.module_utils import _sdm_states
+
 from unit.constants import OTHER_JOB_ID
 from unit.constants import VALID_JOB_ID
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _secret as masking
+
 from unit.constants import FAKE_CODE
 from unit.constants import FAKE_SECRET_KEY
 

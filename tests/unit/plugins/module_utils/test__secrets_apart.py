@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _secrets_apart
+
 from unit.constants import VALID_JOB_ID
 
 

@@ -10,6 +10,7 @@ from botocore.stub import Stubber
 from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
+
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 

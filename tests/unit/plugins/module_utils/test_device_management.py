@@ -9,14 +9,14 @@ from botocore.stub import Stubber
 
 from ansible_collections.edge.snowball.plugins.module_utils import _sdm_states
 from ansible_collections.edge.snowball.plugins.module_utils import device_management
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from unit.constants import VALID_JOB_ID
+from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
+
 from unit.constants import EARLIER
 from unit.constants import LATER
 from unit.constants import OTHER_JOB_ID
 from unit.constants import T0
-
+from unit.constants import VALID_JOB_ID
 
 # -- ListDevices -------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
+
 from unit.constants import VALID_JOB_ID
 
 GOOD = VALID_JOB_ID

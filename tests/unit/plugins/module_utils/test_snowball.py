@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.edge.snowball.plugins.module_utils import snowball
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils.snowball import SnowballJobs
+
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 

@@ -7,10 +7,11 @@ import json
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _edge_errors as errors
-from ansible_collections.edge.snowball.plugins.module_utils import _secret as masking
 from ansible_collections.edge.snowball.plugins.module_utils import _edge_output as output
 from ansible_collections.edge.snowball.plugins.module_utils import _edge_profile as profile_mod
+from ansible_collections.edge.snowball.plugins.module_utils import _secret as masking
 from ansible_collections.edge.snowball.plugins.module_utils import snowball_edge_client as sec
+
 from unit.constants import FAKE_CODE
 from unit.constants import FAKE_SECRET_KEY
 

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.edge.snowball.plugins.modules import job_manifest
+
 from unit.constants import VALID_JOB_ID
 
 MANIFEST = b"SBMANIFEST1\n" + bytes(range(256)) * 8
@@ -119,6 +120,7 @@ def test_refuses_a_directory_that_holds_a_codes_file(tmp_path, run_module):
     from ansible.parsing.vault import VaultSecret
 
     from ansible_collections.edge.snowball.plugins.plugin_utils import vaulted_codes
+
     from unit.constants import FAKE_CODE
 
     (tmp_path / "site.vault.yml").write_bytes(

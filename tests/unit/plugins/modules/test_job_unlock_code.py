@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-
 import pytest
 
 from ansible_collections.edge.snowball.plugins.modules import job_unlock_code
+
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 

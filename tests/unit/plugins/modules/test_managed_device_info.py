@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.edge.snowball.plugins.modules import managed_device_info
+
 from unit.constants import LATER
 from unit.constants import OTHER_JOB_ID
 from unit.constants import VALID_JOB_ID

@@ -6,6 +6,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.edge.snowball.plugins.modules import managed_device_unlock
+
 from unit.constants import EARLIER
 from unit.constants import LATER
 from unit.constants import OTHER_JOB_ID

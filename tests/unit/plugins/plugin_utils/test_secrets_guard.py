@@ -11,6 +11,7 @@ from ansible.playbook.loop_control import LoopControl
 from ansible.playbook.task import Task
 
 from ansible_collections.edge.snowball.plugins.plugin_utils import secrets_guard
+
 from unit.constants import FAKE_CODE
 
 

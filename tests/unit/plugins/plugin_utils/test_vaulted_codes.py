@@ -9,6 +9,7 @@ from ansible.parsing.vault import VaultSecret
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.plugin_utils import vaulted_codes
+
 from unit.constants import FAKE_CODE
 from unit.constants import VALID_JOB_ID
 
@@ -24,6 +25,7 @@ def test_codes_round_trip_through_the_vault():
 @pytest.mark.parametrize("codes", [{VALID_JOB_ID: ""}, {VALID_JOB_ID: [FAKE_CODE]}, {VALID_JOB_ID: 12345}])
 def test_a_mapping_without_a_code_for_each_job_is_not_a_codes_file(codes, assert_no_code):
     import yaml
+
     from ansible.parsing.vault import VaultLib
 
     data = VaultLib(SECRETS).encrypt(yaml.safe_dump(codes).encode())
