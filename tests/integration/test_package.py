@@ -58,6 +58,8 @@ def test_tarball_has_the_plugins_and_no_strays(tmp_path):
         "plugins/module_utils/_device_state.py",
         "roles/unlock/tasks/main.yml",
         "roles/unlock/tasks/client.yml",
+        "roles/unlock/tasks/summary.yml",
+        "roles/unlock/templates/unlock-summary.j2",
         "roles/unlock/meta/argument_specs.yml",
         "roles/unlock/defaults/main.yml",  # ansible_pipelining: true, so the role pipelines from any directory
         "roles/unlock/vars/main.yml",

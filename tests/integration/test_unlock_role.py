@@ -112,7 +112,7 @@ def test_role_starts_every_device_first_and_a_device_that_never_unlocks_fails_it
     started = re.findall(r"^changed: \[(\S+)\]", run.stdout[start:wait], re.MULTILINE)
     assert sorted(started) == ["cluster-a", "north", "south", "west"], started
     # The ready playbook ends with one line per site, each with its own outcome (issue 23, item 5).
-    summary = run.stdout[run.stdout.index("TASK [One line per site]") :]
+    summary = run.stdout[run.stdout.index("One line per site] ***") :]
     lines = dict(re.findall(r"^\s+- '(\S+): ([^']*)'?$", summary, re.MULTILINE))
     assert set(lines) == set(SINGLE) | set(CLUSTER), summary
     assert lines["west"].startswith("FAILED: timed out after 4s waiting for the device"), lines
