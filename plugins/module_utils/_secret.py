@@ -12,6 +12,7 @@ regular expression for either; docs/security-model.md says why each form is here
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import re
@@ -184,6 +185,7 @@ def _mask_spans(text: str, patterns: Iterable[re.Pattern[str]], spans: Optional[
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=16)  # a module polls with the same code: compile its pattern once
 def _known_pattern(code: str) -> re.Pattern[str]:
     parts = [re.escape(form) for form in code_variants(code)] + _part_patterns(code)
     return re.compile("|".join(parts), re.IGNORECASE)
@@ -320,6 +322,7 @@ def key_variants(key: str) -> List[str]:
     return sorted((form for form in forms if form), key=len, reverse=True)
 
 
+@functools.lru_cache(maxsize=16)
 def _known_key_pattern(key: str) -> re.Pattern[str]:
     """Every literal form of ``key``, and any run of PART_LENGTH of its characters in order (each
     ``/`` or ``+`` in any escape, any separators between them): a cut or wrapped key is masked too."""
