@@ -825,12 +825,14 @@ def _code_in_options_tasks() -> str:
         task = {"name": name, "ansible.builtin.debug": {"msg": lookup}, "loop": "{{ range(5) | list }}"}
         task.update(register=name.replace(" ", "_"), ignore_errors=True)
         tasks.append("- " + json.dumps(task))
-    results = " + ".join(f"{name.replace(' ', '_')}.results" for name in list(CODE_IN_OPTIONS) + list(LOOKUP_OPTIONS))
-    count = 5 * (len(CODE_IN_OPTIONS) + len(LOOKUP_OPTIONS))
+    # ansible-core 2.17 fails a looped task whose arguments' lookup fails as a whole (no results): count it once.
+    names = [name.replace(" ", "_") for name in list(CODE_IN_OPTIONS) + list(LOOKUP_OPTIONS)]
+    results = " + ".join(f"({name}.results | default([{name}]))" for name in names)
     that = [
-        f"{{{{ ({results}) | map(attribute='failed') | list == [true] * {count} }}}}",
-        f"{{{{ ({results}) | map(attribute='msg') | select('search', 'holds something shaped like an unlock code"
-        f" [(]not shown[)]') | list | length == {count} }}}}",
+        f"{{{{ ({results}) | length >= {len(names)} }}}}",
+        f"{{{{ ({results}) | rejectattr('failed') | list | length == 0 }}}}",
+        f"{{{{ ({results}) | map(attribute='msg') | reject('search', 'holds something shaped like an unlock code"
+        " [(]not shown[)]') | list | length == 0 }}",
     ]
     tasks.append(
         "- "
