@@ -379,13 +379,17 @@ def _holds_code_not_key(value: str) -> bool:
     return holds_unlock_code("".join(chars))
 
 
+def _option_names(found: List[Tuple[str, str]]) -> str:
+    """The options of ``found`` (option, value) pairs, for a message: names only, never a value."""
+    return ", ".join(sorted({name for name, _value in found}))
+
+
 def misplaced_code_refusal(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Optional[str]:
     """Why these options are refused (a code in the wrong one), never repeating it; or None. The
     options that refuse a code themselves (job and device ids, with their own words) are left to them."""
-    found = misplaced_codes(options, SELF_CHECKED_OPTIONS | frozenset(allowed))
-    if not found:
+    names = _option_names(misplaced_codes(options, SELF_CHECKED_OPTIONS | frozenset(allowed)))
+    if not names:
         return None
-    names = ", ".join(sorted({name for name, _value in found}))
     return (
         f"{names} holds something shaped like an unlock code (not shown): was the code put in the wrong option?"
         f" Pass the code as unlock_code only (the edge.snowball.unlock_code lookup), and set {names} to the"
@@ -401,10 +405,9 @@ def misplaced_keys(options: Dict[str, Any], allowed: Iterable[str] = ()) -> List
 
 def misplaced_key_refusal(options: Dict[str, Any], allowed: Iterable[str] = ()) -> Optional[str]:
     """Why these options are refused (a secret access key in one of them), never repeating it; or None."""
-    found = misplaced_keys(options, allowed)
-    if not found:
+    names = _option_names(misplaced_keys(options, allowed))
+    if not names:
         return None
-    names = ", ".join(sorted({name for name, _value in found}))
     return (
         f"{names} holds something shaped like a secret access key (not shown): was a key put in the wrong option?"
         f" No option of this module takes a secret key; set {names} to the value it names."
