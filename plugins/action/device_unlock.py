@@ -34,6 +34,8 @@ from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import cluster_ips_problem
+from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import endpoint_problem
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import argument_refusal
@@ -46,6 +48,8 @@ warm_up_botocore()
 
 
 class ActionModule(SnowballActionBase):
+    _own_checks = ("endpoint", "cluster_ips")
+
     def _act(self, result, task_vars):
         task_vars = task_vars or {}
         name = self._task.action.rsplit(".", 1)[-1]
@@ -53,6 +57,14 @@ class ActionModule(SnowballActionBase):
         if refusal:
             raise SnowballError(refusal, "SecretKeyInWrongOption")
         args = dict(self._task.args)
+        # The module's own checks, on the controller as well: before the code leaves it, and before a NUL
+        # byte reaches ansible-core's module logging (whose syslog call fails on it, naming no option).
+        endpoint, cluster_ips = args.get("endpoint"), args.get("cluster_ips")
+        problem = (endpoint_problem(endpoint) if isinstance(endpoint, str) else None) or (
+            cluster_ips_problem(cluster_ips) if isinstance(cluster_ips, list) else None
+        )
+        if problem:
+            raise SnowballError(f"{name} refused: {problem}", "InvalidParameter")
         code = args.get("unlock_code")
         # Read before any censoring below marks the task no_log itself.
         printed = argument_refusal(name, self._task.no_log) if code else None

@@ -64,6 +64,8 @@ def argument_spec():
 
 
 class ActionModule(SnowballActionBase):
+    _own_checks = ("job_ids", "dest")
+
     TRANSFERS_FILES = False
 
     def _act(self, result, task_vars):

@@ -56,6 +56,8 @@ DOWNLOAD_ATTEMPTS = 3
 
 
 class ActionModule(SnowballActionBase):
+    _own_checks = ("job_id", "dest", "src")
+
     def _act(self, result, task_vars):
         params = self._validated(self._task.args)
         refusal = manifest_pipelining_refusal(self, "job_manifest") if params["require_pipelining"] else None

@@ -28,6 +28,8 @@ from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import
 
 
 class ActionModule(SnowballActionBase):
+    _own_checks = ("job_id",)
+
     def _act(self, result, task_vars):
         refusal = debug_refusal("job_unlock_code") or condition_refusal(self._task, "job_unlock_code")
         if refusal:

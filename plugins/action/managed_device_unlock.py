@@ -47,6 +47,8 @@ def id_refusal(args):
 
 
 class ActionModule(SnowballActionBase):
+    _own_checks = ("job_ids",)
+
     def _act(self, result, task_vars):
         refusal = id_refusal(self._task.args)
         if refusal is not None:

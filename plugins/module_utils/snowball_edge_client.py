@@ -130,15 +130,23 @@ def check_device_options(params: Dict[str, Any]) -> None:
             )
     if "poll_interval" in params and not params["poll_interval"] > 0:
         raise DeviceError(f"poll_interval must be more than 0 seconds, got {params['poll_interval']:g}")
-    for number, ip in enumerate(params["cluster_ips"], start=1):
-        where = unprintable(ip)
+    problem = cluster_ips_problem(params["cluster_ips"])
+    if problem:
+        raise DeviceError(problem)
+
+
+def cluster_ips_problem(cluster_ips: Sequence[str]) -> Optional[str]:
+    """What is wrong with the first item of ``cluster_ips`` that is no address, else None."""
+    for number, ip in enumerate(cluster_ips, start=1):
+        where = unprintable(ip) if isinstance(ip, str) else None
         if where:
-            raise DeviceError(
+            return (
                 f"cluster_ips item {number} holds whitespace or a control character ({where}; the value is not"
                 " shown), which is not an IP address"
             )
         if not ip:
-            raise DeviceError(f"cluster_ips item {number} is empty, which is not an IP address")
+            return f"cluster_ips item {number} is empty, which is not an IP address"
+    return None
 
 
 @contextlib.contextmanager

@@ -18,11 +18,42 @@ from ansible.utils.vars import merge_hash
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 
+NUL = "\x00"
+
+
+def nul_problem(args):
+    """Which argument (an option, or an item of one, at any depth) holds a NUL byte, in words, else
+    None. Never shows the value, nor a key of it."""
+    for where, text in _texts(args.items()):
+        if NUL in text:
+            return (
+                f"{where} holds a NUL byte (U+0000 at position {text.index(NUL) + 1}; the value is not shown),"
+                " which no option of this collection takes: check how the value is built (a variable read"
+                " from a binary file?)."
+            )
+    return None
+
+
+def _texts(pairs, within=""):
+    """(where, text) for every string in ``pairs`` ((name, value) at the top, then items by number)."""
+    for name, value in pairs:
+        where = f"{within} item {name}" if within else name
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            yield from _texts(
+                ((f"{n} (a key or its value)", kv) for n, pair in enumerate(value.items(), 1) for kv in pair), where
+            )
+        elif isinstance(value, (list, tuple)):
+            yield from _texts(enumerate(value, 1), where)
+
 
 class SnowballActionBase(ActionBase):
     _supports_check_mode = True
     # async_wrapper stores the module's arguments in a file on the target: never with a code in them.
     _supports_async = False
+    #: Options whose own check, in ``_act`` before any request, refuses a NUL byte in better words.
+    _own_checks = ()
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -33,6 +64,12 @@ class SnowballActionBase(ActionBase):
             refusal = misplaced_code_refusal(self._task.args)
             if refusal:
                 raise SnowballError(refusal, "CodeInWrongOption")
+            # ansible-core logs a module's arguments to syslog (a code as NOT_LOGGING_PARAMETER); from 2.20
+            # a NUL byte there fails the module with "Failed to log to syslog (embedded null character)",
+            # which names neither the option nor the fix. The options in _own_checks say more themselves.
+            problem = nul_problem({k: v for k, v in self._task.args.items() if k not in self._own_checks})
+            if problem:
+                raise SnowballError(problem, "InvalidParameter")
             return self._act(result, task_vars)
         except SnowballError as e:
             failure = e

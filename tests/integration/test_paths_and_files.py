@@ -10,6 +10,7 @@ hit the harness's time-out).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -174,3 +175,34 @@ def test_an_endpoint_with_a_nul_byte_is_refused_at_once(emulator, tmp_path):
     assert run.rc != 0 and "endpoint holds whitespace or a control character (U+0000" in said, run.tail(20)
     assert MADE_UP_CODE not in run.stdout
     assert not run.client_calls(), "the Snowball Edge client was started"
+
+
+def test_a_nul_byte_in_any_other_option_is_refused_naming_it(emulator, tmp_path):
+    """ansible-core 2.20 failed each of these modules with "Failed to log to syslog (embedded null
+    character)" (its module logging), naming neither the option nor the fix; older ones ran the module."""
+    job = emulator.state.by_name["ready1"].job_id
+    manifest = tmp_path / "manifest.bin"
+    manifest.write_bytes(b"SBMANIFEST1\n")
+    device = {"endpoint": "https://127.0.0.1:9", "manifest_file": str(manifest), "unlock_code": MADE_UP_CODE}
+    cases = {
+        "profile": {"edge.snowball.job_unlock_code": {"job_id": job, "profile": "site\0"}},
+        "client": {"edge.snowball.device_unlock": {**device, "client": "snowball\0Edge"}},
+        "manifest_file": {"edge.snowball.device_info": {**device, "manifest_file": f"{manifest}\0"}},
+        "owner": {"edge.snowball.job_manifest": {"job_id": job, "dest": str(tmp_path / "m.bin"), "owner": "ro\0ot"}},
+        "managed_device_ids item 1": {"edge.snowball.managed_device_info": {"managed_device_ids": ["smd-\0"]}},
+    }
+    tasks = [{**task, "register": "said", "ignore_errors": True} for task in cases.values()]
+    tasks = [
+        {"block": [task, {"set_fact": {"messages": "{{ (messages | default([])) + [said.msg | default('')] }}"}}]}
+        for task in tasks
+    ] + [{"copy": {"content": "{{ messages | to_json }}", "dest": str(tmp_path / "messages.json")}}]
+    before = emulator.state.stats()["total"]
+    run = run_playbook(play(tmp_path, tasks), emulator, tmp_path, extra_env=user_env(emulator), verbosity="-v")
+    assert run.rc == 0, run.tail(30)
+    messages = json.loads((tmp_path / "messages.json").read_text())
+    for option, message in zip(cases, messages):
+        assert message.startswith(f"{option} holds a NUL byte (U+0000 at position"), (option, message)
+    assert "syslog" not in run.stdout
+    assert emulator.state.stats()["total"] == before, "the Snowball API was called"
+    assert not run.client_calls(), "the Snowball Edge client was started"
+    assert not run.leaks(), run.leaks()

@@ -60,11 +60,11 @@ def test_without_pipelining_the_module_is_not_run(name, assert_no_code):
 
 
 def test_with_pipelining_the_module_gets_the_code_stripped():
-    plugin = action({"unlock_code": f"  {FAKE_CODE}\n", "endpoint": "192.0.2.1"})
+    plugin = action({"unlock_code": f"  {FAKE_CODE}\n", "endpoint": "https://192.0.2.1"})
     result = plugin.run(task_vars={})
     assert not result.get("failed"), result
     args = plugin._execute_module.call_args.kwargs["module_args"]
-    assert args == {"unlock_code": FAKE_CODE, "endpoint": "192.0.2.1"}
+    assert args == {"unlock_code": FAKE_CODE, "endpoint": "https://192.0.2.1"}
     assert "_ansible_no_log" not in result
 
 
