@@ -31,11 +31,11 @@ from __future__ import annotations
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
 
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import cluster_ips_problem
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import endpoint_problem
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import cluster_ips_problem
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import endpoint_problem
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import argument_refusal

@@ -5,7 +5,7 @@
 
 Every job id is checked first (no request for a bad one), and a vault secret must be loaded
 before any call. The codes are fetched as the unlock_code lookup fetches them
-(module_utils/unlock_codes.py), encrypted in memory with the play's own vault secrets, and
+(module_utils/_jobs/codes.py), encrypted in memory with the play's own vault secrets, and
 written atomically as one vault file (plugin_utils/vaulted_codes.py): the clear text never
 reaches a disk, not even a temporary file. No module runs on any host.
 
@@ -20,18 +20,18 @@ import os
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.utils.display import Display
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
+from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.module_utils._paths import missing_directories
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
 from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
 from ansible_collections.edge.snowball.plugins.module_utils._paths import vars_directory
 from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import manifest_beside
-from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
-from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal

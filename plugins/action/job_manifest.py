@@ -33,14 +33,14 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import require_valid_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
 from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import is_vault_file
-from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
-from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import manifest_pipelining_refusal

@@ -21,7 +21,7 @@ from __future__ import annotations
 from ansible.utils.display import Display
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import condition_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal

@@ -13,8 +13,8 @@ checked here first; the refusal never repeats the value, and no module runs.
 from __future__ import annotations
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 
 DEVICE_ID_REFUSAL = (

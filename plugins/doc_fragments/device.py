@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The options device_unlock and device_info share (module_utils/snowball_edge_client.py:
+    # The options device_unlock and device_info share (module_utils/_edge/client.py:
     # device_argument_spec); each module documents its own timeout.
     DOCUMENTATION = r"""
 options:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The retry option of every plugin that calls AWS (module_utils/aws_options.py: DEFAULT_RETRIES).
+    # The retry option of every plugin that calls AWS (module_utils/_aws/options.py: DEFAULT_RETRIES).
     DOCUMENTATION = r"""
 options:
   retries:

@@ -101,13 +101,13 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
 from ansible_collections.edge.snowball.plugins.module_utils._paths import vars_directory
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
-from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
-from ansible_collections.edge.snowball.plugins.module_utils.unlock_codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import lookup_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import loaded_secrets
@@ -118,7 +118,7 @@ display = Display()
 
 # LookupBase, not amazon.aws's AWSLookupBase: that one imports boto3 and s3transfer (about 190 ms
 # in every forked worker) to build a boto3 client; this lookup takes the same options (the same
-# documentation fragments) and builds a botocore client (module_utils/botocore_client.py).
+# documentation fragments) and builds a botocore client (module_utils/_aws/client.py).
 class LookupModule(LookupBase):
     def _fail(self, message):
         # "from None": the chained exception could only add noise, never help.
@@ -195,7 +195,7 @@ class LookupModule(LookupBase):
         unique_ids = list(dict.fromkeys(job_ids))
         workers = min(concurrency, len(unique_ids))
         # botocore alone, with amazon.aws's options and a data loader shared by every client this
-        # process makes (module_utils/botocore_client.py): no boto3 import, no model re-read.
+        # process makes (module_utils/_aws/client.py): no boto3 import, no model re-read.
         try:
             jobs, _calls = snowball_jobs(self.get_options(), max_pool_connections=max(10, workers))
         except SnowballError as e:

@@ -18,15 +18,15 @@ from typing import Optional
 from typing import Tuple
 from typing import Type
 
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.sudo_io_log import sudo_io_logging
+from ansible_collections.edge.snowball.plugins.module_utils._edge.sudo_io_log import sudo_io_warning
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_codes
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_keys
-from ansible_collections.edge.snowball.plugins.module_utils._sudo_io_log import sudo_io_logging
-from ansible_collections.edge.snowball.plugins.module_utils._sudo_io_log import sudo_io_warning
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
 
 
 def report(

@@ -171,22 +171,22 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_unnamed_first
-from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import CredentialsTextError
-from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import config_section
-from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import credentials_section
-from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import parse_secret_access_key
-from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import profile_name_problem
-from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import section_header
-from ansible_collections.edge.snowball.plugins.module_utils._aws_cli_files import set_section
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import CredentialsTextError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import config_section
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import credentials_section
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import parse_secret_access_key
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import profile_name_problem
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import section_header
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import set_section
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_device_options
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_manifest
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import device_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import edge_client
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import find_client
+from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.version import client_version
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
 from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import edge_client
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import find_client
 
 ACCESS_KEY_ID = re.compile(r"[A-Z0-9]{16,128}")
 PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----")

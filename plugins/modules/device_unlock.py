@@ -226,21 +226,21 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.edge.snowball.plugins.module_utils._device_state import Patience
-from ansible_collections.edge.snowball.plugins.module_utils._device_state import call_timeout
-from ansible_collections.edge.snowball.plugins.module_utils._device_state import describe_when_reachable
-from ansible_collections.edge.snowball.plugins.module_utils._device_state import start_unlock
-from ansible_collections.edge.snowball.plugins.module_utils._device_state import wait_until_unlocked
-from ansible_collections.edge.snowball.plugins.module_utils._device_summary import summarize
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import CommandError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
-from ansible_collections.edge.snowball.plugins.module_utils._edge_version import client_version
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_device_options
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_manifest
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import device_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import edge_client
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import find_client
+from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import CommandError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import Patience
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import call_timeout
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import describe_when_reachable
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import start_unlock
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import wait_until_unlocked
+from ansible_collections.edge.snowball.plugins.module_utils._edge.summary import summarize
+from ansible_collections.edge.snowball.plugins.module_utils._edge.version import client_version
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_device_options
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import check_manifest
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import device_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import edge_client
-from ansible_collections.edge.snowball.plugins.module_utils.snowball_edge_client import find_client
 
 # For real devices: a device answers about 10 minutes after power-on (a cluster node up to 20), and
 # unlocking takes minutes; see the timeout and poll_interval documentation above.

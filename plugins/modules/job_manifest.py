@@ -158,6 +158,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import missing_directories
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
@@ -166,7 +167,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 from ansible_collections.edge.snowball.plugins.module_utils._secret import stores_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import is_vault_file
-from ansible_collections.edge.snowball.plugins.module_utils.job_manifest_spec import job_manifest_argument_spec
 
 CLIENT_PROFILE_KEY = b'"unlockCode"'
 SCAN_LIMIT = 64 * 1024

@@ -160,15 +160,15 @@ retried:
   sample: "GetJobUnlockCode: 4 requests for 1 call(s) (3 retried)"
 """
 
-# Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
+# Lean on purpose: botocore only, no boto3 (see module_utils/_aws/client.py).
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
+from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
-from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.botocore_client import snowball_jobs
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import DEFAULT_RETRIES
-from ansible_collections.edge.snowball.plugins.module_utils.snowball import require_valid_job_id
 
 
 def run(module, jobs, job_id):

@@ -130,18 +130,18 @@ jobs_without_device:
   sample: []
 """
 
-# Lean on purpose: botocore only, no boto3 (see module_utils/botocore_client.py).
+# Lean on purpose: botocore only, no boto3 (see module_utils/_aws/client.py).
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
-from ansible_collections.edge.snowball.plugins.module_utils._sdm_input import require_valid_device_ids
-from ansible_collections.edge.snowball.plugins.module_utils._sdm_input import require_valid_job_ids
-from ansible_collections.edge.snowball.plugins.module_utils.aws_options import DEFAULT_RETRIES
-from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import iso
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import managed_devices
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import values_never_shown
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import iso
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import managed_devices
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_device_ids
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_job_ids
 
 
 def device_facts(described, job_id=None):

@@ -10,7 +10,7 @@ would import botocore and read and parse the Snowball model, endpoint rules and 
 process before it forks, so an action plugin that calls ``warm_up_botocore()`` when it is imported
 (at module level: that import is the only moment this collection's code runs in the main process
 before the fork) leaves botocore imported and the process's shared data loader
-(``module_utils/botocore_client.py``) filled, and every worker inherits both.
+(``module_utils/_aws/client.py``) filled, and every worker inherits both.
 tests/integration/test_controller_warmup.py proves it: botocore.session is imported once for a
 play on several hosts.
 
@@ -20,7 +20,7 @@ the controller and must not load botocore).
 
 from __future__ import annotations
 
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils._aws import client as botocore_client
 
 
 def warm_up_botocore() -> None:

@@ -35,11 +35,11 @@ from ansible.parsing.vault import is_encrypted
 
 from ansible_collections.edge.snowball.plugins.module_utils import _atomic_file
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
 from ansible_collections.edge.snowball.plugins.module_utils._secret import is_unlock_code
-from ansible_collections.edge.snowball.plugins.module_utils.job_id import validate_job_id
 
 #: What ansible-core's CLI options load, for messages.
 HOW_TO_LOAD = "--vault-id, --vault-password-file or --ask-vault-pass (or ANSIBLE_VAULT_PASSWORD_FILE)"

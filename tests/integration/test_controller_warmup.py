@@ -3,7 +3,7 @@
 ansible-core forks a worker process for every host and task; a lookup, or job_manifest's action
 plugin, runs in that worker. ansible-core's strategy imports a task's action plugin in its main
 process before forking, and this collection's action plugins load botocore there
-(module_utils/botocore_client.py ``warm_up``), so every worker inherits it.
+(module_utils/_aws/client.py ``warm_up``), so every worker inherits it.
 
 Python's import-time profile (``PYTHONPROFILEIMPORTTIME``) writes a line in each process that
 imports a module: over a play on several hosts, one ``botocore.session`` line means the main

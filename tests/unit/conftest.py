@@ -19,8 +19,8 @@ from botocore.stub import Stubber
 
 from ansible.module_utils import basic
 
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
-from ansible_collections.edge.snowball.plugins.module_utils.device_management import ManagedDevices
+from ansible_collections.edge.snowball.plugins.module_utils._aws import client as botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import ManagedDevices
 from ansible_collections.edge.snowball.plugins.modules import managed_device_info
 from ansible_collections.edge.snowball.plugins.modules import managed_device_unlock
 
@@ -66,7 +66,7 @@ def job_metadata():
 def aws_params():
     """``aws_params(**extra)``: a module's AWS options as ansible-core gives them (every default of
     aws_argument_spec, test keys, region us-east-1), updated with ``extra``."""
-    from ansible_collections.edge.snowball.plugins.module_utils.aws_options import aws_argument_spec
+    from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 
     def build(**extra):
         values = {name: option.get("default") for name, option in aws_argument_spec().items()}

@@ -44,7 +44,7 @@ def test_every_module_with_an_action_plugin_is_covered():
     assert with_action == set(REQUIRED)
 
 
-@pytest.mark.parametrize(("module", "option", "spec"), CASES, ids=[f"{m}-{o}" for m, o, _ in CASES])
+@pytest.mark.parametrize(("module", "option", "spec"), CASES, ids=[f"{case[0]}-{case[1]}" for case in CASES])
 def test_a_nul_byte_in_the_option_is_refused_naming_it(module, option, spec, action_plugin, assert_no_code):
     # a job id keeps its length, so its own check (the job id's rules) is the one that speaks
     text = JOB[:10] + "\x00" + JOB[11:] if option.startswith("job_id") else "us-west\x00-2"

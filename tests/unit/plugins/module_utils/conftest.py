@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ansible_collections.edge.snowball.plugins.module_utils import snowball_edge_client
+from ansible_collections.edge.snowball.plugins.module_utils._edge import client as snowball_edge_client
 
 from unit.constants import FAKE_CODE
 

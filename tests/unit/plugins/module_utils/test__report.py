@@ -8,7 +8,7 @@ import pytest
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edge.snowball.plugins.module_utils import _report
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 
 from unit.constants import FAKE_CODE

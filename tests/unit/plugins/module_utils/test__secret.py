@@ -139,7 +139,7 @@ def test_any_run_of_ten_characters_of_a_known_code_is_masked(length):
 
 
 def test_a_code_split_between_the_streams_is_masked_in_each_and_in_the_join():
-    from ansible_collections.edge.snowball.plugins.module_utils._edge_output import client_words
+    from ansible_collections.edge.snowball.plugins.module_utils._edge.output import client_words
 
     words = client_words(f"{REAL_LOOKING[14:]} was refused", f"Exception: bad code {REAL_LOOKING[:14]}", REAL_LOOKING)
     for start in range(0, 20):

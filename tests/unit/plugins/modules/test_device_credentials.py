@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from ansible_collections.edge.snowball.plugins.module_utils._edge_errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
 from ansible_collections.edge.snowball.plugins.modules import device_credentials as module
 
 from unit.constants import FAKE_SECRET_KEY

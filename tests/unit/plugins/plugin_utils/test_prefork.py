@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from ansible_collections.edge.snowball.plugins.module_utils import botocore_client
+from ansible_collections.edge.snowball.plugins.module_utils._aws import client as botocore_client
 from ansible_collections.edge.snowball.plugins.plugin_utils import prefork
 
 
@@ -43,7 +43,7 @@ def test_importing_an_action_plugin_warms_botocore(plugin, python_env):
     code = (
         "import sys\n"
         f"import ansible_collections.edge.snowball.plugins.action.{plugin}\n"
-        "from ansible_collections.edge.snowball.plugins.module_utils import botocore_client\n"
+        "from ansible_collections.edge.snowball.plugins.module_utils._aws import client as botocore_client\n"
         "print('botocore.client' in sys.modules, len(botocore_client._LOADERS))\n"
     )
     out = subprocess.run(

@@ -1,0 +1,54 @@
+# Copyright (c) 2026 edge.snowball contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# Internal use only: part of edge.snowball's AWS machinery; may change without notice.
+
+"""The checks of the managed_device_* modules' input, all made before any AWS call: job ids,
+managed device ids (never an unlock code typed in their place), and time options."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Iterable
+from typing import List
+
+from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
+
+
+def require_valid_job_ids(values: Iterable[Any]) -> List[str]:
+    """Every job id checked before any call; the first bad one fails with its reason. Duplicates dropped."""
+    out: List[str] = []
+    for value in values:
+        reason = validate_job_id(value)
+        if reason is not None:
+            raise SnowballError(reason, error_code="InvalidJobId")
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
+    out: List[str] = []
+    for value in values:
+        if isinstance(value, str) and holds_unlock_code(value):
+            raise SnowballError(
+                "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
+                " device's id (edge.snowball.managed_device_info lists them) and keep the code secret.",
+                error_code="InvalidManagedDeviceId",
+            )
+        if not isinstance(value, str) or not value.strip() or len(value) > 64 or value != value.strip():
+            raise SnowballError(
+                f"managed_device_ids holds {value!r}, which is not a managed device id (1 to 64 characters, no"
+                " spaces; edge.snowball.managed_device_info lists them)",
+                error_code="InvalidManagedDeviceId",
+            )
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def require_positive(name: str, value: Any, minimum: float) -> None:
+    if value is None or value < minimum:
+        raise SnowballError(f"{name} must be at least {minimum:g} seconds, got {value}", error_code="InvalidOption")
