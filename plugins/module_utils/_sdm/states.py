@@ -19,7 +19,6 @@ SUCCEEDED = "SUCCEEDED"
 SUCCESS_EXECUTION_STATES = (SUCCEEDED, "COMPLETED")
 #: Execution states after which nothing more happens.
 FAILED_EXECUTION_STATES = ("FAILED", "REJECTED", "TIMED_OUT", "CANCELED")
-PENDING_EXECUTION_STATES = ("QUEUED", "IN_PROGRESS")
 
 _WHAT_TO_CHECK = {
     "FAILED": "the device could not unlock itself; check it on site (power, display, snowballEdge describe-device)",
