@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 ---
 module: device_credentials
-version_added: 2.0.0
+version_added: 2.1.0
 short_description: The access key, secret key and certificates of an unlocked Snowball Edge device, never shown
 description:
   - Runs the Snowball Edge client on the edge host, after the unlock, for what every tool that talks to the
@@ -121,6 +121,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+endpoint:
+  description:
+    - The device endpoint the keys were read from, as given in O(endpoint). With the other values, what
+      M(edge.snowball.eks_anywhere_credentials) takes for each device.
+  returned: success
+  type: str
+  sample: https://192.0.2.10
 access_key_id:
   description: The device's access key id.
   returned: success
@@ -302,6 +309,7 @@ def read_device(client, params):
     certificates = read_certificates(client, timeout) if params["certificates"] else []
     return {
         "changed": False,
+        "endpoint": client.endpoint,
         "access_key_id": access_key_id,
         "secret_access_key": secret,
         "certificates": certificates,

@@ -37,7 +37,7 @@ options:
         O(cluster_ips), the services are those of the device at O(endpoint).
     type: bool
     default: false
-    version_added: 2.0.0
+    version_added: 2.1.0
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.flow

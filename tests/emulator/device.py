@@ -40,7 +40,9 @@ needs the manifest and code as describe does, and an UNLOCKED device, else HTTP 
   fixed test certificate), made on first use;
 * ``POST /device/list-services`` -> ``{"ServiceIds": [...]}``; ``POST /device/describe-service`` with
   ``service_id`` -> ``ServiceId``, ``Status.State``, ``Endpoints[]`` (Host, Port, Protocol,
-  CertificateAssociation.CertificateArn for HTTPS, Description).
+  CertificateAssociation.CertificateArn for HTTPS, Description). With ``DeviceFleet(s3=True)`` the
+  HTTPS endpoint of ``s3`` is a real S3 implementation (moto, s3_adapter.py) on the device's IP,
+  presenting the device's certificate; otherwise nothing listens on the service ports.
 
 The device's secret access keys are random for every fleet start (``DeviceFleet.secret_keys()``
 gives every one ever issued, for leak scanners only). Control (tests only): ``POST
@@ -130,8 +132,9 @@ def new_access_key_id() -> str:
     return "AKIA" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _char in range(16))
 
 
-def self_signed_pem(ip: str) -> str:
-    """A real self-signed certificate for ``ip`` (cryptography), else a fixed test one."""
+def self_signed(ip: str) -> tuple[str, str | None]:
+    """(certificate PEM, its private key PEM) for ``ip``; without ``cryptography``, the fixed test
+    certificate and no key (nothing can serve TLS with it then)."""
     try:
         import datetime
         import ipaddress
@@ -142,7 +145,7 @@ def self_signed_pem(ip: str) -> str:
         from cryptography.hazmat.primitives.asymmetric import ec
         from cryptography.x509.oid import NameOID
     except ImportError:
-        return FIXED_PEM
+        return FIXED_PEM, None
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ip)])
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -158,7 +161,10 @@ def self_signed_pem(ip: str) -> str:
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode(), private.decode()
 
 
 class Device:
@@ -178,14 +184,21 @@ class Device:
         self.issued_keys = list(self.access_keys.values())
         self.certificate_arn = "arn:aws:snowball-device:::certificate/" + secrets.token_hex(16)
         self._pem: str | None = None
+        self._tls_key: str | None = None
         self.certificate_generation = 0
+        #: Where an S3 adapter (s3_adapter.py) serves this device's S3 over HTTPS, when one runs.
+        self.s3_port: int | None = None
 
     @property
     def pem(self) -> str:
+        return self.tls_identity()[0]
+
+    def tls_identity(self) -> tuple[str, str | None]:
+        """(certificate PEM, private key PEM or None): what the device's HTTPS endpoints present."""
         with self.lock:
             if self._pem is None:
-                self._pem = self_signed_pem(self.ip)
-            return self._pem
+                self._pem, self._tls_key = self_signed(self.ip)
+            return self._pem, self._tls_key
 
     def rotate_key(self) -> None:
         """The first access key gets a new secret; its id stays."""
@@ -198,6 +211,7 @@ class Device:
         """A new certificate under the same ARN, as unlocking on a new IP address does."""
         with self.lock:
             self._pem = None
+            self._tls_key = None
             self.certificate_generation += 1
 
     def after_unlock(self, path: str, data: dict) -> tuple[int, dict]:
@@ -234,7 +248,12 @@ class Device:
             "Status": {"State": state},
             "Endpoints": [
                 dict(
-                    {"Host": self.ip, "Port": port, "Protocol": protocol, "Description": description},
+                    {
+                        "Host": self.ip,
+                        "Port": self.s3_port if (service_id, protocol) == ("s3", "https") and self.s3_port else port,
+                        "Protocol": protocol,
+                        "Description": description,
+                    },
                     **(
                         {"CertificateAssociation": {"CertificateArn": self.certificate_arn}}
                         if protocol == "https"
@@ -403,6 +422,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send_json(200, device.public())
         if self.path == "/_device/regenerate_certificate":
             device.regenerate_certificate()
+            if self.server.fleet is not None:
+                self.server.fleet.certificate_changed(device)
             return self._send_json(200, device.public())
         if device.behaviour.unreachable:
             return self._drop()
@@ -498,8 +519,11 @@ class DeviceFleet:
         port: int = 0,
         unlock_delay: float = 1.0,
         boot_time: float = 0.0,
+        s3: bool = False,
     ):
         self.jobs = jobs
+        self.s3 = s3
+        self.s3_adapters: dict[str, Any] = {}  # ip -> S3Adapter, with s3
         self.assignments = dict(assignments)
         self.requested_port = port
         self.unlock_delay = unlock_delay
@@ -559,7 +583,18 @@ class DeviceFleet:
             self.servers = []
         for server in self.servers:
             self._serve(server)
+        if self.s3:
+            from .s3_adapter import S3Adapter
+
+            for device in self.devices:
+                self.s3_adapters[device.ip] = S3Adapter(device).start()
         return self
+
+    def certificate_changed(self, device: Device) -> None:
+        """The device's S3 adapter presents its new certificate from the next connection on."""
+        adapter = self.s3_adapters.get(device.ip)
+        if adapter is not None:
+            adapter.reload_certificate()
 
     def _serve(self, server: DeviceServer) -> None:
         thread = threading.Thread(target=server.serve_forever, name=f"device-{server.device.ip}", daemon=True)
@@ -599,6 +634,9 @@ class DeviceFleet:
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
+        for adapter in self.s3_adapters.values():
+            adapter.stop()
+        self.s3_adapters.clear()
         for server in list(self.servers):
             server.shutdown()
             server.server_close()

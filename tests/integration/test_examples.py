@@ -33,6 +33,8 @@ PLUGINS = [
     "plugins/modules/device_info.py",
     # After device_unlock's examples: the device is unlocked.
     "plugins/modules/device_credentials.py",
+    # After device_credentials' examples: EKS Anywhere's files from what they registered.
+    "plugins/modules/eks_anywhere_credentials.py",
     "plugins/modules/managed_device_unlock.py",
     "plugins/modules/managed_device_info.py",
 ]
@@ -107,6 +109,12 @@ def test_every_example_runs_as_written(emulator, tmp_path):
         assert credentials.stat().st_mode & 0o777 == 0o600
         assert "[profile snowball]\nregion = snow\n" in (tmp_path / "home" / ".aws" / "config").read_text()
         credentials.unlink()
+        # eks_anywhere_credentials' example wrote EKS Anywhere's files under ~/eksa, for the device at 127.0.0.11.
+        eksa = tmp_path / "home" / "eksa"
+        assert "[127.0.0.11]\n" in (eksa / "snowball-credentials").read_text()
+        assert devices.device("ready1").pem in (eksa / "snowball-ca-bundles.pem").read_text()
+        assert "export EKSA_AWS_CREDENTIALS_FILE=" in run.stdout
+        (eksa / "snowball-credentials").unlink()
         assert not run.leaks(), run.leaks()
         assert devices.device("ready1").state == "UNLOCKED"
         assert all(devices.device(f"cluster{i}").state == "UNLOCKED" for i in (1, 2, 3))

@@ -48,6 +48,9 @@ def test_tarball_has_the_plugins_and_no_strays(tmp_path):
         "plugins/modules/device_credentials.py",
         "plugins/action/device_credentials.py",
         "plugins/module_utils/_edge/aws_cli_files.py",
+        "plugins/modules/eks_anywhere_credentials.py",
+        "plugins/action/eks_anywhere_credentials.py",
+        "plugins/plugin_utils/eks_anywhere_files.py",
         "plugins/modules/managed_device_unlock.py",
         "plugins/modules/managed_device_info.py",
         "plugins/module_utils/_sdm/api.py",
@@ -97,6 +100,7 @@ def test_ansible_doc_lists_every_plugin():
         "device_unlock",
         "device_info",
         "device_credentials",
+        "eks_anywhere_credentials",
         "managed_device_unlock",
         "managed_device_info",
     ):
@@ -122,6 +126,9 @@ def test_ansible_doc_renders_the_edge_host_modules_and_the_role():
     credentials = _ansible_doc("edge.snowball.device_credentials")
     for option in ("access_key_id", "aws_profile", "credentials_file", "config_file", "secret_access_key", "ca_bundle"):
         assert option in credentials, option
+    eksa = _ansible_doc("edge.snowball.eks_anywhere_credentials")
+    for option in ("devices", "credentials_file", "ca_bundles_file", "EKSA_AWS_CREDENTIALS_FILE", "0600"):
+        assert option in eksa, option
     role = _ansible_doc("-t", "role", "edge.snowball.unlock")
     for variable in (
         "unlock_job_id",

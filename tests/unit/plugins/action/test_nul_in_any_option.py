@@ -14,7 +14,9 @@ from ansible.parsing.vault import VaultSecret
 from ansible.plugins.loader import fragment_loader
 from ansible.utils.plugin_docs import get_docstring
 
+from emulator.device import FIXED_PEM
 from unit.constants import FAKE_CODE
+from unit.constants import FAKE_SECRET_KEY
 
 MODULES = pathlib.Path(__file__).resolve().parents[4] / "plugins" / "modules"
 JOB = "JID123e4567-e89b-12d3-a456-426655440000"
@@ -28,6 +30,18 @@ REQUIRED = {
     "export_unlock_codes": {"job_ids": [JOB], "dest": "/srv/codes.vault.yml"},
     "managed_device_unlock": {"job_ids": [JOB]},
     "managed_device_info": {"job_ids": [JOB]},
+    "eks_anywhere_credentials": {
+        "devices": [
+            {
+                "ip": "192.0.2.10",
+                "access_key_id": "AKIAUNITTEST00000001",
+                "secret_access_key": FAKE_SECRET_KEY,
+                "ca_bundle": FIXED_PEM,
+            }
+        ],
+        "credentials_file": "/srv/eksa/credentials",
+        "ca_bundles_file": "/srv/eksa/ca-bundles.pem",
+    },
 }
 
 
