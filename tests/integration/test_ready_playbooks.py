@@ -33,8 +33,16 @@ def test_demo_playbook_runs_and_never_shows_a_code(emulator, devices, protocol, 
         extra_vars=MANIFESTS,
     )
     assert run.rc == 0, run.tail()
-    assert not run.leaks(), f"an unlock code leaked: {run.leaks()}"
     text = " ".join(run.stdout.split())  # callbacks wrap long messages differently per version
+    # After the unlock: site-north's S3 endpoint found, its profile and EKS Anywhere's files written; the
+    # two credentials files are the only ones allowed to hold the device's secret key (the scan covers the rest).
+    assert "S3 endpoint found: https://127.0.0.11:8443 (service s3, ACTIVE)" in text
+    assert "its secret key (40 characters) only in the credentials file" in text
+    after = tmp_path / "edge" / "after-unlock"
+    for secret_file in (after / "aws" / "credentials", after / "eksa" / "credentials"):
+        assert "[" in secret_file.read_text() and secret_file.stat().st_mode & 0o777 == 0o600
+        secret_file.unlink()
+    assert run.keys and not run.leaks(), f"a code or a key leaked: {run.leaks()}"
     assert "must be 39 characters, got 38" in text
     assert "InTransitToCustomer: the device has not arrived yet" in text
     assert "censored:" in run.stdout or '"censored":' in run.stdout
