@@ -247,3 +247,51 @@ def test_role_writes_the_aws_profile_of_each_hosts_device_after_the_unlock(emula
     (aws / "credentials").unlink()  # the one file allowed to hold the keys
     for run in runs:
         assert run.keys and not run.leaks(), run.leaks()
+
+
+@pytest.mark.parametrize("jobs", ["own", "shared"])
+def test_role_writes_each_cluster_nodes_own_profile_and_refuses_hosts_sharing_one_job(
+    emulator, devices, tmp_path, jobs
+):
+    """unlock_aws_profile on a cluster: each host writes the key pair and certificate of its own node (its
+    unlock_endpoint), read with that node's own manifest and code; the cluster is unlocked once. Hosts sharing
+    the leader's job hold the leader's node's manifest: refused before anything is written, saying what to do."""
+    ips = [devices.device(name).ip for name in CLUSTER.values()]
+    hosts = {
+        host: next_to(devices, emulator, name, name if jobs == "own" else "cluster1", unlock_cluster_ips=ips)
+        for host, name in CLUSTER.items()
+    }
+    inv = edge_inventory(tmp_path / "inventory.yml", hosts, unlock_aws_profile="{{ inventory_hostname }}")
+    env = dict(user_env(emulator), ANSIBLE_FORKS="1")
+    run = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-vvvv", inventory=inv, devices=devices)
+    if jobs == "shared":
+        assert run.rc != 0
+        text = " ".join(run.stdout.split())
+        for host in ("cluster-b", "cluster-c"):
+            assert f"unlock_aws_profile writes the key pair of {host}'s own node" in text
+        assert "Give each host of the cluster its own node's job id" in text
+        assert not (tmp_path / "edge" / "cluster-b").exists()  # nothing written for a refused host
+        # the leader's host holds its own node's job: it goes on, unlocks the cluster and writes its profile
+        credentials = tmp_path / "home" / ".aws" / "credentials"
+        written = configparser.RawConfigParser()
+        written.read(credentials)
+        assert written.sections() == ["cluster-a"] and recap(run)["cluster-a"]["failed"] == 0
+        credentials.unlink()
+        assert run.keys and not run.leaks(), run.leaks()
+        return
+    assert run.rc == 0, run.tail()
+    aws = tmp_path / "home" / ".aws"
+    credentials = configparser.RawConfigParser()
+    credentials.read(aws / "credentials")
+    secrets = set()
+    for host, name in CLUSTER.items():
+        device = devices.device(name)
+        akid = next(iter(device.access_keys))
+        assert credentials[host]["aws_access_key_id"] == akid
+        assert credentials[host]["aws_secret_access_key"] == device.access_keys[akid]
+        assert (aws / f"snowball-{host}-ca-bundle.pem").read_text() == device.pem
+        secrets.add(device.access_keys[akid])
+    assert len(secrets) == 3  # three nodes, three key pairs: none written for another node
+    assert len(commands(run, "unlock-cluster")) == 1
+    (aws / "credentials").unlink()  # the one file allowed to hold the keys
+    assert run.keys and not run.leaks(), run.leaks()
