@@ -20,12 +20,14 @@ import pytest
 from emulator.device import DEMO_DEVICES
 from emulator.device import DeviceFleet
 from integration.harness import REPO
+from integration.harness import edge_tmp
 from integration.harness import recap
 from integration.harness import run_playbook
 from integration.harness import user_env
 from integration.inventories import SINGLE
 from integration.inventories import edge_inventory
 from integration.inventories import next_to
+from integration.leakscan import RunSampler
 
 PAGE = REPO / "docs" / "after-the-unlock.md"
 UNLOCK = REPO / "playbooks" / "unlock.yml"
@@ -70,18 +72,26 @@ def test_the_pages_playbook_writes_eks_anywhere_files_and_amazon_aws_reaches_eac
     env = user_env(emulator)
     unlocked = run_playbook(UNLOCK, emulator, tmp_path, extra_env=env, inventory=inventory, devices=devices)
     assert unlocked.rc == 0, unlocked.tail()
-    runs = [
-        run_playbook(
-            playbook,
-            emulator,
-            tmp_path,
-            extra_env=env,
-            inventory=inventory,
-            devices=devices,
-            extra_vars={"eksa_dir": str(eksa)},
-        )
-        for _time in range(2)
-    ]
+    # While the page's playbook runs: no key in any process's argv or environment, nor in any file but
+    # EKS Anywhere's credentials file (the sampler looks at every file under the run's directories).
+    allowed = [eksa / "credentials"]
+    with RunSampler(
+        emulator.secrets(), [tmp_path, edge_tmp(tmp_path)], keys=devices.secret_keys, allowed=allowed
+    ) as sampler:
+        runs = [
+            run_playbook(
+                playbook,
+                emulator,
+                tmp_path,
+                extra_env=env,
+                inventory=inventory,
+                devices=devices,
+                extra_vars={"eksa_dir": str(eksa)},
+            )
+            for _time in range(2)
+        ]
+    assert not sampler.leaks(runs[0].codes), sampler.leaks(runs[0].codes)
+    assert sampler.client_runs(), "the sampler never saw the client run: the process check proved nothing"
     assert runs[0].rc == 0, runs[0].tail()
     assert runs[1].rc == 0, runs[1].tail()
 

@@ -161,6 +161,14 @@ def test_a_device_given_twice_with_other_keys_is_refused(run):
     no_key(result)
 
 
+def test_a_key_of_only_letters_and_digits_is_a_key_not_a_misplaced_code(run, files):
+    # 40 letters and digits hold runs a code's shape could match; in secret_access_key it is the key.
+    key = "Ab3De" * 8
+    result = run([registered(key=key)])
+    assert result["changed"] is True and result.get("failed") is not True, result
+    assert f"aws_secret_access_key = {key}\n" in files[0].read_text()
+
+
 def test_no_devices_is_refused(run):
     assert "one entry per device" in run([])["msg"]
 
