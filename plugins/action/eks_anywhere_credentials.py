@@ -52,6 +52,9 @@ def argument_spec():
 
 class ActionModule(SnowballActionBase):
     _own_checks = ("credentials_file", "ca_bundles_file")
+    # A registered device_credentials result holds PEM text and a random key: devices_from checks the
+    # parts that are written and could hold a code by mistake (ip, endpoint, access_key_id).
+    _code_checked_by_act = ("devices",)
 
     TRANSFERS_FILES = False
 

@@ -39,7 +39,7 @@ class ActionModule(SnowballActionBase):
         reason = validate_job_id(self._task.args.get("job_id"))
         if reason is not None:
             raise SnowballError(reason, error_code="InvalidJobId")
-        result = self._run_module(result, task_vars)
+        result = self._run_module_on_controller(result, task_vars)
         if result.get("retried"):
             # The result may be censored below; what was retried holds no secret and helps.
             Display().vvv(f"job_unlock_code retried: {result['retried']}", host=self._play_context.remote_addr)

@@ -54,4 +54,4 @@ class ActionModule(SnowballActionBase):
         if refusal is not None:
             result["changed"] = False
             raise SnowballError(refusal[0], error_code=refusal[1])
-        return self._run_module(result, task_vars)
+        return self._run_module_on_controller(result, task_vars)

@@ -69,6 +69,9 @@ options:
     type: int
     default: 15
 notes:
+  - Runs on the controller whatever host the task targets, as with C(delegate_to=localhost); the controller's Python
+    makes the AWS call (boto3 and botocore from the collection's C(requirements.txt) there), so edge hosts need
+    neither boto3 nor AWS credentials. The task's C(environment) and C(module_defaults) apply as usual.
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) to explain a
     refusal (O(check_state=true)) or with O(describe_job=true).
   - Throttling (C(ThrottlingException)) is retried with jittered backoff before the task fails.
@@ -86,6 +89,8 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - edge.snowball.retries
 attributes:
+  action:
+    details: Runs the module on the controller (the local connection and the controller's Python), whatever host the task targets.
   check_mode:
     support: full
     details: Only reads from AWS; runs unchanged in check mode and always reports C(changed=false).

@@ -29,6 +29,9 @@ options:
     type: list
     elements: str
 notes:
+  - Runs on the controller whatever host the task targets, as with C(delegate_to=localhost); the controller's Python
+    makes the AWS call (boto3 and botocore from the collection's C(requirements.txt) there), so edge hosts need
+    neither boto3 nor AWS credentials. The task's C(environment) and C(module_defaults) apply as usual.
   - Required IAM actions are C(snow-device-management:ListDevices) and C(snow-device-management:DescribeDevice).
   - botocore reaches a different endpoint with O(endpoint_url) or C(AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT).
 seealso:
@@ -42,6 +45,8 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - edge.snowball.retries
 attributes:
+  action:
+    details: Runs the module on the controller (the local connection and the controller's Python), whatever host the task targets.
   check_mode:
     support: full
     details: Only reads from AWS.

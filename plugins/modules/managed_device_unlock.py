@@ -55,6 +55,9 @@ options:
     type: float
     default: 10
 notes:
+  - Runs on the controller whatever host the task targets, as with C(delegate_to=localhost); the controller's Python
+    makes the AWS call (boto3 and botocore from the collection's C(requirements.txt) there), so edge hosts need
+    neither boto3 nor AWS credentials. The task's C(environment) and C(module_defaults) apply as usual.
   - Required IAM actions, in the job's region, are C(snow-device-management:ListDevices),
     C(snow-device-management:DescribeDevice), C(snow-device-management:CreateTask),
     C(snow-device-management:DescribeTask) and C(snow-device-management:DescribeExecution).
@@ -73,6 +76,8 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - edge.snowball.retries
 attributes:
+  action:
+    details: Runs the module on the controller (the local connection and the controller's Python), whatever host the task targets.
   check_mode:
     support: full
     details: No task is created; RV(devices) shows which devices would be unlocked.

@@ -12,7 +12,10 @@ Imports only ansible-core and the stdlib-only error class: job_unlock_code's plu
 
 from __future__ import annotations
 
+import sys
+
 from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import connection_loader
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
@@ -54,6 +57,9 @@ class SnowballActionBase(ActionBase):
     _supports_async = False
     #: Options whose own check, in ``_act`` before any request, refuses a NUL byte in better words.
     _own_checks = ()
+    #: Options holding device data (PEM text, random keys) whose parts ``_act`` checks for a code itself:
+    #: base64 and key alphabets hold runs a code's shape matches by chance.
+    _code_checked_by_act = ()
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -61,7 +67,7 @@ class SnowballActionBase(ActionBase):
         failure = None
         try:
             # Before anything can quote an option (ansible-core's type checks, our messages, AWS, the client).
-            refusal = misplaced_code_refusal(self._task.args)
+            refusal = misplaced_code_refusal(self._task.args, allowed=self._code_checked_by_act)
             if refusal:
                 raise SnowballError(refusal, "CodeInWrongOption")
             # ansible-core logs a module's arguments to syslog (a code as NOT_LOGGING_PARAMETER); from 2.20
@@ -86,6 +92,20 @@ class SnowballActionBase(ActionBase):
         result = merge_hash(result, self._execute_module(task_vars=task_vars, **kwargs))
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
+
+    def _run_module_on_controller(self, result, task_vars, **kwargs):
+        """``_run_module`` on the controller whatever host the task targets: the local connection, the
+        controller's Python (where requirements.txt put botocore) and user, as with ``delegate_to:
+        localhost``; the task's ``environment`` and arguments (``module_defaults`` merged) unchanged.
+        Every AWS call of this collection is made from the controller: an edge host needs no boto3
+        and no AWS credentials."""
+        local = connection_loader.get("ansible.builtin.local", self._play_context, None)
+        local.set_option("pipelining", True)
+        target, self._connection = self._connection, local
+        try:
+            return self._run_module(result, dict(task_vars or {}, ansible_python_interpreter=sys.executable), **kwargs)
+        finally:
+            self._connection = target
 
     def _censor(self, result):
         """Mark ``result`` as if the task had ``no_log: true``: a module cannot (ansible-core strips a

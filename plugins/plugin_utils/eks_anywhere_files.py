@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import is_secret_key
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 
 CREDENTIALS_HEADER = (
@@ -60,19 +61,7 @@ def devices_from(items: Any) -> List[Dict[str, str]]:
 
 def _device(number: int, item: Any) -> Dict[str, str]:
     where = f"devices item {number}"
-    if not isinstance(item, dict):
-        raise SnowballError(f"{where} is not a dict: give device_credentials' registered result", "InvalidArguments")
-    for flag in ("skipped", "failed"):
-        if item.get(flag):
-            raise SnowballError(
-                f"{where} is the result of a {flag} task: it holds no keys. Leave that device out, or run"
-                " device_credentials on it first.",
-                "NoKeys",
-            )
-    # (ca_bundle is PEM text, whose base64 lines may have a key's shape: it is checked as PEM below.)
-    refusal = misplaced_key_refusal({f"{where} {key}": item.get(key) for key in ("ip", "endpoint", "access_key_id")})
-    if refusal:
-        raise SnowballError(refusal, "SecretKeyInWrongOption")
+    _refuse_misplaced(where, item)
     ip = _ip(where, item)
     where = f"{where} ({ip})"
     access_key_id = item.get("access_key_id")
@@ -101,6 +90,28 @@ def _device(number: int, item: Any) -> Dict[str, str]:
         "secret_access_key": item["secret_access_key"],
         "pems": "".join(pem.replace("\r\n", "\n") + "\n" for pem in pems),
     }
+
+
+def _refuse_misplaced(where: str, item: Any) -> None:
+    """Not a device's result, or a code or key where neither belongs: refused, never shown."""
+    if not isinstance(item, dict):
+        raise SnowballError(f"{where} is not a dict: give device_credentials' registered result", "InvalidArguments")
+    for flag in ("skipped", "failed"):
+        if item.get(flag):
+            raise SnowballError(
+                f"{where} is the result of a {flag} task: it holds no keys. Leave that device out, or run"
+                " device_credentials on it first.",
+                "NoKeys",
+            )
+    # ca_bundle is PEM text, whose base64 lines may have a key's or a code's shape by chance: only its PEM
+    # blocks are written (checked by the caller); the secret key is checked for its own shape.
+    named = {f"{where} {key}": item.get(key) for key in ("ip", "endpoint", "access_key_id")}
+    refusal = misplaced_code_refusal(named)
+    if refusal:
+        raise SnowballError(refusal, "CodeInWrongOption")
+    refusal = misplaced_key_refusal(named)
+    if refusal:
+        raise SnowballError(refusal, "SecretKeyInWrongOption")
 
 
 def _ip(where: str, item: Dict[str, Any]) -> str:

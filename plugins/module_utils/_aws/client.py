@@ -89,8 +89,9 @@ def aws_client(service: str, params: Dict[str, Any], max_pool_connections: int =
     """
     if not HAS_BOTOCORE:
         raise SnowballError(
-            "botocore is required by the Python that calls AWS here"
-            " (the controller's for the lookup and job_manifest): pip install 'botocore>=1.34.0'"
+            "botocore is required by the Python that calls AWS here (the controller's: every AWS call of"
+            " edge.snowball is made there): pip install -r the collection's requirements.txt (boto3 and"
+            " botocore >= 1.34.0) into the Python that runs ansible-playbook"
         )
     # A code put in the wrong option: botocore and our messages quote these (region, endpoint, profile).
     refusal = misplaced_code_refusal({option: params.get(option) for option in QUOTED_OPTIONS})

@@ -169,6 +169,29 @@ def test_a_key_of_only_letters_and_digits_is_a_key_not_a_misplaced_code(run, fil
     assert f"aws_secret_access_key = {key}\n" in files[0].read_text()
 
 
+def test_certificate_text_shaped_like_a_code_by_chance_is_written_not_refused(run, files):
+    # base64 lines hold runs of letters, digits and "/" that a code's shape can match (the demo's run
+    # was refused so, at random, before); only the PEM blocks of ca_bundle are written.
+    lines = FIXED_PEM.splitlines()
+    lines[2] = "ab1cd/ef2gh/ij3kl/mn4op/qr5st" + lines[2][29:]
+    pem = "\n".join(lines) + "\n"
+    item = registered(ca_bundle=pem, certificates=[{"pem": pem}], msg="ab1cd-ef2gh-ij3kl-mn4op-qr5st")
+    result = run([item])
+    assert result.get("failed") is not True and result["changed"] is True, result
+    assert pem in files[1].read_text()
+
+
+@pytest.mark.parametrize("field", ["ip", "endpoint", "access_key_id"])
+def test_a_code_in_a_field_that_is_written_or_read_is_refused_without_showing_it(run, files, field):
+    code = "ab1cd-ef2gh-ij3kl-mn4op-qr5st"
+    item = registered()
+    item[field] = code if field != "endpoint" else f"https://{code}"
+    result = run([item])
+    assert result["failed"] is True and "shaped like an unlock code" in result["msg"]
+    assert f"devices item 1 {field}" in result["msg"] and code not in repr(result)
+    assert not files[0].parent.exists()
+
+
 def test_no_devices_is_refused(run):
     assert "one entry per device" in run([])["msg"]
 
