@@ -67,7 +67,7 @@ class ActionModule(SnowballActionBase):
             raise SnowballError(f"{name} refused: {problem}", "InvalidParameter")
         code = args.get("unlock_code")
         # Read before any censoring below marks the task no_log itself.
-        printed = argument_refusal(name, self._task.no_log) if code else None
+        printed = argument_refusal(name, self._given_no_log) if code else None
         if isinstance(code, str) and code.strip():
             if loop_shows_code(self._task, task_vars, code.strip(), self._label(task_vars)):
                 self._censor(result)

@@ -23,6 +23,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._paths import missin
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
 from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
 from ansible_collections.edge.snowball.plugins.module_utils._paths import vars_directory
+from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.eks_anywhere_files import CA_BUNDLES_HEADER
@@ -55,27 +56,47 @@ class ActionModule(SnowballActionBase):
     # A registered device_credentials result holds PEM text and a random key: devices_from checks the
     # parts that are written and could hold a code by mistake (ip, endpoint, access_key_id).
     _code_checked_by_act = ("devices",)
+    # Its arguments hold the devices' keys: every result censored, a failure before _act included.
+    _censor_always = True
 
     TRANSFERS_FILES = False
 
     def _act(self, result, task_vars):
-        # Read before the censoring below marks the task no_log itself.
-        printed = argument_refusal(NAME, self._task.no_log)
-        self._censor(result)
+        printed = argument_refusal(NAME, self._given_no_log)
         refusal = debug_refusal(NAME) or printed
         if refusal:
-            raise SnowballError(refusal, "ArgumentsWouldBePrinted")
-        result.update(self._write_files())
+            raise SnowballError(
+                refusal.replace("the unlock code", "the devices' secret keys"), "ArgumentsWouldBePrinted"
+            )
+        if self._task.loop or self._task.loop_with:
+            # ansible-core keeps each loop item in the registered result ("item"), keys included.
+            raise SnowballError(
+                f"{NAME} refused in a loop: each item would stay in the registered result with its keys. Give every"
+                " device in one task's devices list.",
+                "Looped",
+            )
+        result.update(self._write_files(task_vars or {}))
         return result
 
-    def _write_files(self):
+    def _write_files(self, task_vars):
         params = self._validated()
         devices = devices_from(params["devices"])
+        for option in ("credentials_file", "ca_bundles_file"):
+            if mask(params[option], keys=[device["secret_access_key"] for device in devices]) != params[option]:
+                raise SnowballError(
+                    f"{option} holds a device's secret access key (not shown): was the key put in the wrong option?"
+                    f" Set {option} to a path of your own, for example /srv/eksa/credentials.",
+                    "SecretKeyInWrongOption",
+                )
+        # The CA bundles file first: it holds no secret, so a failure leaves at most it written.
         paths = {
-            "credentials file": (self._dest(params["credentials_file"], "credentials_file"), CREDENTIALS_HEADER),
-            "CA bundles file": (self._dest(params["ca_bundles_file"], "ca_bundles_file"), CA_BUNDLES_HEADER),
+            "CA bundles file": (self._dest(params["ca_bundles_file"], "ca_bundles_file", task_vars), CA_BUNDLES_HEADER),
+            "credentials file": (
+                self._dest(params["credentials_file"], "credentials_file", task_vars),
+                CREDENTIALS_HEADER,
+            ),
         }
-        (credentials, _h1), (bundles, _h2) = paths.values()
+        (bundles, _h1), (credentials, _h2) = paths.values()
         if os.path.realpath(credentials) == os.path.realpath(bundles):
             raise SnowballError(
                 f"credentials_file and ca_bundles_file are the same file ({credentials}); give two files.",
@@ -115,7 +136,7 @@ class ActionModule(SnowballActionBase):
             raise SnowballError(refusal, "SecretKeyInWrongOption")
         return validated.validated_parameters
 
-    def _dest(self, path, option):
+    def _dest(self, path, option, task_vars):
         if not path or path.endswith(os.sep):
             raise SnowballError(f"{option} {path!r} must name a file, for example /srv/eksa/credentials", "InvalidDest")
         if "\x00" in path:
@@ -131,6 +152,19 @@ class ActionModule(SnowballActionBase):
                 " directory of its own, for example /srv/eksa.",
                 "InvalidDest",
             )
+        inventory = self._inventory_directory(path, task_vars)
+        if inventory:
+            raise SnowballError(
+                f"{option} {path} is inside the inventory directory {inventory}: Ansible would parse it as inventory."
+                " Choose a directory of its own, for example /srv/eksa.",
+                "InvalidDest",
+            )
+        if os.path.islink(path) and not os.path.exists(path):
+            raise SnowballError(
+                f"{option} {path} is a link to a file that does not exist: it is not followed (a link planted in a"
+                " shared directory would choose where the keys go). Remove the link, or name its target.",
+                "InvalidDest",
+            )
         kind = not_regular(path)
         if kind:
             raise SnowballError(
@@ -143,6 +177,18 @@ class ActionModule(SnowballActionBase):
                 "InvalidDest",
             )
         return path
+
+    @staticmethod
+    def _inventory_directory(path, task_vars):
+        """The inventory source directory ``path`` lies in (links resolved), else None."""
+        real = os.path.realpath(path)
+        sources = task_vars.get("ansible_inventory_sources") or []
+        for source in sources if isinstance(sources, (list, tuple)) else [sources]:
+            if isinstance(source, str) and os.path.isdir(source):
+                directory = os.path.realpath(source)
+                if real.startswith(directory.rstrip(os.sep) + os.sep):
+                    return directory
+        return None
 
     @staticmethod
     def _difference(label, path, header, text):

@@ -23,7 +23,10 @@ description:
     of the cluster in one task (with C(--limit), the others would be dropped).
   - Both files get mode C(0600), each written atomically; a missing directory is created with mode C(0700). The
     credentials file is written through an unnamed file that gets its name only once complete, so no other file
-    (not even a temporary one) ever holds a key, also after a kill.
+    (not even a temporary one) ever holds a key, also after a kill (on a file system without unnamed files, such
+    as some NFS, through a 0600 temporary file beside it instead).
+  - Refused in a loop (each item would stay in the registered result, keys included), and for a path inside an
+    inventory directory, a link to a missing file, or a path holding one of the devices' keys.
   - Idempotent, RV(ignore:changed) only when a file's content or mode differs (a rotated key, a regenerated
     certificate, a device added or removed).
   - Each file begins with a comment line naming this module. A file at either path that does not begin with it is

@@ -19,6 +19,8 @@ from ansible.plugins.loader import connection_loader
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_secret_key
+from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
 
 NUL = "\x00"
@@ -35,6 +37,11 @@ def nul_problem(args):
                 " from a binary file?)."
             )
     return None
+
+
+def holds_a_secret(args):
+    """True when any string in ``args`` (at any depth, keys included) is shaped like a code or a key."""
+    return any(holds_unlock_code(text) or holds_secret_key(text) for _where, text in _texts(args.items()))
 
 
 def _texts(pairs, within=""):
@@ -61,9 +68,22 @@ class SnowballActionBase(ActionBase):
     #: base64 and key alphabets hold runs a code's shape matches by chance.
     _code_checked_by_act = ()
 
+    #: Censor every result of the task, failures included (its arguments hold secrets by design).
+    _censor_always = False
+
     def run(self, tmp=None, task_vars=None):
+        # Before anything can fail: a looped task prints its item (label, and "item" in the result) with any
+        # failure, a refusal below or ansible-core's own (async) included, so an item holding a secret must be
+        # censored from the start, as must every result of a task whose arguments hold secrets by design.
+        early = self._censor_always or self._item_holds_a_secret(task_vars or {})
+        #: The task's own no_log, before any censoring here marks the task (argument_refusal reads it).
+        self._given_no_log = self._task.no_log
+        if early:
+            self._task.no_log = True
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
+        if early:
+            self._censor(result)
         failure = None
         try:
             # Before anything can quote an option (ansible-core's type checks, our messages, AWS, the client).
@@ -81,6 +101,13 @@ class SnowballActionBase(ActionBase):
             failure = e
         result.update(failed=True, **failure.as_result())
         return result
+
+    def _item_holds_a_secret(self, task_vars):
+        """True when this task is looped and its item (or the extended loop data) holds a code or a key."""
+        if not (getattr(self._task, "loop", None) or getattr(self._task, "loop_with", None)):
+            return False
+        loop_var = getattr(getattr(self._task, "loop_control", None), "loop_var", None) or "item"
+        return holds_a_secret({"item": task_vars.get(loop_var), "loop": task_vars.get("ansible_loop")})
 
     def _act(self, result, task_vars):
         """The task's result (``result`` is ansible-core's start of it); SnowballError to fail."""

@@ -123,7 +123,11 @@ def _ip(where: str, item: Dict[str, Any]) -> str:
         except ValueError:
             value = None
     try:
-        return str(ipaddress.ip_address(value if isinstance(value, str) else ""))
+        address = ipaddress.ip_address(value if isinstance(value, str) else "")
+        # A scope id (fe80::1%eth0) may hold any character, a newline included: never part of a section name.
+        if getattr(address, "scope_id", None) is not None:
+            raise ValueError("scope id")
+        return str(address)
     except ValueError:
         raise SnowballError(
             f"{where} names no device IP address: EKS Anywhere keys each device's credentials by its IP. Give the"

@@ -70,6 +70,8 @@ def test_the_pages_playbook_writes_eks_anywhere_files_and_amazon_aws_reaches_eac
     playbook.write_text(page_playbook())
     eksa = tmp_path / "eksa"
     env = user_env(emulator)
+    # The page's playbook as a user runs it: no ansible.cfg and no ANSIBLE_PIPELINING; the plays set it.
+    page_env = {**env, "ANSIBLE_CONFIG": None, "ANSIBLE_PIPELINING": None}
     unlocked = run_playbook(UNLOCK, emulator, tmp_path, extra_env=env, inventory=inventory, devices=devices)
     assert unlocked.rc == 0, unlocked.tail()
     # While the page's playbook runs: no key in any process's argv or environment, nor in any file but
@@ -83,7 +85,7 @@ def test_the_pages_playbook_writes_eks_anywhere_files_and_amazon_aws_reaches_eac
                 playbook,
                 emulator,
                 tmp_path,
-                extra_env=env,
+                extra_env=page_env,
                 inventory=inventory,
                 devices=devices,
                 extra_vars={"eksa_dir": str(eksa)},

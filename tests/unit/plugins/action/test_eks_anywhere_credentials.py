@@ -220,12 +220,64 @@ def test_a_path_under_a_file_is_refused_readably(run, tmp_path):
 
 
 def test_a_file_that_cannot_be_written_leaves_it_unchanged_and_names_what_was(run, files):
-    # /proc takes no new directory, even from root
-    credentials, _bundles = files
-    result = run([registered()], ca_bundles_file="/proc/edge-snowball-test/ca-bundles.pem")
-    assert result["failed"] is True, result
-    assert "cannot write the CA bundles file /proc/edge-snowball-test/ca-bundles.pem" in result["msg"]
-    assert f"the credentials file {credentials} was written" in result["msg"] and "run the task again" in result["msg"]
+    # /proc takes no new directory, even from root. The CA bundles file (no secret) is written first.
+    credentials, bundles = files
     result = run([registered()], credentials_file="/proc/edge-snowball-test/credentials")
-    assert result["failed"] is True and "cannot write the credentials file" in result["msg"]
-    assert "was written" not in result["msg"]
+    assert result["failed"] is True, result
+    assert "cannot write the credentials file /proc/edge-snowball-test/credentials" in result["msg"]
+    assert f"the CA bundles file {bundles} was written" in result["msg"] and "run the task again" in result["msg"]
+    assert not credentials.exists()
+    result = run([registered()], ca_bundles_file="/proc/edge-snowball-test/ca-bundles.pem")
+    assert result["failed"] is True and "cannot write the CA bundles file" in result["msg"]
+    assert "was written" not in result["msg"] and not credentials.exists()
+
+
+def test_every_result_is_censored_failures_before_the_action_included(action_plugin, files):
+    # a NUL byte is refused by the common base before the action's own code runs
+    credentials, bundles = files
+    item = registered(ca_bundle=FIXED_PEM + "\x00")
+    plugin = action_plugin(
+        "eks_anywhere_credentials",
+        {"devices": [item], "credentials_file": str(credentials), "ca_bundles_file": str(bundles)},
+        loop=[item],
+    )
+    result = plugin.run(task_vars={"item": item})
+    assert result["failed"] is True and "NUL byte" in result["msg"]
+    assert result["_ansible_no_log"] is True and plugin._task.no_log is True
+
+
+def test_a_loop_is_refused(action_plugin, files):
+    credentials, bundles = files
+    args = {"devices": [registered()], "credentials_file": str(credentials), "ca_bundles_file": str(bundles)}
+    plugin = action_plugin("eks_anywhere_credentials", args, loop=[registered()])
+    result = plugin.run(task_vars={"item": registered()})
+    assert result["failed"] is True and "refused in a loop" in result["msg"] and result["_ansible_no_log"] is True
+
+
+def test_a_devices_own_key_in_a_path_is_refused_without_showing_it(run, tmp_path):
+    for path in (tmp_path / "dir" / FAKE_SECRET_KEY, f"{tmp_path}/{FAKE_SECRET_KEY}/"):
+        result = run([registered()], credentials_file=str(path))
+        assert result["failed"] is True and "holds a device's secret access key" in result["msg"], result["msg"]
+        no_key(result)
+        assert not (tmp_path / "dir").exists()
+
+
+def test_an_ipv6_scope_id_is_refused_it_could_carry_lines_into_the_files(run, files):
+    for ip in ("fe80::1%a]\nregion = x\n[192.0.2.99", "fe80::1%\u00e9"):
+        result = run([{**registered(), "ip": ip}])
+        assert result["failed"] is True and "names no device IP address" in result["msg"], result
+        assert not files[0].parent.exists()
+
+
+def test_a_dangling_link_or_an_inventory_directory_is_refused(run, action_plugin, tmp_path, files):
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "elsewhere" / "deep" / "credentials")
+    result = run([registered()], credentials_file=str(link))
+    assert result["failed"] is True and "a link to a file that does not exist" in result["msg"]
+    assert not (tmp_path / "elsewhere").exists()
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    args = {"devices": [registered()], "credentials_file": str(inventory / "eksa"), "ca_bundles_file": str(files[1])}
+    plugin = action_plugin("eks_anywhere_credentials", args)
+    result = plugin.run(task_vars={"ansible_inventory_sources": [str(inventory)]})
+    assert result["failed"] is True and "inside the inventory directory" in result["msg"]
