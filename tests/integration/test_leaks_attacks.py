@@ -383,8 +383,9 @@ def test_the_profile_exists_only_while_a_client_command_runs(emulator, devices, 
     assert_sealed(run, sampler)
     assert sampler.samples > 20, "the sampler hardly ran"
     longest = sampler.longest_profile_without_client()
-    # 1.0 s: the sampler's own resolution under load; the profile used to stay the whole poll interval (3 s).
-    assert longest < 1.0, f"a profile holding the code existed {longest:.2f}s with no client command running"
+    # The profile used to stay the whole poll interval (3 s); 2.0 s still tells that apart and leaves room for
+    # the sampler's resolution on a loaded 2-core machine (1.06 s was seen under make test with 1.0 s here).
+    assert longest < 2.0, f"a profile holding the code existed {longest:.2f}s with no client command running"
 
 
 # ---------------------------------------------------------------- 6. killed modules, 7. task timeout
