@@ -19,6 +19,9 @@ the code leaves it:
 - no option holds something shaped like a secret access key (the device's, which device_credentials
   reads): refused before anything can quote it.
 
+device_unlock then runs in periods of ``progress_interval`` seconds, each that runs out showing the device's
+state (plugin_utils/progress.py).
+
 The code usually comes from the edge.snowball.unlock_code lookup in this task's arguments, which
 ansible-core templates in the worker it forks for each host. Importing this plugin warms
 botocore (plugin_utils/prefork.py): ansible-core's strategy imports action plugins in its
@@ -38,6 +41,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._secret import mispl
 from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
+from ansible_collections.edge.snowball.plugins.plugin_utils.progress import run_in_periods
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import argument_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import loop_shows_code
@@ -84,7 +88,15 @@ class ActionModule(SnowballActionBase):
                 self._censor(result)
                 Display().warning(refusal)
             raise SnowballError(refusal)
-        return self._run_module(result, task_vars, module_args=args)
+        if name != "device_unlock":
+            return self._run_module(result, task_vars, module_args=args)
+        # In periods of progress_interval, each ending with a line on the device's state (plugin_utils/progress.py).
+        return run_in_periods(
+            lambda period_args: self._run_module(dict(result), task_vars, module_args=period_args),
+            args,
+            str(task_vars.get("inventory_hostname", "")),
+            Display().display,
+        )
 
     def _label(self, task_vars):
         """The task's loop label as ansible-core will print it (None without one)."""

@@ -58,6 +58,18 @@ options:
         answers) and then a few minutes of unlocking.
     type: int
     default: 1800
+  progress_interval:
+    description:
+      - >-
+        While the task waits (for a device still booting, or for C(UNLOCKED)), show one line at default verbosity
+        at least this often with the host, the endpoint, the device's current state and the time waited, for
+        example C(west: waiting for https://192.0.2.10: UNLOCKING, 120s of 1800s).
+      - A module cannot print while it runs, so the action runs it again for each period, with the time left of
+        O(timeout); unlocking is never started again while the device is C(UNLOCKING).
+      - V(0) waits in one run, showing nothing until the end.
+    type: int
+    default: 60
+    version_added: 2.1.0
   poll_interval:
     description:
       - Seconds between two tries while the device cannot be reached, and between two C(describe-device) calls
@@ -214,6 +226,13 @@ client_failure:
       type: str
   sample: {"kind": "refusal", "rc": 1, "stream": "stdout"}
   version_added: 2.0.0
+timed_out:
+  description: V(true) when the task failed because O(timeout) ran out (the device did not answer, or did not
+    reach C(UNLOCKED) in time).
+  returned: when the task failed on its timeout
+  type: bool
+  sample: true
+  version_added: 2.1.0
 elapsed:
   description: Seconds this task spent waiting for the device to reach C(UNLOCKED).
   returned: when the task waited for the device
@@ -233,6 +252,9 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge.client import 
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import find_client
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import PROGRESS_INTERVAL
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import UNLOCK_TIMEOUT
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import UNLOCKED_BY_THIS_TASK
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import Patience
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import call_timeout
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import describe_when_reachable
@@ -244,7 +266,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._report import run_d
 
 # For real devices: a device answers about 10 minutes after power-on (a cluster node up to 20), and
 # unlocking takes minutes; see the timeout and poll_interval documentation above.
-DEFAULT_TIMEOUT = 1800
+DEFAULT_TIMEOUT = UNLOCK_TIMEOUT
 DEFAULT_POLL_INTERVAL = 15
 
 
@@ -300,7 +322,11 @@ def unlock(module, client, patience):
             changed=True,
             msg="unlocking was started; run device_unlock with wait=true to wait until the device is UNLOCKED",
         )
-    return dict(_wait(client, patience), changed=True, msg="the device is UNLOCKED")
+    try:
+        return dict(_wait(client, patience), changed=True, msg=UNLOCKED_BY_THIS_TASK)
+    except DeviceError as failure:
+        failure.details["changed"] = True  # unlocking was started: a failure after it still changed the device
+        raise
 
 
 def _wait(client, patience):
@@ -312,7 +338,10 @@ def _wait(client, patience):
 
 def main():
     argument_spec = device_argument_spec(timeout=DEFAULT_TIMEOUT, poll_interval=DEFAULT_POLL_INTERVAL)
-    argument_spec.update(wait=dict(type="bool", default=True))
+    # progress_interval is the action plugin's (it runs this module in periods); accepted and unused here.
+    argument_spec.update(
+        wait=dict(type="bool", default=True), progress_interval=dict(type="int", default=PROGRESS_INTERVAL)
+    )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_device_module(module, checked_unlock)
 

@@ -235,7 +235,15 @@ def run_playbook(
     if inventory is None:
         inventory = tmp_path / "inventory.ini"
         inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
-    argv = [str(BIN / "ansible-playbook"), verbosity, "-i", str(inventory), "-e", f"@{varfile}"]
+    # verbosity "" runs at default verbosity, as an operator does
+    argv = [
+        str(BIN / "ansible-playbook"),
+        *([verbosity] if verbosity else []),
+        "-i",
+        str(inventory),
+        "-e",
+        f"@{varfile}",
+    ]
     run = run_command([*argv, *(extra_args or []), str(playbook)], server, tmp_path, env, cwd or tmp_path, 900, log)
     if devices is not None:
         run.keys = devices.secret_keys()

@@ -119,6 +119,28 @@ def test_role_starts_every_device_first_and_a_device_that_never_unlocks_fails_it
     assert all(line == "UNLOCKED" for host, line in lines.items() if host != "west"), lines
 
 
+def test_a_waiting_host_shows_its_devices_state_at_default_verbosity(emulator, devices, tmp_path):
+    """Issue 23 item 4: without progress_interval the wait printed nothing for up to 30 minutes. The wait
+    pass runs in periods of 2 s; west's device stays UNLOCKING until it was described 8 times (counted,
+    not timed: a period of 2 s with 1 s polls describes it at most 3 times), so at least two periods run
+    out before it is UNLOCKED, whatever the machine's load."""
+    inv = site_inventory(
+        devices, emulator, tmp_path, unlock_timeout=300, unlock_poll_interval=1, unlock_progress_interval=2
+    )
+    devices.device("ready3").behaviour.unlocks_after_describes = 8
+    env = dict(user_env(emulator), ANSIBLE_LOG_PATH=str(tmp_path / "ansible.log"))
+
+    run = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="", inventory=inv)
+
+    assert run.rc == 0, run.tail()
+    assert not run.leaks(), run.leaks()
+    endpoint = re.escape(devices.device("ready3").ip)
+    shown = re.findall(rf"^west: waiting for \S*{endpoint}\S*: (\S+), \d+s of 300s$", run.stdout, re.MULTILINE)
+    assert shown and set(shown) == {"UNLOCKING"}, run.stdout
+    assert "west: waiting for" in (tmp_path / "ansible.log").read_text(), "the log a second terminal follows"
+    assert devices.device("ready3").state == "UNLOCKED" and devices.device("ready3").unlock_requests == 1
+
+
 def one_variable_aws_options(emulator) -> dict:
     """Every AWS setting a run needs (the environment has no AWS_* at all: edge_host_env drops them)."""
     return {

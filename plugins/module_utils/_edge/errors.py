@@ -40,8 +40,12 @@ class CommandError(DeviceError):
 
 def failure_details(failure: DeviceError) -> Dict[str, Any]:
     """What a failed task returns besides its message: the state, and for a failed client command
-    how it failed (kind, exit status, the stream its words were on), never its output."""
+    how it failed (kind, exit status, the stream its words were on), never its output; ``changed``
+    when the task had started unlocking, ``timed_out`` when its timeout ran out."""
     details: Dict[str, Any] = {"state": failure.details.get("state")}
+    for flag in ("changed", "timed_out"):
+        if failure.details.get(flag):
+            details[flag] = True
     if failure.details.get("kind"):
         details["client_failure"] = {
             "kind": failure.details.get("kind"),

@@ -32,6 +32,13 @@ def call_timeout(remaining: float) -> float:
     return max(5.0, min(120.0, remaining))
 
 
+#: device_unlock's defaults: the task's time in all, and how often the action shows the state (plugin_utils/progress.py).
+UNLOCK_TIMEOUT = 1800
+PROGRESS_INTERVAL = 60
+
+#: device_unlock's message when it started unlocking and saw UNLOCKED (also after the action's periods).
+UNLOCKED_BY_THIS_TASK = "the device is UNLOCKED"
+
 BOOT_HINT = (
     "A device answers about 10 minutes after it is powered on, a cluster node up to 20: raise timeout if it is"
     " still booting; otherwise check the endpoint, the device's display and the network (firewall, cabling)."
@@ -77,6 +84,7 @@ def _gave_up(client: EdgeClient, patience: Patience, failure: CommandError, atte
         f" {BOOT_HINT} The client's last words: {failure.words or '(none)'}",
         state=None,
         kind=CONNECTION,
+        timed_out=True,
         rc=failure.details.get("rc"),
         stream=failure.details.get("stream"),
     )
@@ -172,6 +180,7 @@ def _fail_unless_unlocking(client: EdgeClient, summary: Dict[str, Any], patience
             f" last state was {summary['state'] or '(none)'}{extra}. Raise the timeout or check the device's"
             " display.",
             state=summary["state"],
+            timed_out=True,
         )
 
 

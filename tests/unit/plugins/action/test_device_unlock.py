@@ -64,7 +64,9 @@ def test_with_pipelining_the_module_gets_the_code_stripped():
     result = plugin.run(task_vars={})
     assert not result.get("failed"), result
     args = plugin._execute_module.call_args.kwargs["module_args"]
-    assert args == {"unlock_code": FAKE_CODE, "endpoint": "https://192.0.2.1"}
+    # the first period of the default timeout (plugin_utils/progress.py): the module ran once, it succeeded
+    assert args == {"unlock_code": FAKE_CODE, "endpoint": "https://192.0.2.1", "timeout": 60}
+    assert plugin._execute_module.call_count == 1
     assert "_ansible_no_log" not in result
 
 
