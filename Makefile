@@ -34,6 +34,15 @@ VERSION      := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL      := $(BUILD)/edge-snowball-$(VERSION).tar.gz
 SOURCES      := $(shell git ls-files -co --exclude-standard -- galaxy.yml meta plugins roles playbooks README.md LICENSE changelogs docs 2>/dev/null)
 
+# Nothing outside the checkout (quick-start's promise): ansible-core's home (collections, galaxy cache,
+# temporary files; the edge host's too when it is this machine), the Snowball client version cache of
+# the simulated edge hosts and pip's cache. ansible-test's home is tests/tools/sanity.py's.
+export ANSIBLE_HOME := $(CURDIR)/$(BUILD)/ansible-home
+export ANSIBLE_LOCAL_TEMP := $(CURDIR)/$(BUILD)/ansible-home/tmp
+export ANSIBLE_REMOTE_TEMP := $(CURDIR)/$(BUILD)/ansible-home/remote-tmp
+export XDG_CACHE_HOME := $(CURDIR)/$(CACHE)/xdg
+# antsibull-docs logs to ~/antsibull.log whatever its options say: its HOME is .build/.
+ANTSIBULL_DOCS = HOME=$(CURDIR)/$(BUILD) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -169,10 +178,10 @@ lint: setup
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-changelog generate --output $(BUILD)/CHANGELOG.rst --output-format rst
 	diff -u CHANGELOG.rst $(BUILD)/CHANGELOG.rst || { echo "CHANGELOG.rst is out of date: run make changelog"; exit 1; }
 	$(VENV)/bin/ansible-lint --offline --profile production
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
+	$(ANTSIBULL_DOCS) lint-collection-docs --plugin-docs --validate-collection-refs all .
 	# docs/reference (rendered by `make docs`) must match the plugins' documentation
 	rm -rf $(BUILD)/docs-check && mkdir -p $(BUILD)/docs-check
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs collection --use-current --dest-dir $(BUILD)/docs-check edge.snowball >/dev/null
+	$(ANTSIBULL_DOCS) collection --use-current --dest-dir $(BUILD)/docs-check edge.snowball >/dev/null
 	diff -r docs/reference $(BUILD)/docs-check || { echo "docs/reference is out of date: run make docs"; exit 1; }
 
 # Regenerate CHANGELOG.rst from changelogs/changelog.yaml. A release adds a release_summary
@@ -184,7 +193,7 @@ changelog: setup
 # Render the collection's reference (RST) from its plugin and role documentation.
 docs: setup
 	rm -rf docs/reference && mkdir -p docs/reference
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs collection --use-current --dest-dir docs/reference edge.snowball
+	$(ANTSIBULL_DOCS) collection --use-current --dest-dir docs/reference edge.snowball
 
 clean:
 	rm -rf $(VENV) $(VENV_LOWEST) $(VENV_NEWEST) $(VENV_BENCH) $(BUILD) $(CACHE) tests/output

@@ -23,6 +23,9 @@ import sys
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BUILD = REPO / ".build"
+# ansible-test keeps its venvs and caches under ~/.ansible/test, whatever ANSIBLE_HOME says: its own home
+# in the checkout, so that nothing is written outside it.
+HOME = BUILD / "ansible-test-home"
 
 BOOTSTRAP = '''"""Offline stand-in for ansible-test's get-pip script (written by tests/tools/sanity.py)."""
 import sys
@@ -48,7 +51,7 @@ def prepare_bootstrap(python: pathlib.Path) -> None:
     import ansible_test
 
     version = pip_version_wanted(pathlib.Path(ansible_test.__file__).parent)
-    cache = pathlib.Path.home() / ".ansible" / "test" / "cache"
+    cache = HOME / ".ansible" / "test" / "cache"
     script = cache / f"get_pip_{version.replace('.', '_')}.py"
     wheels = REPO / ".cache" / "wheels"
     wheel = next(wheels.glob(f"pip-{version}-*.whl"), None)
@@ -107,7 +110,7 @@ def main() -> int:
     command = [str(venv_bin / "ansible-test"), "sanity", "--venv", "--python", args.python, "--color", "no"]
     for name in args.tests:
         command += ["--test", name]
-    env = dict(os.environ, PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = dict(os.environ, HOME=str(HOME), PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
     return subprocess.call(command, cwd=target, env=env)
 
 
