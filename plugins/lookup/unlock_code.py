@@ -38,8 +38,7 @@ options:
   concurrency:
     description:
       - How many jobs to ask AWS about at the same time. The client's connection pool is sized to match.
-      - The default was V(10) before release 2.0.0; V(16) is what the fleet benchmark found fastest
-        (docs/performance.md), and throttling is retried with backoff.
+      - V(16) is what the fleet benchmark found fastest (docs/performance.md); throttling is retried with backoff.
     type: int
     default: 16
   codes_file:
@@ -73,20 +72,20 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: Keep the code in a fact that is never shown
   ansible.builtin.set_fact:
-    snowball_unlock_code: "{{ lookup('edge.snowball.unlock_code', snowball_job_id, region='us-west-2') }}"
+    snowball_unlock_code: "{{ lookup('edge.snowball.unlock_code', unlock_job_id, region='us-west-2') }}"
   no_log: true
 
 - name: Codes for every host of the play in one call, run once on the controller
   ansible.builtin.set_fact:
     snowball_codes: "{{ dict(ids | zip(query('edge.snowball.unlock_code', *ids, region='us-west-2'))) }}"
   vars:
-    ids: "{{ ansible_play_hosts | map('extract', hostvars, 'snowball_job_id') | unique }}"
+    ids: "{{ ansible_play_hosts | map('extract', hostvars, 'unlock_job_id') | unique }}"
   run_once: true
   no_log: true
 
 - name: At a disconnected site, the code from the file export_unlock_codes wrote (no AWS call)
   ansible.builtin.set_fact:
-    snowball_unlock_code: "{{ lookup('edge.snowball.unlock_code', snowball_job_id, codes_file='/srv/snowball-codes/fleet.vault.yml') }}"
+    snowball_unlock_code: "{{ lookup('edge.snowball.unlock_code', unlock_job_id, codes_file='/srv/snowball-codes/fleet.vault.yml') }}"
   no_log: true
 """
 

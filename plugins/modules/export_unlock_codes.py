@@ -28,7 +28,7 @@ description:
     encrypted again.
   - An O(dest) that is not a codes file this module wrote is never overwritten. That covers a file the loaded
     vault secrets cannot decrypt, a damaged one, or a vault file this module did not write. Its own files are
-    recognised by the first line of their clear text, inside the encryption, the same since release 2.0.0.
+    recognised by the first line of their clear text, inside the encryption.
   - Every code must have the shape AWS hands out (5 groups of 5 letters or digits), which
     M(edge.snowball.device_unlock) requires at the site; otherwise nothing is written.
   - Every job id is checked against the rule AWS documents before any network call.
@@ -115,7 +115,7 @@ EXAMPLES = r"""
 
 - name: Every job of the play's hosts, encrypted with the vault identity "site" (--vault-id site@prompt)
   edge.snowball.export_unlock_codes:
-    job_ids: "{{ ansible_play_hosts | map('extract', hostvars, 'snowball_job_id') | unique }}"
+    job_ids: "{{ ansible_play_hosts | map('extract', hostvars, 'unlock_job_id') | unique }}"
     dest: /srv/snowball-codes/fleet.vault.yml
     vault_id: site
   run_once: true

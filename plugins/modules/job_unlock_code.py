@@ -38,8 +38,8 @@ options:
       - When AWS refuses the code because of the job's state (C(InvalidJobStateException)), call
         C(DescribeJob) and fail with a clear message, the job's real state when it is not
         C(WithCustomer), or that its credentials have expired (360 days after the job was created).
-      - The code is asked for first, so a job that is C(WithCustomer) costs one API call.
-        Before release 2.0.0, C(DescribeJob) was always called first; O(describe_job=true) still does that.
+      - The code is asked for first, so a job that is C(WithCustomer) costs one API call; O(describe_job=true)
+        calls C(DescribeJob) first.
       - Needs the IAM action C(snowball:DescribeJob) to explain a refusal.
     type: bool
     default: true
@@ -144,8 +144,7 @@ job_id:
 job_state:
   description:
     - The state of the job reported by C(DescribeJob).
-    - Only returned when C(DescribeJob) was called. Before release 2.0.0 it was returned whenever
-      O(check_state=true); now the code is asked for first, so set O(describe_job=true) to always get it.
+    - Only returned when C(DescribeJob) was called; set O(describe_job=true) to always get it.
   returned: when O(describe_job=true), or when O(check_state=true) and AWS first refused the code (for example after O(wait=true) waited)
   type: str
   sample: WithCustomer

@@ -84,11 +84,11 @@ def test_every_example_runs_as_written(emulator, tmp_path):
             "AWS_SECRET_ACCESS_KEY": CREDENTIALS[DEFAULT_ACCESS_KEY][0],
             "AWS_REGION": "us-east-1",
         }
-        # The lookup's examples read each host's snowball_job_id from hostvars: an inventory variable.
+        # The lookup's examples read each host's unlock_job_id from hostvars: an inventory variable.
         inventory = tmp_path / "inventory.ini"
         inventory.write_text(
             f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}"
-            f" snowball_job_id={jobs['ready2'].job_id}\n"
+            f" unlock_job_id={jobs['ready2'].job_id}\n"
         )
         # export_unlock_codes encrypts with the play's vault secret; its example names the identity "site".
         password = tmp_path / "vault-password"
