@@ -23,6 +23,7 @@ from typing import Dict
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import PROGRESS_INTERVAL
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import UNLOCK_TIMEOUT
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import UNLOCKED_BY_THIS_TASK
+from ansible_collections.edge.snowball.plugins.module_utils._edge.summary import KNOWN_STATES
 
 Result = Dict[str, Any]
 
@@ -36,8 +37,12 @@ def _whole_seconds(value: Any) -> int | None:
 
 
 def progress_line(host: str, endpoint: str, state: str | None, waited: float, timeout: int) -> str:
-    """What a period that ran out shows: never a code (the endpoint was checked on the controller)."""
-    shown = state or "not answering yet (still booting, or unreachable)"
+    """What a period that ran out shows, printed outside any censoring: the endpoint (checked on the controller
+    like every option) and a state only from the known few, never a text the device or its client wrote."""
+    if state in KNOWN_STATES:
+        shown = state
+    else:
+        shown = "not answering yet (still booting, or unreachable)" if not state else "state not known"
     return f"{host}: waiting for {endpoint}: {shown}, {waited:.0f}s of {timeout}s"
 
 

@@ -3,6 +3,7 @@ The real module in periods, through ansible-playbook, is tests/integration/test_
 
 from __future__ import annotations
 
+from ansible_collections.edge.snowball.plugins.plugin_utils.progress import progress_line
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import run_in_periods
 
 ARGS = {"endpoint": "https://192.0.2.10", "timeout": 300, "progress_interval": 60}
@@ -86,3 +87,17 @@ def test_options_as_text_are_read_as_ansible_core_2_17_templates_them():
         periods.run, dict(ARGS, timeout="300", progress_interval="60"), "west", lines.append, clock=periods.clock
     )
     assert periods.timeouts == [60, 60] and len(lines) == 1
+
+
+def test_the_line_shows_only_a_known_state_never_a_text_from_the_device():
+    # Display prints the line outside any censoring: a state the client wrote (a code, say) is never shown.
+    code = "ABCDE-12345-FGHIJ-67890-KLMNO"
+    assert progress_line("west", "https://192.0.2.10", code, 61, 300) == (
+        "west: waiting for https://192.0.2.10: state not known, 61s of 300s"
+    )
+    assert progress_line("west", "https://192.0.2.10", None, 1, 300).endswith(
+        ": not answering yet (still booting, or unreachable), 1s of 300s"
+    )
+    assert progress_line("west", "https://192.0.2.10", "UNLOCKING", 120.4, 1800) == (
+        "west: waiting for https://192.0.2.10: UNLOCKING, 120s of 1800s"
+    )
