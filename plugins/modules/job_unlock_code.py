@@ -58,16 +58,19 @@ options:
       - Only used with O(check_state=true) or O(describe_job=true).
     type: bool
     default: false
-  wait_timeout:
+  timeout:
     description:
       - How many seconds to wait for C(WithCustomer) when O(wait=true).
+      - The same name as in M(edge.snowball.device_unlock) and M(edge.snowball.managed_device_unlock).
     type: int
     default: 600
-  wait_interval:
+    aliases: [wait_timeout]
+  poll_interval:
     description:
       - Seconds between two C(DescribeJob) calls while waiting.
     type: int
     default: 15
+    aliases: [wait_interval]
 notes:
   - Runs on the controller whatever host the task targets, as with C(delegate_to=localhost); the controller's Python
     makes the AWS call (boto3 and botocore from the collection's C(requirements.txt) there), so edge hosts need
@@ -114,7 +117,7 @@ EXAMPLES = r"""
   edge.snowball.job_unlock_code:
     job_id: JID123e4567-e89b-12d3-a456-426655440000
     wait: true
-    wait_timeout: 3600
+    timeout: 3600
   register: snowball_job
 
 - name: The same for every AWS module of the play, through the action group
@@ -178,7 +181,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._report import run_a
 def run(module, jobs, job_id):
     params = module.params
     result = {"changed": False, "job_id": job_id}
-    waiting = dict(wait=params["wait"], wait_timeout=params["wait_timeout"], poll_interval=params["wait_interval"])
+    waiting = dict(wait=params["wait"], wait_timeout=params["timeout"], poll_interval=params["poll_interval"])
     state = None
     if params["describe_job"]:
         state = jobs.check_job(job_id, **waiting)
@@ -202,8 +205,8 @@ def main():
         check_state=dict(type="bool", default=True),
         describe_job=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=600),
-        wait_interval=dict(type="int", default=15),
+        timeout=dict(type="int", default=600, aliases=["wait_timeout"]),
+        poll_interval=dict(type="int", default=15, aliases=["wait_interval"]),
         retries=dict(type="int", default=DEFAULT_RETRIES),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -214,10 +217,10 @@ def checked_run(module, outcome):
     """``run``, after checking the options, with the client."""
     params = module.params
     job_id = require_valid_job_id(params["job_id"])
-    if params["wait_timeout"] < 0:
-        raise SnowballError(f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
-    if params["wait_interval"] < 1:
-        raise SnowballError(f"wait_interval must be at least 1 second, got {params['wait_interval']}")
+    if params["timeout"] < 0:
+        raise SnowballError(f"timeout (wait_timeout) must be 0 or more seconds, got {params['timeout']}")
+    if params["poll_interval"] < 1:
+        raise SnowballError(f"poll_interval (wait_interval) must be at least 1 second, got {params['poll_interval']}")
     jobs = outcome.connected(snowball_jobs(params))
     return run(module, jobs, job_id)
 

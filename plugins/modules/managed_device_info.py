@@ -63,7 +63,7 @@ EXAMPLES = r"""
 
 - name: Show its state
   ansible.builtin.debug:
-    msg: "{{ managed.devices[0].managed_device_id }} is {{ managed.devices[0].device_state }}"
+    msg: "{{ managed.devices[0].managed_device_id }} is {{ managed.devices[0].state }}"
 
 - name: Every managed device of the account in this region
   edge.snowball.managed_device_info:
@@ -71,7 +71,7 @@ EXAMPLES = r"""
 
 - name: Devices still locked
   ansible.builtin.debug:
-    msg: "{{ fleet.devices | selectattr('device_state', 'ne', 'UNLOCKED') | map(attribute='job_id') | list }}"
+    msg: "{{ fleet.devices | selectattr('state', 'ne', 'UNLOCKED') | map(attribute='job_id') | list }}"
 """
 
 RETURN = r"""
@@ -93,8 +93,16 @@ devices:
       description: The job the device was ordered with (C(associatedWithJob)).
       type: str
       sample: JID123e4567-e89b-12d3-a456-426655440000
+    state:
+      description:
+        - C(LOCKED), C(UNLOCKING) or C(UNLOCKED), as the device last reported it.
+        - The same name as in M(edge.snowball.managed_device_unlock), M(edge.snowball.device_unlock) and
+          M(edge.snowball.device_info).
+      type: str
+      sample: LOCKED
+      version_added: 2.1.0
     device_state:
-      description: C(LOCKED), C(UNLOCKING) or C(UNLOCKED), as the device last reported it.
+      description: The same as RV(devices[].state), under its first name; kept for existing playbooks.
       type: str
       sample: LOCKED
     device_type:
@@ -155,6 +163,7 @@ def device_facts(described, job_id=None):
         "managed_device_id": described.get("managedDeviceId"),
         "managed_device_arn": described.get("managedDeviceArn"),
         "job_id": described.get("associatedWithJob") or job_id,
+        "state": described.get("deviceState"),
         "device_state": described.get("deviceState"),
         "device_type": described.get("deviceType"),
         "last_reached_out_at": iso(described.get("lastReachedOutAt")),

@@ -105,13 +105,20 @@ def edge_tmp(tmp_path: pathlib.Path) -> pathlib.Path:
     return path
 
 
+HOME_XDG = ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+
+
 def edge_host_env(tmp_path: pathlib.Path, emulator: EmulatorServer | None = None) -> dict[str, str]:
     """The environment of a run whose "edge host" is this machine: its own HOME and TMPDIR under the
     test's directory, the installed collections, the simulated client on PATH recording its argv;
     with ``emulator``, AWS settings pointing at it the way a user sets them (no endpoint_url option)."""
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_", "MOLECULE_"))}
+    # The edge host's caches and settings live in its own HOME: not make's XDG_CACHE_HOME (the client
+    # version cache would be shared across runs) nor any other HOME-derived XDG directory.
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_", "MOLECULE_")) and k not in HOME_XDG
+    }
     env.update(
         HOME=str(home),
         TMPDIR=str(edge_tmp(tmp_path)),

@@ -86,7 +86,13 @@ def test_aws_error_is_a_readable_failure_without_traceback(stub, assert_no_code,
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "expected"), [("wait_timeout", -1, "wait_timeout"), ("wait_interval", 0, "wait_interval")]
+    ("option", "value", "expected"),
+    [
+        ("timeout", -1, "timeout (wait_timeout) must be 0 or more"),
+        ("wait_timeout", -1, "timeout (wait_timeout) must be 0 or more"),
+        ("poll_interval", 0, "poll_interval (wait_interval) must be at least 1"),
+        ("wait_interval", 0, "poll_interval (wait_interval) must be at least 1"),
+    ],
 )
 def test_rejects_bad_wait_options_before_calling_aws(stub, option, value, expected, run_module):
     result = run_module(job_unlock_code.main, dict(BASE_ARGS, job_id=VALID_JOB_ID, **{option: value}))

@@ -40,7 +40,7 @@ def test_describes_the_devices_of_jobs_in_snake_case(sdm_stub, run_module, sdm_s
     (one,) = result.result["devices"]
     assert one["managed_device_id"] == "smd-1"
     assert one["job_id"] == VALID_JOB_ID
-    assert one["device_state"] == "UNLOCKED"
+    assert one["state"] == one["device_state"] == "UNLOCKED"
     assert one["device_type"] == "SNC1_SSD"
     assert one["last_updated_at"] == LATER.isoformat()
     assert one["software"] == {"installed_version": "122", "install_state": "INSTALLED"}
