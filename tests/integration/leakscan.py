@@ -4,9 +4,12 @@ after a run and during it."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import pathlib
 import re
+import subprocess
+import sys
 import threading
 import time
 from typing import Callable
@@ -143,39 +146,34 @@ class RunSampler:
         self.allowed = {str(path) for path in allowed}
         self.roots = [pathlib.Path(root) for root in roots] + [pathlib.Path(p) for p in MEMORY_DIRS]
         self.interval = interval
-        self.seen: dict[int, tuple[str, str]] = {}
+        self.seen: set[tuple[int, str, str]] = set()  # every (pid, argv, environment) seen
         self.file_hits: set[str] = set()
-        self.key_hits: set[str] = set()
         self.samples = 0
         self.profile_alone: list[tuple[float, float]] = []  # (start, end) of a profile seen without a client
         self._stop = threading.Event()
-        # Processes are sampled in their own thread: a file scan can take long (a growing debug log),
-        # and a client command that runs for a fraction of a second must not fall between two scans.
+        # Processes are sampled by a process of their own (procsample.py): a file scan can hold the
+        # interpreter for long (a growing debug log), and a client command that runs for a fraction of
+        # a second must not fall between two scans.
         self._client_seen = 0  # process samples that saw a client, so far
         self._client_now = False
         self._thread = threading.Thread(target=self._run, daemon=True)
-        self._process_thread = threading.Thread(target=self._run_processes, daemon=True)
+        self._sampler: subprocess.Popen | None = None
+        self._ready = threading.Event()
+        self._process_thread = threading.Thread(target=self._read_processes, daemon=True)
 
-    def _processes(self) -> bool:
-        """Reads /proc; True when a Snowball client process is running."""
-        me = os.getpid()
-        client = False
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit() or int(entry.name) == me:
-                continue
-            try:
-                argv = pathlib.Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-                environ = (
-                    pathlib.Path(entry.path, "environ").read_bytes().replace(b"\0", b"\n").decode("utf-8", "replace")
-                )
-            except OSError:
-                continue
-            self.seen[int(entry.name)] = (argv, environ)
-            keys = self.keys()
-            if keys and find_leaks(argv + "\n" + environ, (), keys):
-                self.key_hits.add(f"process {entry.name} ({argv[:80]})")
-            client = client or "emulator.client" in argv or "bin/snowballEdge" in argv
-        return client
+    def _read_processes(self):
+        """Reads what procsample.py reports: the processes it saw and whether a client runs."""
+        for line in self._sampler.stdout:
+            record = json.loads(line)
+            if record == "C":
+                self._client_now = True
+                self._client_seen += 1
+            elif record == "N":
+                self._client_now = False
+            elif record == "R":
+                self._ready.set()
+            else:
+                self.seen.add((record["pid"], record["argv"], record["environ"]))
 
     def _files(self) -> bool:
         """Reads the files under the roots; True when a client profile holding a code exists."""
@@ -194,13 +192,6 @@ class RunSampler:
             elif leaks:
                 self.file_hits.add(f"{path} {leaks[0]}")
         return profile
-
-    def _run_processes(self):
-        while not self._stop.is_set():
-            self._client_now = self._processes()
-            if self._client_now:
-                self._client_seen += 1
-            self._stop.wait(self.interval)
 
     def _run(self):
         alone_since = None
@@ -221,31 +212,44 @@ class RunSampler:
             self.profile_alone.append((alone_since, time.monotonic()))
 
     def __enter__(self):
+        script = pathlib.Path(__file__).with_name("procsample.py")
+        self._sampler = subprocess.Popen(
+            [sys.executable, str(script), str(self.interval)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         self._process_thread.start()
+        # The first report (every process running now) is read before the run starts.
+        if not self._ready.wait(60):
+            raise RuntimeError("the process sampler (procsample.py) never reported")
         self._thread.start()
         return self
 
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+        self._sampler.stdin.close()
+        self._sampler.wait()
         self._process_thread.join()
 
     def leaks(self, codes: Iterable[str] | None = None) -> list[str]:
         codes = list(codes) if codes is not None else self.codes
-        found = [
-            f"process {pid} {what} ({argv[:80]})"
-            for pid, (argv, environ) in self.seen.items()
-            for what, text in (("argv", argv), ("environment", environ))
-            if find_leaks(text, codes)
-        ]
-        found += [f"secret key in {hit}" for hit in sorted(self.key_hits)]
+        keys = self.keys()  # every key issued so far, so also every key a process could have held
+        where: dict[str, str] = {}  # each text seen once, searched once
+        for pid, argv, environ in sorted(self.seen):
+            for what, text in (("argv", argv), ("environment", environ)):
+                where.setdefault(text, f"process {pid} {what} ({argv[:80]})")
+        found = []
+        for text, place in where.items():
+            if find_leaks(text, codes):
+                found.append(place)
+            if keys and find_leaks(text, (), keys):
+                found.append(f"secret key in {place}")
         return found + [f"file during the run: {hit}" for hit in sorted(self.file_hits)]
 
     def longest_profile_without_client(self) -> float:
         return max((end - start for start, end in self.profile_alone), default=0.0)
 
     def client_runs(self):
-        return [argv for argv, _env in self.seen.values() if "emulator.client" in argv or "snowballEdge" in argv]
+        return [argv for _pid, argv, _env in self.seen if "emulator.client" in argv or "snowballEdge" in argv]
 
 
 def leftovers(codes: Iterable[str], roots: Iterable[pathlib.Path | str] = ()) -> list[str]:

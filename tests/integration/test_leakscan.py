@@ -86,3 +86,26 @@ def test_scanner_finds_every_form_of_a_secret_key_and_only_in_its_own_case():
         assert "<SECRET-KEY>" in redact(text, [], [key]), text
     assert find_leaks(key.swapcase(), [], [key]) == []  # keys are case-sensitive: another key
     assert find_leaks(key[7:20], [], [key]) == []  # 13 characters: not enough to count
+
+
+def test_process_sampler_catches_a_short_lived_process_holding_a_key_or_a_code(tmp_path):
+    """A command of a fraction of a second with a key in its environment and a code in its argv is seen,
+    and so is a stand-in client, even while the file scan is busy with a large file (the search waits for
+    leaks(), the /proc scan only records)."""
+    import os
+    import subprocess
+
+    key = "".join(("Zq8/", "Xv3+", "Lm5k")[i % 3] for i in range(10))
+    code = "abcde-fghij-klmno-pqrst-uvwxy"
+    (tmp_path / "big.log").write_text("nothing here\n" * 300_000)
+    with RunSampler([code], [tmp_path], keys=lambda: [key]) as sampler:
+        for _ in range(3):
+            env = dict(os.environ, SOME_SECRET=key)
+            subprocess.run(["sh", "-c", "sleep 0.2", "bin/snowballEdge", code], env=env, check=True)
+    leaks = sampler.leaks()
+    assert any(where.startswith("secret key in process") and "environment" in where for where in leaks), leaks
+    assert any(where.startswith("process") and "argv" in where for where in leaks), leaks
+    assert sampler.client_runs()
+    with RunSampler([code], [tmp_path], keys=lambda: [key]) as quiet:
+        subprocess.run(["sleep", "0.2"], check=True)
+    assert not quiet.leaks() and not quiet.client_runs()
