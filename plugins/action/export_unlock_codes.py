@@ -21,6 +21,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.utils.display import Display
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
+from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_CONCURRENCY
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
@@ -57,7 +58,7 @@ def argument_spec():
         dest=dict(type="path", required=True),
         vault_id=dict(type="str"),
         check_state=dict(type="bool", default=True),
-        concurrency=dict(type="int", default=10),
+        concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
         retries=dict(type="int", default=DEFAULT_RETRIES),
     )
     return spec

@@ -74,9 +74,11 @@ options:
     type: bool
     default: true
   concurrency:
-    description: How many jobs to ask AWS about at the same time.
+    description:
+      - How many jobs to ask AWS about at the same time, as the lookup's O(edge.snowball.unlock_code#lookup:concurrency)
+        does, with the same default. Throttling is retried with backoff.
     type: int
-    default: 10
+    default: 16
 attributes:
   check_mode:
     support: full

@@ -19,6 +19,9 @@ from ansible.module_utils.basic import env_fallback
 
 #: Retries on top of botocore's own, for every AWS call of this collection.
 DEFAULT_RETRIES = 6
+#: Calls in flight at once for a fleet, by default, everywhere (the lookup, export_unlock_codes, Snow Device
+#: Management's per-device calls): what the fleet benchmark found fastest (docs/performance.md).
+DEFAULT_CONCURRENCY = 16
 
 
 def aws_argument_spec() -> Dict[str, Any]:

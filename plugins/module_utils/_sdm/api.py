@@ -37,6 +37,7 @@ from typing import Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.api import AwsApi
 from ansible_collections.edge.snowball.plugins.module_utils._aws.api import jittered_backoff
+from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_CONCURRENCY
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.errors import SERVICE
@@ -55,7 +56,7 @@ except ImportError:
 #: CreateTask takes at most this many targets (the API's TargetList).
 MAX_TARGETS_PER_TASK = 10
 #: Calls in flight at once for a fleet (each ListDevices / DescribeDevice / DescribeExecution is per device).
-CONCURRENCY = 16
+CONCURRENCY = DEFAULT_CONCURRENCY
 #: How far this machine's clock may be ahead of AWS's when DescribeTask cannot give the task's creation time.
 CLOCK_SKEW = datetime.timedelta(seconds=60)
 

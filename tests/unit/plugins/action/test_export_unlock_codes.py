@@ -321,3 +321,19 @@ def test_a_manifest_named_with_a_code_is_refused_without_showing_its_name(stub, 
     assert result["failed"] and "its name is not shown" in result["msg"], result
     assert_no_code(result["msg"], CODE_A)
     stub.factory.assert_not_called()
+
+
+def test_concurrency_has_one_default_in_the_lookup_the_export_and_their_docs():
+    """One vocabulary: the export's concurrency is the lookup's, same name, same default, in the code and in
+    both ansible-doc pages (the export's doc once said "as the lookup does" with 10 against 16)."""
+    from ansible_collections.edge.snowball.plugins.action import export_unlock_codes as action
+    from ansible_collections.edge.snowball.plugins.lookup import unlock_code as lookup
+    from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_CONCURRENCY
+    from ansible_collections.edge.snowball.plugins.modules import export_unlock_codes as module
+
+    defaults = {
+        "export's argument spec": action.argument_spec()["concurrency"]["default"],
+        "export's doc": yaml.safe_load(module.DOCUMENTATION)["options"]["concurrency"]["default"],
+        "lookup's doc": yaml.safe_load(lookup.DOCUMENTATION)["options"]["concurrency"]["default"],
+    }
+    assert defaults == dict.fromkeys(defaults, DEFAULT_CONCURRENCY)
