@@ -49,7 +49,7 @@ def main(interval: float) -> None:
             out.write('"R"\n')
             first = False
         out.flush()
-        ready, _, _ = select.select([sys.stdin], [], [], interval)
+        ready = select.select([sys.stdin], [], [], interval)[0]
         if ready and not sys.stdin.buffer.read1(4096):
             return
 

@@ -99,7 +99,7 @@ def test_process_sampler_catches_a_short_lived_process_holding_a_key_or_a_code(t
     code = "abcde-fghij-klmno-pqrst-uvwxy"
     (tmp_path / "big.log").write_text("nothing here\n" * 300_000)
     with RunSampler([code], [tmp_path], keys=lambda: [key]) as sampler:
-        for _ in range(3):
+        for _attempt in range(3):
             env = dict(os.environ, SOME_SECRET=key)
             subprocess.run(["sh", "-c", "sleep 0.2", "bin/snowballEdge", code], env=env, check=True)
     leaks = sampler.leaks()
