@@ -157,6 +157,18 @@ jobs_without_device:
   type: list
   elements: str
   sample: [JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d]
+reasons:
+  description:
+    - Why each job's device was not unlocked, one entry per job (per managed device with
+      O(managed_device_ids)), each with its own reason only; the task's C(msg) holds them all.
+    - A play over edge hosts shows each host its own with C(reasons[job_id]), as the P(edge.snowball.unlock#role)
+      role does.
+  returned: when a job has no managed device, or a device's unlock failed or did not finish
+  type: dict
+  sample:
+    JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d: >-
+      managed device smd-3yxpo3wcbbmcf3hm, task st-ficthmqoc2pht9gd: execution FAILED: the device could
+      not unlock itself; check it on site (power, display, snowballEdge describe-device)
 task_ids:
   description: The C(CreateTask) tasks this run created (each for at most 10 devices).
   returned: always
@@ -185,6 +197,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import re
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_device_ids
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_job_ids
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import UNLOCKED
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import device_failure
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import failure_message
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import no_device_message
 
@@ -224,6 +237,19 @@ def collect(api, job_ids, device_ids):
     return entries, missing
 
 
+def reasons(missing, entries, timeout):
+    """``{job id (or managed device id): why it was not unlocked}``, each its own reason only: a play
+    host shows its device's, never another's (the task's msg holds them all)."""
+    found = {job_id: no_device_message([job_id]) for job_id in missing}
+    for entry in entries:
+        reason = device_failure(entry, timeout)
+        if reason:
+            key = entry["job_id"] or entry["managed_device_id"]
+            own = f"managed device {entry['managed_device_id']}, task {entry['task_id']}: {reason}"
+            found[key] = f"{found[key]}; {own}" if key in found else own
+    return found
+
+
 def run(module, api, job_ids, device_ids):
     params = module.params
     entries, missing = collect(api, job_ids, device_ids)
@@ -236,6 +262,7 @@ def run(module, api, job_ids, device_ids):
     result = {"changed": bool(locked), "devices": entries, "task_ids": []}
     if missing:
         result["jobs_without_device"] = missing
+        result["reasons"] = reasons(missing, [], params["timeout"])
     if module.check_mode or not locked:
         return result, " ".join(messages) or None
     tasks = api.create_unlock_tasks([e["managed_device_id"] for e in locked])
@@ -251,6 +278,7 @@ def run(module, api, job_ids, device_ids):
     message = failure_message(locked, params["timeout"])
     if message:
         messages.append(message)
+    result["reasons"] = reasons(missing, locked, params["timeout"])
     for entry in locked:
         entry.pop("timed_out", None)
     return result, " ".join(messages) or None

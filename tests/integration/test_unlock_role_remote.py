@@ -8,6 +8,9 @@ pass. No manifest, client call or unlock code is involved.
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import pytest
 import yaml
 
@@ -116,3 +119,45 @@ def test_remote_method_takes_every_aws_option_from_unlock_aws_options(emulator, 
     assert CREDENTIALS[DEFAULT_ACCESS_KEY][0] not in run.stdout + run.stderr + run.log
     assert emulator.state.stats()["requests"]["CreateTask"] == 1
     assert fleet.public()["devices"]["ready1"]["state"] == "UNLOCKED"
+
+
+def test_each_failed_host_shows_its_own_reason_and_the_summary_one_line_per_site(emulator, fleet, tmp_path):
+    """Issue 23 item 5, remote half: west has no managed device, south's device fails its unlock. Before,
+    each failed host's message carried the whole batch's failures (south's said west's job had no device
+    and the reverse) and the summary named states, no reason. Now each host shows its own reason only, the
+    run_once host (north) passes, and the ready playbook ends with one line per site."""
+    fleet.by_name["ready2"].outcome = "FAILED"
+    jobs = emulator.state.by_name
+    run = run_playbook(
+        PLAYBOOK,
+        emulator,
+        tmp_path,
+        extra_env=user_env(emulator),
+        verbosity="-v",
+        inventory=inventory(emulator, tmp_path),
+    )
+    assert run.rc != 0
+    hosts = recap(run)
+    assert {h for h in HOSTS if hosts[h]["failed"]} == {"west", "south"}, run.tail()
+    said = {
+        host: " ".join(message.split())
+        for host, message in re.findall(
+            r"^fatal: \[(\S+)\]: FAILED! => (.*?)(?=^\S)", run.stdout, re.MULTILINE | re.DOTALL
+        )
+    }
+    assert set(said) == {"west", "south"}, run.tail()
+    assert "remote management is not enabled" in said["west"] and jobs["ready3"].job_id in said["west"]
+    assert "execution FAILED" in said["south"] and jobs["ready2"].job_id in said["south"]
+    assert "execution FAILED" not in said["west"] and jobs["ready2"].job_id not in said["west"], said["west"]
+    assert "remote management" not in said["south"] and jobs["ready3"].job_id not in said["south"], said["south"]
+
+    summary = run.stdout[run.stdout.index("One line per site] ***") :]
+    # The YAML callback folds long lines: read the task's msg as the YAML it is.
+    shown = yaml.safe_load(textwrap.dedent(summary[summary.index("\n    msg:") : summary.index("\n\n")]))["msg"]
+    lines = dict(line.split(": ", 1) for line in shown)
+    assert set(lines) == set(HOSTS), summary
+    assert all(lines[h] == "UNLOCKED (remote)" for h in ("north", "a", "b", "c")), lines
+    west, south = lines["west"], lines["south"]
+    assert west.startswith("FAILED (remote): ") and "remote management is not enabled" in west, west
+    assert south.startswith("FAILED (remote): ") and "execution FAILED" in south, south
+    assert jobs["ready3"].job_id not in south and jobs["ready2"].job_id not in west

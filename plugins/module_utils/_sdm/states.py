@@ -34,36 +34,45 @@ _WHAT_TO_CHECK = {
 }
 
 
+def device_failure(entry: Dict[str, Any], timeout: float) -> Optional[str]:
+    """Why this one device's unlock failed or did not finish (its own reason, no other device's), or None."""
+    execution = entry.get("execution_state")
+    if execution in FAILED_EXECUTION_STATES:
+        return f"execution {execution}: {_WHAT_TO_CHECK[execution]}"
+    if not entry.get("timed_out"):
+        return None
+    if execution in SUCCESS_EXECUTION_STATES:
+        return (
+            f"the execution SUCCEEDED but the device has not reported UNLOCKED since the task"
+            f" started (it reports {entry.get('state')}, last updated {entry.get('last_updated_at')})"
+            f" within {timeout:g}s; check that it can reach the AWS region, or raise timeout"
+        )
+    return (
+        f"still {execution or 'unknown'} after {timeout:g}s; the device has not picked up"
+        " the command: check that it is powered on, that its remote management is running and that"
+        " it can reach the AWS region, or raise timeout"
+    )
+
+
+def who(entry: Dict[str, Any]) -> str:
+    return f"job {entry['job_id']} (managed device {entry['managed_device_id']}, task {entry.get('task_id')})"
+
+
 def failure_message(entries: List[Dict[str, Any]], timeout: float) -> Optional[str]:
     """One message for every device whose unlock failed or did not finish, or None."""
-    lines = []
-    for entry in entries:
-        who = f"job {entry['job_id']} (managed device {entry['managed_device_id']}, task {entry.get('task_id')})"
-        execution = entry.get("execution_state")
-        if execution in FAILED_EXECUTION_STATES:
-            lines.append(f"{who}: execution {execution}: {_WHAT_TO_CHECK[execution]}")
-        elif entry.get("timed_out"):
-            if execution in SUCCESS_EXECUTION_STATES:
-                lines.append(
-                    f"{who}: the execution SUCCEEDED but the device has not reported UNLOCKED since the task"
-                    f" started (it reports {entry.get('state')}, last updated {entry.get('last_updated_at')})"
-                    f" within {timeout:g}s; check that it can reach the AWS region, or raise timeout"
-                )
-            else:
-                lines.append(
-                    f"{who}: still {execution or 'unknown'} after {timeout:g}s; the device has not picked up"
-                    " the command: check that it is powered on, that its remote management is running and that"
-                    " it can reach the AWS region, or raise timeout"
-                )
+    reasons = [(entry, device_failure(entry, timeout)) for entry in entries]
+    lines = [f"{who(entry)}: {reason}" for entry, reason in reasons if reason]
     if not lines:
         return None
     return f"remote unlock failed for {len(lines)} device(s): " + "; ".join(lines)
 
 
 def no_device_message(job_ids: List[str]) -> str:
+    one = len(job_ids) == 1
     return (
-        f"no managed device for job(s) {', '.join(job_ids)}: remote management is not enabled for"
-        " them (DescribeJob's RemoteManagement is not INSTALLED_AUTOSTART), or the device has never reached"
-        " AWS from the job's region. Unlock these with the edge.snowball.unlock role's"
-        " client method (unlock_method: client), which needs no remote management."
+        f"no managed device for job{'' if one else 's'} {', '.join(job_ids)}: remote management is not enabled for"
+        f" {'it' if one else 'them'} (DescribeJob's RemoteManagement is not INSTALLED_AUTOSTART), or the device has"
+        " never reached AWS from the job's region. Unlock"
+        f" {'it' if one else 'these'} with the edge.snowball.unlock role's client method (unlock_method: client),"
+        " which needs no remote management."
     )

@@ -140,6 +140,37 @@ def test_a_job_without_managed_device_fails_after_the_others_are_unlocked(sdm_st
     assert result.result["error_code"] == "NoManagedDevice"
 
 
+def test_reasons_give_each_job_its_own_failure_only(sdm_stub, run_module, described, listed):
+    """One job's device fails, another job has none, a third unlocks: reasons names each failing job's own
+    reason (a play host shows only its own, issue 23 item 5); the task's msg holds both."""
+    third = VALID_JOB_ID.replace("0000", "0009")
+    listed(VALID_JOB_ID, "smd-1")
+    listed(OTHER_JOB_ID)
+    listed(third, "smd-3")
+    described("smd-1")
+    described("smd-3", job=third)
+    task(sdm_stub, "st-0", ["smd-1", "smd-3"])
+    execution(sdm_stub, "st-0", "smd-1", "FAILED")
+    execution(sdm_stub, "st-0", "smd-3", "SUCCEEDED")
+    described("smd-3", "UNLOCKED", LATER, third)
+    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID, OTHER_JOB_ID, third]))
+    assert result.failed
+    reasons = result.result["reasons"]
+    assert set(reasons) == {VALID_JOB_ID, OTHER_JOB_ID}
+    assert reasons[VALID_JOB_ID].startswith("managed device smd-1, task st-0: execution FAILED: ")
+    assert OTHER_JOB_ID not in reasons[VALID_JOB_ID] and "remote management" not in reasons[VALID_JOB_ID]
+    assert reasons[OTHER_JOB_ID].startswith(f"no managed device for job {OTHER_JOB_ID}: ")
+    assert "smd-1" not in reasons[OTHER_JOB_ID] and "FAILED" not in reasons[OTHER_JOB_ID]
+    assert "smd-1, task st-0): execution FAILED" in result.result["msg"] and OTHER_JOB_ID in result.result["msg"]
+
+
+def test_no_reasons_when_every_device_unlocked(run_module, described, listed):
+    listed(VALID_JOB_ID, "smd-1")
+    described("smd-1", "UNLOCKED")
+    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID]))
+    assert not result.failed and "reasons" not in result.result
+
+
 def test_check_mode_also_reports_a_job_without_managed_device(run_module, listed):
     listed(OTHER_JOB_ID)
     result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[OTHER_JOB_ID], _ansible_check_mode=True))
