@@ -19,7 +19,7 @@ PLAYBOOK = REPO / "playbooks" / "unlock.yml"
 MANIFESTS = {"unlock_manifest_path": "{{ work_dir }}/edge/{{ inventory_hostname }}/manifest.bin"}
 
 
-@pytest.mark.parametrize("verbosity", ["-v", "-vvv", "-vvvvvv"])
+@pytest.mark.parametrize("verbosity", ["", "-v", "-vvv", "-vvvvvv"])
 def test_demo_playbook_runs_and_never_shows_a_code(emulator, devices, protocol, tmp_path, verbosity):
     run = run_playbook(
         REPO / "playbooks" / "demo.yml",
@@ -45,7 +45,14 @@ def test_demo_playbook_runs_and_never_shows_a_code(emulator, devices, protocol, 
     assert run.keys and not run.leaks(), f"a code or a key leaked: {run.leaks()}"
     assert "must be 39 characters, got 38" in text
     assert "InTransitToCustomer: the device has not arrived yet" in text
-    assert "censored:" in run.stdout or '"censored":' in run.stdout
+    if not verbosity:  # as make demo shows it (issue 23 item 9): each deliberate failure once, no fatal line
+        assert (
+            text.count("must be 39 characters, got 38") == 1
+            and text.count("InTransitToCustomer: the device has not arrived yet") == 1
+        ), text
+        assert "fatal:" not in run.stdout and "[ERROR]" not in run.stdout + run.stderr, run.tail()
+    if verbosity:  # results are shown from -v on
+        assert "censored:" in run.stdout or '"censored":' in run.stdout
     assert emulator.state.stats()["requests"]["GetJobUnlockCode"] >= 6
     for name in ("ready1", "ready2", "cluster1", "cluster2", "cluster3"):
         assert devices.device(name).state == "UNLOCKED", name
