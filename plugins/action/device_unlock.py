@@ -41,6 +41,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._secret import mispl
 from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
+from ansible_collections.edge.snowball.plugins.plugin_utils.progress import device_line
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import run_in_periods
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import argument_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
@@ -94,7 +95,7 @@ class ActionModule(SnowballActionBase):
         return run_in_periods(
             lambda period_args: self._run_module(dict(result), task_vars, module_args=period_args),
             args,
-            str(task_vars.get("inventory_hostname", "")),
+            device_line(str(task_vars.get("inventory_hostname", "")), str(args.get("endpoint", ""))),
             Display().display,
         )
 

@@ -12,10 +12,16 @@ checked here first; the refusal never repeats the value, and no module runs.
 
 from __future__ import annotations
 
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.utils.display import Display
+
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import REMOTE_TIMEOUT
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
+from ansible_collections.edge.snowball.plugins.plugin_utils.progress import remote_line
+from ansible_collections.edge.snowball.plugins.plugin_utils.progress import run_in_periods
 
 DEVICE_ID_REFUSAL = (
     "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
@@ -54,4 +60,16 @@ class ActionModule(SnowballActionBase):
         if refusal is not None:
             result["changed"] = False
             raise SnowballError(refusal[0], error_code=refusal[1])
-        return self._run_module_on_controller(result, task_vars)
+        waits = boolean(self._task.args.get("wait", True), strict=False) and not self._play_context.check_mode
+        if self._task.action.rsplit(".", 1)[-1] != "managed_device_unlock" or not waits:
+            return self._run_module_on_controller(result, task_vars)
+        # In periods of progress_interval, each ending with a line on the devices' states; each period after
+        # the first waits for the tasks the first created (plugin_utils/progress.py).
+        return run_in_periods(
+            lambda args: self._run_module_on_controller(dict(result), task_vars, module_args=args),
+            dict(self._task.args),
+            remote_line,
+            Display().display,
+            resume=lambda args, last: dict(args, task_ids=last.get("task_ids") or args.get("task_ids")),
+            default_timeout=REMOTE_TIMEOUT,
+        )

@@ -54,6 +54,28 @@ options:
     description: Seconds between two rounds of checks while waiting.
     type: float
     default: 10
+  progress_interval:
+    description:
+      - >-
+        While the task waits, show one line at default verbosity at least this often with how many devices are
+        C(UNLOCKED) and, for the others, their job, execution state and device state, for example
+        C(remote unlock: 1 of 3 device(s) UNLOCKED; waiting for JID... (IN_PROGRESS, LOCKED), 60s of 900s).
+      - A module cannot print while it runs, so the action runs it again for each period, with the time left of
+        O(timeout) and the tasks the first period created (O(task_ids)); no device gets a second task.
+      - V(0) waits in one run, showing nothing until the end.
+    type: int
+    default: 60
+    version_added: 2.1.0
+  task_ids:
+    description:
+      - Wait for these unlock tasks, the RV(task_ids) of an earlier run (for example with O(wait=false)),
+        instead of sending their devices a new one. Each is described (C(DescribeTask)) for its devices and
+        its creation time, and each of its devices is waited for as if this run had created it.
+      - A device of O(job_ids) or O(managed_device_ids) that is in none of these tasks and not C(UNLOCKED)
+        gets a new task as usual.
+    type: list
+    elements: str
+    version_added: 2.1.0
 notes:
   - Runs on the controller whatever host the task targets, as with C(delegate_to=localhost); the controller's Python
     makes the AWS call (boto3 and botocore from the collection's C(requirements.txt) there), so edge hosts need
@@ -107,6 +129,12 @@ EXAMPLES = r"""
     managed_device_ids:
       - "{{ remote_unlock.devices[0].managed_device_id }}"
     wait: false
+  register: sent
+
+- name: Later, wait for that task without sending another
+  edge.snowball.managed_device_unlock:
+    managed_device_ids: "{{ sent.devices | map(attribute='managed_device_id') | list }}"
+    task_ids: "{{ sent.task_ids }}"
 """
 
 RETURN = r"""
@@ -169,8 +197,15 @@ reasons:
     JID9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d: >-
       managed device smd-3yxpo3wcbbmcf3hm, task st-ficthmqoc2pht9gd: execution FAILED: the device could
       not unlock itself; check it on site (power, display, snowballEdge describe-device)
+timed_out:
+  description: Whether O(timeout) ran out with a device still not unlocked.
+  returned: when O(wait=true) and a task was waited for
+  type: bool
+  sample: false
+  version_added: 2.1.0
 task_ids:
-  description: The C(CreateTask) tasks this run created (each for at most 10 devices).
+  description:
+    - The C(CreateTask) tasks this run created (each for at most 10 devices), and the O(task_ids) it waited for.
   returned: always
   type: list
   elements: str
@@ -187,6 +222,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
+from ansible_collections.edge.snowball.plugins.module_utils._edge.state import PROGRESS_INTERVAL
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils._report import Outcome
@@ -196,6 +232,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import mana
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_positive
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_device_ids
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_job_ids
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import REMOTE_TIMEOUT
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import UNLOCKED
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import device_failure
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import failure_message
@@ -250,37 +287,47 @@ def reasons(missing, entries, timeout):
     return found
 
 
+def _send(api, entries, task_ids, check_mode):
+    """The entries to wait for, with their task: those in ``task_ids`` (an earlier run's tasks, not
+    changed by this run), then every other one not UNLOCKED, given a new task (not in check mode).
+    Returns ``(waiting, tasks)``, ``tasks`` as ``create_unlock_tasks`` returns them."""
+    given = api.describe_unlock_tasks(task_ids) if task_ids else []
+    task_of = {device_id: task for task in given for device_id in task["targets"]}
+    resumed = [e for e in entries if e["managed_device_id"] in task_of]
+    for entry in resumed:
+        entry["task_id"] = task_of[entry["managed_device_id"]]["task_id"]
+    locked = [e for e in entries if e not in resumed and e["state"] != UNLOCKED]
+    for entry in locked:
+        entry["changed"] = True
+    created = api.create_unlock_tasks([e["managed_device_id"] for e in locked]) if locked and not check_mode else []
+    new_task_of = {device_id: task["task_id"] for task in created for device_id in task["targets"]}
+    for entry in locked:
+        entry["task_id"] = new_task_of.get(entry["managed_device_id"])
+    return resumed + locked, given + created
+
+
 def run(module, api, job_ids, device_ids):
     params = module.params
     entries, missing = collect(api, job_ids, device_ids)
     # A job without a managed device fails the task, after the other jobs' devices are unlocked: in a
     # fleet, one site ordered without remote management does not hold back the others.
     messages = [no_device_message(missing)] if missing else []
-    locked = [e for e in entries if e["state"] != UNLOCKED]
-    for entry in locked:
-        entry["changed"] = True
-    result = {"changed": bool(locked), "devices": entries, "task_ids": []}
+    waiting, tasks = _send(api, entries, params["task_ids"], module.check_mode)
+    result = {"changed": any(e["changed"] for e in entries), "devices": entries, "task_ids": []}
+    result["task_ids"] = [task["task_id"] for task in tasks]
     if missing:
         result["jobs_without_device"] = missing
         result["reasons"] = reasons(missing, [], params["timeout"])
-    if module.check_mode or not locked:
-        return result, " ".join(messages) or None
-    tasks = api.create_unlock_tasks([e["managed_device_id"] for e in locked])
-    task_of = {device_id: task["task_id"] for task in tasks for device_id in task["targets"]}
-    for entry in locked:
-        entry["task_id"] = task_of[entry["managed_device_id"]]
-    result["task_ids"] = [task["task_id"] for task in tasks]
-    if not params["wait"]:
+    if module.check_mode or not waiting or not params["wait"]:
         return result, " ".join(messages) or None
     api.wait_for_unlock(
-        locked, {task["task_id"]: task["created_at"] for task in tasks}, params["timeout"], params["poll_interval"]
+        waiting, {task["task_id"]: task["created_at"] for task in tasks}, params["timeout"], params["poll_interval"]
     )
-    message = failure_message(locked, params["timeout"])
+    message = failure_message(waiting, params["timeout"])
     if message:
         messages.append(message)
-    result["reasons"] = reasons(missing, locked, params["timeout"])
-    for entry in locked:
-        entry.pop("timed_out", None)
+    result["reasons"] = reasons(missing, waiting, params["timeout"])
+    result["timed_out"] = any(entry.pop("timed_out", False) for entry in waiting)
     return result, " ".join(messages) or None
 
 
@@ -290,8 +337,11 @@ def main():
         job_ids=dict(type="list", elements="str"),
         managed_device_ids=dict(type="list", elements="str"),
         wait=dict(type="bool", default=True),
-        timeout=dict(type="int", default=900),
+        timeout=dict(type="int", default=REMOTE_TIMEOUT),
         poll_interval=dict(type="float", default=10),
+        # progress_interval is the action plugin's (it runs this module in periods); accepted and unused here.
+        progress_interval=dict(type="int", default=PROGRESS_INTERVAL),
+        task_ids=dict(type="list", elements="str"),
         retries=dict(type="int", default=DEFAULT_RETRIES),
     )
     module = AnsibleModule(

@@ -161,3 +161,39 @@ def test_each_failed_host_shows_its_own_reason_and_the_summary_one_line_per_site
     assert west.startswith("FAILED (remote): ") and "remote management is not enabled" in west, west
     assert south.startswith("FAILED (remote): ") and "execution FAILED" in south, south
     assert jobs["ready3"].job_id not in south and jobs["ready2"].job_id not in west
+
+
+def test_a_remote_wait_shows_the_batchs_states_at_default_verbosity_and_sends_one_task(emulator, tmp_path):
+    """Issue 23 item 4, remote half: before, managed_device_unlock printed nothing until the whole batch was
+    done. Each unlock execution takes 4 s (a lower bound: a busy machine only adds periods), periods are 1 s:
+    at least one period runs out, each shows a line, and the periods after the first wait for the first's
+    task (one CreateTask) rather than send another."""
+    device_management.configure(emulator, execution_time=4.0)
+    inv = inventory(emulator, tmp_path)
+    data = yaml.safe_load(inv.read_text())
+    data["all"]["vars"]["unlock_progress_interval"] = 1
+    inv.write_text(yaml.safe_dump(data))
+    env = dict(user_env(emulator), ANSIBLE_LOG_PATH=str(tmp_path / "ansible.log"))
+
+    run = run_playbook(
+        PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="", inventory=inv, extra_args=["--limit", "!west"]
+    )
+
+    assert run.rc == 0, run.tail()
+    shown = re.findall(
+        r"^remote unlock: (\d) of 5 device\(s\) UNLOCKED; waiting for (.*), \d+s of 30s$", run.stdout, re.MULTILINE
+    )
+    assert shown, run.stdout
+    jobs = {job.job_id for job in emulator.state.jobs.values()}
+    for _count, waiting in shown:
+        for part in waiting.split("), "):
+            job_id, states = part.split(" (", 1)
+            assert job_id in jobs and states.rstrip(")").split(", ")[0] in ("QUEUED", "IN_PROGRESS", "SUCCEEDED"), part
+    assert "remote unlock: " in (tmp_path / "ansible.log").read_text(), "the log a second terminal follows"
+    assert emulator.state.stats()["requests"]["CreateTask"] == 1
+    assert emulator.state.stats()["requests"]["DescribeTask"] >= 2, "the later periods described the first's task"
+    assert all(
+        d["state"] == "UNLOCKED"
+        for n, d in device_management.of(emulator).public()["devices"].items()
+        if n in ("ready1", "ready2", "cluster1", "cluster2")
+    )

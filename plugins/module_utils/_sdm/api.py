@@ -219,6 +219,21 @@ class ManagedDevices(AwsApi):
             created = before - CLOCK_SKEW
         return {"task_id": task_id, "targets": targets, "created_at": created}
 
+    def describe_unlock_tasks(self, task_ids: List[str]) -> List[Dict[str, Any]]:
+        """DescribeTask for each of an earlier run's tasks (distinct), concurrently: ``[{"task_id",
+        "targets" (managed device ids), "created_at"}]`` as ``create_unlock_tasks`` returns them."""
+        return self._map(self._describe_unlock_task, list(dict.fromkeys(task_ids)))
+
+    def _describe_unlock_task(self, task_id: str) -> Dict[str, Any]:
+        described = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id)
+        created = described.get("createdAt")
+        if not isinstance(created, datetime.datetime):
+            # Not said: then the execution's SUCCEEDED alone vouches that the unlock is this task's.
+            created = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+        # A target is a managed device id (CreateTask's), or its ARN (ending in managed-device/<id>)
+        targets = [str(target).rsplit("/", 1)[-1] for target in described.get("targets") or []]
+        return {"task_id": task_id, "targets": targets, "created_at": created}
+
     def wait_for_unlock(
         self,
         entries: List[Dict[str, Any]],

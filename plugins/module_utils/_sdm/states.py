@@ -14,6 +14,8 @@ from typing import List
 from typing import Optional
 
 UNLOCKED = "UNLOCKED"
+#: managed_device_unlock's default timeout, seconds.
+REMOTE_TIMEOUT = 900
 SUCCEEDED = "SUCCEEDED"
 #: The model says SUCCEEDED; one AWS CLI page says COMPLETED: both mean the command ran.
 SUCCESS_EXECUTION_STATES = (SUCCEEDED, "COMPLETED")

@@ -90,3 +90,37 @@ def test_async_is_refused_before_the_module_runs(action_plugin):
     with pytest.raises(AnsibleActionFail, match="does not support async"):
         plugin.run(task_vars={})
     plugin._execute_module.assert_not_called()
+
+
+def test_a_long_wait_runs_in_periods_each_after_the_first_waiting_for_its_tasks(action_plugin, monkeypatch):
+    """Issue 23 item 4, remote half: the action shows the devices' states between periods; the second
+    period is given the first's task_ids (no second task); the whole task is changed."""
+    from ansible_collections.edge.snowball.plugins.action import managed_device_unlock as action
+
+    waiting = {
+        "failed": True,
+        "timed_out": True,
+        "changed": True,
+        "msg": "still IN_PROGRESS after 2s; ...",
+        "task_ids": ["st-1"],
+        "devices": [{"job_id": JOB, "managed_device_id": "smd-1", "state": "LOCKED", "execution_state": "IN_PROGRESS"}],
+    }
+    done = dict(DEVICES, changed=False, task_ids=["st-1"])
+    lines = []
+    monkeypatch.setattr(action.Display, "display", lambda self, msg, *a, **k: lines.append(msg))
+    plugin = action_plugin("managed_device_unlock", {"job_ids": [JOB], "timeout": 10, "progress_interval": 2})
+    plugin._execute_module.side_effect = [dict(waiting), dict(done)]
+    result = plugin.run(task_vars={})
+    assert not result.get("failed"), result
+    first, second = (call.kwargs["module_args"] for call in plugin._execute_module.call_args_list)
+    assert first["timeout"] == 2 and "task_ids" not in first
+    assert second["task_ids"] == ["st-1"] and second["timeout"] == 2
+    assert result["changed"] is True
+    assert len(lines) == 1 and lines[0].startswith(f"remote unlock: 0 of 1 device(s) UNLOCKED; waiting for {JOB}")
+
+
+def test_no_periods_without_a_wait(action_plugin):
+    plugin = action_plugin("managed_device_unlock", {"job_ids": [JOB], "wait": "no", "progress_interval": 2})
+    plugin.run(task_vars={})
+    plugin._execute_module.assert_called_once()
+    assert "timeout" not in plugin._execute_module.call_args.kwargs.get("module_args", {})

@@ -171,6 +171,44 @@ def test_no_reasons_when_every_device_unlocked(run_module, described, listed):
     assert not result.failed and "reasons" not in result.result
 
 
+def test_task_ids_wait_for_an_earlier_runs_task_and_send_none_to_its_devices(sdm_stub, run_module, described, listed):
+    """The second period of a wait (and a user's later wait): smd-1 is in the given task, so it gets no new
+    task (the Stubber fails on a CreateTask it was not given) and is waited for; smd-2, in no given task and
+    LOCKED, gets one as usual. Its target given as an ARN is understood."""
+    listed(VALID_JOB_ID, "smd-1")
+    listed(OTHER_JOB_ID, "smd-2")
+    described("smd-1")
+    described("smd-2", job=OTHER_JOB_ID)
+    arn = "arn:aws:snow-device-management:us-east-1:123456789012:managed-device/smd-1"
+    sdm_stub.add_response(
+        "describe_task", {"taskId": "st-old", "targets": [arn], "createdAt": T0}, {"taskId": "st-old"}
+    )
+    task(sdm_stub, "st-new", ["smd-2"])
+    execution(sdm_stub, "st-old", "smd-1", "SUCCEEDED")
+    described("smd-1", "UNLOCKED", LATER)
+    execution(sdm_stub, "st-new", "smd-2", "SUCCEEDED")
+    described("smd-2", "UNLOCKED", LATER, OTHER_JOB_ID)
+    args = dict(BASE_ARGS, job_ids=[VALID_JOB_ID, OTHER_JOB_ID], task_ids=["st-old"])
+    result = run_module(managed_device_unlock.main, args)
+    assert not result.failed, result.result
+    assert [(d["task_id"], d["changed"], d["state"]) for d in result.result["devices"]] == [
+        ("st-old", False, "UNLOCKED"),
+        ("st-new", True, "UNLOCKED"),
+    ]
+    assert result.result["task_ids"] == ["st-old", "st-new"] and result.result["timed_out"] is False
+    assert result.result["changed"] is True
+
+
+def test_a_wait_that_runs_out_says_timed_out(sdm_stub, run_module, described, listed):
+    listed(VALID_JOB_ID, "smd-1")
+    described("smd-1")
+    task(sdm_stub, "st-0", ["smd-1"])
+    execution(sdm_stub, "st-0", "smd-1", "IN_PROGRESS")
+    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID], timeout=0))
+    assert result.failed and result.result["timed_out"] is True
+    assert result.result["reasons"][VALID_JOB_ID].endswith("or raise timeout")
+
+
 def test_check_mode_also_reports_a_job_without_managed_device(run_module, listed):
     listed(OTHER_JOB_ID)
     result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[OTHER_JOB_ID], _ansible_check_mode=True))
