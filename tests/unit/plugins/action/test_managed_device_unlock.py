@@ -124,3 +124,13 @@ def test_no_periods_without_a_wait(action_plugin):
     plugin.run(task_vars={})
     plugin._execute_module.assert_called_once()
     assert "timeout" not in plugin._execute_module.call_args.kwargs.get("module_args", {})
+
+
+@pytest.mark.parametrize("form", [FAKE_CODE, FAKE_CODE.replace("-", "").lower(), f"st-{FAKE_CODE}"])
+def test_a_code_in_task_ids_is_refused_before_the_module_runs(action_plugin, assert_no_code, form):
+    """The new option has no check of its own: the common one of every option refuses a code there."""
+    plugin = action_plugin("managed_device_unlock", {"job_ids": [JOB], "task_ids": [form]}, DEVICES)
+    result = plugin.run(task_vars={})
+    assert result["failed"] is True and result["error_code"] == "CodeInWrongOption", result
+    plugin._execute_module.assert_not_called()
+    assert_no_code(result)
