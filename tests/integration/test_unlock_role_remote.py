@@ -47,6 +47,19 @@ def inventory(emulator, tmp_path):
     return path
 
 
+def ready_playbook(emulator, tmp_path, **kwargs):
+    """The ready playbook over the six hosts' inventory, at -v, with the user's AWS environment."""
+    return run_playbook(
+        PLAYBOOK,
+        emulator,
+        tmp_path,
+        extra_env=user_env(emulator),
+        verbosity="-v",
+        inventory=inventory(emulator, tmp_path),
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def fleet(emulator):
     """The emulator's Snow Device Management side, each task taking a second to run."""
@@ -82,16 +95,7 @@ def test_remote_method_unlocks_every_host_with_one_task_and_each_host_checks_its
 
 
 def test_remote_method_without_the_odd_host_unlocks_all_in_one_task(emulator, fleet, tmp_path):
-    inv = inventory(emulator, tmp_path)
-    run = run_playbook(
-        PLAYBOOK,
-        emulator,
-        tmp_path,
-        extra_env=user_env(emulator),
-        verbosity="-v",
-        inventory=inv,
-        extra_args=["--limit", "!west"],
-    )
+    run = ready_playbook(emulator, tmp_path, extra_args=["--limit", "!west"])
     assert run.rc == 0, run.tail()
     assert emulator.state.stats()["requests"]["CreateTask"] == 1
     devices = fleet.public()["devices"]
@@ -128,14 +132,7 @@ def test_each_failed_host_shows_its_own_reason_and_the_summary_one_line_per_site
     run_once host (north) passes, and the ready playbook ends with one line per site."""
     fleet.by_name["ready2"].outcome = "FAILED"
     jobs = emulator.state.by_name
-    run = run_playbook(
-        PLAYBOOK,
-        emulator,
-        tmp_path,
-        extra_env=user_env(emulator),
-        verbosity="-v",
-        inventory=inventory(emulator, tmp_path),
-    )
+    run = ready_playbook(emulator, tmp_path)
     assert run.rc != 0
     hosts = recap(run)
     assert {h for h in HOSTS if hosts[h]["failed"]} == {"west", "south"}, run.tail()
