@@ -327,7 +327,8 @@ def run(module, api, job_ids, device_ids):
     if message:
         messages.append(message)
     result["reasons"] = reasons(missing, waiting, params["timeout"])
-    result["timed_out"] = any(entry.pop("timed_out", False) for entry in waiting)
+    late = [entry.pop("timed_out", False) for entry in waiting]  # every entry's flag taken off, not only the first
+    result["timed_out"] = any(late)
     return result, " ".join(messages) or None
 
 

@@ -201,12 +201,19 @@ def test_task_ids_wait_for_an_earlier_runs_task_and_send_none_to_its_devices(sdm
 
 def test_a_wait_that_runs_out_says_timed_out(sdm_stub, run_module, described, listed):
     listed(VALID_JOB_ID, "smd-1")
+    listed(OTHER_JOB_ID, "smd-2")
     described("smd-1")
-    task(sdm_stub, "st-0", ["smd-1"])
+    described("smd-2", job=OTHER_JOB_ID)
+    task(sdm_stub, "st-0", ["smd-1", "smd-2"])
     execution(sdm_stub, "st-0", "smd-1", "IN_PROGRESS")
-    result = run_module(managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID], timeout=0))
+    execution(sdm_stub, "st-0", "smd-2", "QUEUED")
+    args = dict(BASE_ARGS, job_ids=[VALID_JOB_ID, OTHER_JOB_ID], timeout=0)
+    result = run_module(managed_device_unlock.main, args)
     assert result.failed and result.result["timed_out"] is True
     assert result.result["reasons"][VALID_JOB_ID].endswith("or raise timeout")
+    assert set(result.result["reasons"]) == {VALID_JOB_ID, OTHER_JOB_ID}
+    # the flag is the task's, not a key of any device's entry
+    assert not any("timed_out" in device for device in result.result["devices"]), result.result["devices"]
 
 
 def test_check_mode_also_reports_a_job_without_managed_device(run_module, listed):
