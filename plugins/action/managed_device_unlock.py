@@ -12,6 +12,8 @@ checked here first; the refusal never repeats the value, and no module runs.
 
 from __future__ import annotations
 
+import re
+
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
@@ -19,6 +21,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import REMOTE_TIMEOUT
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import remote_line
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import run_in_periods
@@ -40,8 +43,22 @@ def _elements(value):
     return [value]
 
 
+#: A Snow Device Management task id as the service gives them (st-ficthmqoc2pht9gd).
+TASK_ID = re.compile(r"st-[a-z0-9]{1,61}")
+TASK_ID_REFUSAL = (
+    "task_ids holds a value that is not a task id (st- followed by lower-case letters and digits; not shown)"
+)
+
+
 def id_refusal(args):
     """Why these module arguments must not reach the module, or None; with its error code."""
+    ids = {name: args[name] for name in ("job_ids", "managed_device_ids", "task_ids") if name in args}
+    key = misplaced_key_refusal(ids)
+    if key:
+        return key, "SecretKeyInWrongOption"
+    for value in _elements(args.get("task_ids")):
+        if not isinstance(value, str) or not TASK_ID.fullmatch(value):
+            return TASK_ID_REFUSAL, "InvalidTaskId"
     for value in _elements(args.get("job_ids")):
         reason = validate_job_id(value if not isinstance(value, (int, float)) else str(value))
         if reason is not None:
@@ -65,8 +82,19 @@ class ActionModule(SnowballActionBase):
             return self._run_module_on_controller(result, task_vars)
         # In periods of progress_interval, each ending with a line on the devices' states; each period after
         # the first waits for the tasks the first created (plugin_utils/progress.py).
+        changed_devices = set()
+
+        def run(args):
+            # Each period's result says which devices it sent a task; the whole task's says which any did.
+            period = self._run_module_on_controller(dict(result), task_vars, module_args=args)
+            for device in [d for d in period.get("devices") or [] if isinstance(d, dict)]:
+                if device.get("changed"):
+                    changed_devices.add(device.get("managed_device_id"))
+                device["changed"] = device.get("managed_device_id") in changed_devices
+            return period
+
         return run_in_periods(
-            lambda args: self._run_module_on_controller(dict(result), task_vars, module_args=args),
+            run,
             dict(self._task.args),
             remote_line,
             Display().display,

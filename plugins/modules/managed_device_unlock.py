@@ -70,7 +70,10 @@ options:
     description:
       - Wait for these unlock tasks, the RV(task_ids) of an earlier run (for example with O(wait=false)),
         instead of sending their devices a new one. Each is described (C(DescribeTask)) for its devices and
-        its creation time, and each of its devices is waited for as if this run had created it.
+        its creation time, and each of its devices is waited for as if this run had created it. When
+        C(DescribeTask) is not allowed, each device not C(UNLOCKED) is asked about with C(DescribeExecution).
+      - Each id is C(st-) followed by lower-case letters and digits, as the service gives them; anything else is
+        refused before any call, never shown.
       - A device of O(job_ids) or O(managed_device_ids) that is in none of these tasks and not C(UNLOCKED)
         gets a new task as usual.
     type: list
@@ -292,7 +295,17 @@ def _send(api, entries, task_ids, check_mode):
     changed by this run), then every other one not UNLOCKED, given a new task (not in check mode).
     Returns ``(waiting, tasks)``, ``tasks`` as ``create_unlock_tasks`` returns them."""
     given = api.describe_unlock_tasks(task_ids) if task_ids else []
-    task_of = {device_id: task for task in given for device_id in task["targets"]}
+    task_of = {device_id: task for task in given for device_id in task["targets"] or []}
+    for task in [t for t in given if t["targets"] is None]:
+        # DescribeTask not allowed or silent: ask each device not UNLOCKED and not placed yet
+        for entry in entries:
+            device_id = entry["managed_device_id"]
+            if (
+                device_id not in task_of
+                and entry["state"] != UNLOCKED
+                and api.in_task(task["task_id"], device_id, entry["job_id"])
+            ):
+                task_of[device_id] = task
     resumed = [e for e in entries if e["managed_device_id"] in task_of]
     for entry in resumed:
         entry["task_id"] = task_of[entry["managed_device_id"]]["task_id"]

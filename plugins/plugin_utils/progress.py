@@ -36,8 +36,8 @@ from ansible_collections.edge.snowball.plugins.module_utils._secret import holds
 
 #: What a line may show of an execution: nothing else the service sent.
 EXECUTION_STATES = ("QUEUED", "IN_PROGRESS", *SUCCESS_STATES, *FAILED_STATES)
-#: A managed device id as the service gives them (smd-...): letters, digits and hyphens.
-DEVICE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+#: A managed device id as the service gives them (smd-3yxpo3wcbbmcf3hm).
+DEVICE_ID = re.compile(r"smd-[a-z0-9]{1,60}")
 
 Result = Dict[str, Any]
 
@@ -101,10 +101,13 @@ def remote_line(result: Result, waited: float, timeout: int, most: int = 5) -> s
     with their job (or device id) and states, each only from the known few."""
     devices = [d for d in result.get("devices") or [] if isinstance(d, dict)]
     # UNLOCKED after its task's execution SUCCEEDED, or with no task (it was UNLOCKED before)
+    late = result.get("reasons") if isinstance(result.get("reasons"), dict) else {}
     done = [
         d
         for d in devices
-        if d.get("state") == "UNLOCKED" and (d.get("execution_state") in SUCCESS_STATES or not d.get("task_id"))
+        if d.get("state") == "UNLOCKED"
+        and (d.get("execution_state") in SUCCESS_STATES or not d.get("task_id"))
+        and (d.get("job_id") or d.get("managed_device_id")) not in late  # not a report older than its task
     ]
     pending = [d for d in devices if d not in done and d.get("execution_state") not in FAILED_STATES]
     shown = [

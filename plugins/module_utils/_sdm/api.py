@@ -225,14 +225,27 @@ class ManagedDevices(AwsApi):
         return self._map(self._describe_unlock_task, list(dict.fromkeys(task_ids)))
 
     def _describe_unlock_task(self, task_id: str) -> Dict[str, Any]:
-        described = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id)
+        """``targets`` is None when DescribeTask is not allowed (IAM) or names none: then each device is
+        asked about with DescribeExecution (``in_task``)."""
+        try:
+            described = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id)
+        except SnowballError:
+            described = {}
         created = described.get("createdAt")
         if not isinstance(created, datetime.datetime):
             # Not said: then the execution's SUCCEEDED alone vouches that the unlock is this task's.
             created = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
         # A target is a managed device id (CreateTask's), or its ARN (ending in managed-device/<id>)
         targets = [str(target).rsplit("/", 1)[-1] for target in described.get("targets") or []]
-        return {"task_id": task_id, "targets": targets, "created_at": created}
+        return {"task_id": task_id, "targets": targets or None, "created_at": created}
+
+    def in_task(self, task_id: str, device_id: str, job_id: Optional[str]) -> bool:
+        """Whether the task was sent to the device: DescribeExecution answers for it."""
+        try:
+            self.describe_execution(task_id, device_id, job_id)
+        except SnowballError:
+            return False
+        return True
 
     def wait_for_unlock(
         self,

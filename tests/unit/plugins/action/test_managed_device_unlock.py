@@ -134,3 +134,43 @@ def test_a_code_in_task_ids_is_refused_before_the_module_runs(action_plugin, ass
     assert result["failed"] is True and result["error_code"] == "CodeInWrongOption", result
     plugin._execute_module.assert_not_called()
     assert_no_code(result)
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        ({"job_ids": [JOB], "task_ids": ["Zq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/"]}, "SecretKeyInWrongOption"),
+        ({"managed_device_ids": ["Zq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/"]}, "SecretKeyInWrongOption"),
+        ({"job_ids": [JOB], "task_ids": ["ab3defgh1j-klmn0-pqrs7-uvwx9"]}, "InvalidTaskId"),
+        ({"job_ids": [JOB], "task_ids": ["st-ab3de_fgh1j-klmn0-pqrs7-uvwx9"]}, "InvalidTaskId"),
+    ],
+)
+def test_a_key_or_anything_but_a_task_id_in_the_id_options_is_refused_unshown(action_plugin, args, code):
+    """Attack review: a secret key in task_ids or managed_device_ids, and a code with a dropped or mixed
+    separator in task_ids (which the code's shape misses), were passed to the module and echoed in invocation."""
+    plugin = action_plugin("managed_device_unlock", args, DEVICES)
+    result = plugin.run(task_vars={})
+    assert result["failed"] is True and result["error_code"] == code, result
+    plugin._execute_module.assert_not_called()
+    value = (args.get("task_ids") or args.get("managed_device_ids"))[0]
+    assert value not in str(result) and value.lower() not in str(result).lower()
+
+
+def test_each_device_changed_by_an_earlier_period_stays_changed(action_plugin):
+    first = {
+        "failed": True,
+        "timed_out": True,
+        "changed": True,
+        "msg": "still IN_PROGRESS after 2s; ...",
+        "task_ids": ["st-1"],
+        "devices": [{"job_id": JOB, "managed_device_id": "smd-1", "state": "LOCKED", "changed": True}],
+    }
+    last = {
+        "changed": False,
+        "task_ids": ["st-1"],
+        "devices": [dict(first["devices"][0], state="UNLOCKED", changed=False)],
+    }
+    plugin = action_plugin("managed_device_unlock", {"job_ids": [JOB], "timeout": 10, "progress_interval": 2})
+    plugin._execute_module.side_effect = [first, last]
+    result = plugin.run(task_vars={})
+    assert result["changed"] is True and result["devices"][0]["changed"] is True, result

@@ -199,6 +199,22 @@ def test_task_ids_wait_for_an_earlier_runs_task_and_send_none_to_its_devices(sdm
     assert result.result["changed"] is True
 
 
+def test_without_describe_task_an_earlier_task_is_found_by_describe_execution(sdm_stub, run_module, described, listed):
+    """Attack review: with DescribeTask denied (IAM; CreateTask copes with it), a later period could not resume
+    and failed. Now each locked device is asked about with DescribeExecution: smd-1 is in st-old (no new task)."""
+    listed(VALID_JOB_ID, "smd-1")
+    described("smd-1")
+    sdm_stub.add_client_error("describe_task", "AccessDeniedException", "not allowed", 403, {"taskId": "st-old"})
+    execution(sdm_stub, "st-old", "smd-1", "IN_PROGRESS")  # the membership probe
+    execution(sdm_stub, "st-old", "smd-1", "SUCCEEDED")
+    described("smd-1", "UNLOCKED", LATER)
+    result = run_module(
+        managed_device_unlock.main, dict(BASE_ARGS, job_ids=[VALID_JOB_ID], task_ids=["st-old"], retries=0)
+    )
+    assert not result.failed, result.result
+    assert result.result["devices"][0]["task_id"] == "st-old" and result.result["devices"][0]["changed"] is False
+
+
 def test_a_wait_that_runs_out_says_timed_out(sdm_stub, run_module, described, listed):
     listed(VALID_JOB_ID, "smd-1")
     listed(OTHER_JOB_ID, "smd-2")

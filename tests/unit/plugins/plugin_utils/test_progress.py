@@ -170,3 +170,13 @@ def test_the_remote_line_shows_only_known_states_and_ids_and_at_most_five_device
         " managed device smd-2 (not started, state not known),"
     )
     assert line.endswith(" and 2 more, 60s of 900s"), line
+
+
+def test_a_device_still_waited_for_is_not_counted_unlocked_on_a_stale_report():
+    """Attack review: SUCCEEDED with an UNLOCKED older than the task is still waited for (the module has a
+    reason for it): the line must not say it is UNLOCKED."""
+    stale = device(VALID_JOB_ID, "UNLOCKED", "SUCCEEDED")
+    line = remote_line({"devices": [stale], "reasons": {VALID_JOB_ID: "not reported since"}}, 61, 900)
+    assert line.startswith(
+        f"remote unlock: 0 of 1 device(s) UNLOCKED; waiting for {VALID_JOB_ID} (SUCCEEDED, UNLOCKED)"
+    )
