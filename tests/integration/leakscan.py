@@ -243,11 +243,12 @@ class RunSampler:
         return found + [f"file during the run: {hit}" for hit in sorted(self.file_hits)]
 
     def profile_kept_between_commands(self) -> tuple[int, int]:
-        """``(gaps where the profile stayed, gaps that tell)``: a gap tells when at least two scans fell
-        wholly inside it (a gap of a few milliseconds, between writing the profile and starting the client,
-        cannot); the profile stayed when every one of them found it. Counted in events, not seconds, so a
+        """``(gaps where the profile stayed, gaps that tell)``, over the gaps after a client command ended: a
+        gap tells when at least two scans fell wholly inside it (a gap of a few milliseconds, between writing
+        the profile and starting the client, cannot); the profile stayed when every one of them found it. Counted in events, not seconds, so a
         loaded machine only gives fewer gaps that tell."""
-        telling = [counts for counts in self.gap_scans.values() if counts[0] >= 2]
+        # Gap 0 comes before any client command: a profile written for the first one is no profile kept.
+        telling = [counts for gap, counts in self.gap_scans.items() if gap > 0 and counts[0] >= 2]
         return sum(1 for _scans, clear in telling if clear == 0), len(telling)
 
     def client_runs(self):
