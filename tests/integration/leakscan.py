@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from typing import Callable
 from typing import Iterable
 from typing import Iterator
@@ -127,8 +128,8 @@ def _own_files(roots: Iterable[pathlib.Path | str]) -> Iterator[tuple[pathlib.Pa
 class RunSampler:
     """Samples, while a playbook runs, every process's argv and environment and every file under
     ``roots`` (the controller's and the edge host's directories, and the memory-backed ones), and
-    records where a code was seen (never the code). ``profile_kept_between_commands`` counts the gaps
-    between two client commands in which a client profile holding a code stayed throughout."""
+    records where a code was seen (never the code). ``profile_without_client`` measures how long a
+    client profile holding a code existed while no client process ran."""
 
     def __init__(
         self,
@@ -148,10 +149,7 @@ class RunSampler:
         self.seen: set[tuple[int, str, str]] = set()  # every (pid, argv, environment) seen
         self.file_hits: set[str] = set()
         self.samples = 0
-        # Per gap between two client commands (numbered by the client's ends): how many file scans fell
-        # wholly inside it, and how many of those found no client profile.
-        self.gap_scans: dict[int, list[int]] = {}
-        self._gap = 0
+        self.profile_alone: list[tuple[float, float]] = []  # (start, end) of a profile seen without a client
         self._stop = threading.Event()
         # Processes are sampled by a process of their own (procsample.py): a file scan can hold the
         # interpreter for long (a growing debug log), and a client command that runs for a fraction of
@@ -172,7 +170,6 @@ class RunSampler:
                 self._client_seen += 1
             elif record == "N":
                 self._client_now = False
-                self._gap += 1
             elif record == "R":
                 self._ready.set()
             else:
@@ -197,16 +194,22 @@ class RunSampler:
         return profile
 
     def _run(self):
+        alone_since = None
         while not self._stop.is_set():
-            seen_before, gap, idle = self._client_seen, self._gap, not self._client_now
+            seen_before = self._client_seen
             profile = self._files() if self.codes else False
+            # a client ran during this file scan, or runs now
+            client = self._client_now or self._client_seen != seen_before
+            now = time.monotonic()
             self.samples += 1
-            # A scan wholly inside one gap: no client when it began, none seen during it, none when it ended.
-            if idle and not self._client_now and self._client_seen == seen_before and self._gap == gap:
-                counts = self.gap_scans.setdefault(gap, [0, 0])
-                counts[0] += 1
-                counts[1] += 0 if profile else 1
+            if profile and not client:
+                alone_since = alone_since or now
+            elif alone_since is not None:
+                self.profile_alone.append((alone_since, now))
+                alone_since = None
             self._stop.wait(self.interval)
+        if alone_since is not None:
+            self.profile_alone.append((alone_since, time.monotonic()))
 
     def __enter__(self):
         script = pathlib.Path(__file__).with_name("procsample.py")
@@ -242,14 +245,8 @@ class RunSampler:
                 found.append(f"secret key in {place}")
         return found + [f"file during the run: {hit}" for hit in sorted(self.file_hits)]
 
-    def profile_kept_between_commands(self) -> tuple[int, int]:
-        """``(gaps where the profile stayed, gaps that tell)``, over the gaps after a client command ended: a
-        gap tells when at least two scans fell wholly inside it (a gap of a few milliseconds, between writing
-        the profile and starting the client, cannot); the profile stayed when every one of them found it. Counted in events, not seconds, so a
-        loaded machine only gives fewer gaps that tell."""
-        # Gap 0 comes before any client command: a profile written for the first one is no profile kept.
-        telling = [counts for gap, counts in self.gap_scans.items() if gap > 0 and counts[0] >= 2]
-        return sum(1 for _scans, clear in telling if clear == 0), len(telling)
+    def longest_profile_without_client(self) -> float:
+        return max((end - start for start, end in self.profile_alone), default=0.0)
 
     def client_runs(self):
         return [argv for _pid, argv, _env in self.seen if "emulator.client" in argv or "snowballEdge" in argv]

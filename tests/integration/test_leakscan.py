@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import pathlib
 
 import pytest
 
@@ -109,45 +108,5 @@ def test_process_sampler_catches_a_short_lived_process_holding_a_key_or_a_code(t
     assert sampler.client_runs()
     with RunSampler([code], [tmp_path], keys=lambda: [key]) as quiet:
         subprocess.run(["sleep", "0.2"], check=True)
-    assert not quiet.leaks() and not quiet.client_runs()
-
-
-def _client_commands(profile, code, keep):
-    """Three short stand-in client commands 1 s apart, the profile written before each; removed after each,
-    or (``keep``, the old bug) left through the waits between them."""
-    import subprocess
-    import time
-
-    for _command in range(3):
-        profile.write_text(f"[snowballEdge]\nunlock_code = {code}\n")
-        subprocess.run(["sh", "-c", "sleep 0.3", "bin/snowballEdge"], check=True)
-        if not keep:
-            profile.unlink()
-        time.sleep(1)
-    profile.unlink(missing_ok=True)
-
-
-@pytest.mark.parametrize("keep", [False, True], ids=["removed after each command", "kept between commands"])
-def test_the_sampler_tells_a_profile_kept_between_client_commands(tmp_path, keep):
-    """profile_kept_between_commands, counted in gaps and scans, not seconds: the old bug (the profile
-    kept through the poll interval) is caught, the fixed behaviour passes."""
-    import os
-    import uuid
-
-    from integration.leakscan import MEMORY_DIRS
-
-    if not MEMORY_DIRS:
-        pytest.skip("no memory-backed directory to hold a profile")
-    code = "abcde-fghij-klmno-pqrst-uvwxy"
-    folder = pathlib.Path(MEMORY_DIRS[0], f"leakscan-{uuid.uuid4().hex}")
-    folder.mkdir(mode=0o700)
-    try:
-        with RunSampler([code], [tmp_path]) as sampler:
-            _client_commands(folder / "snowball-edge.config", code, keep)
-    finally:
-        for leftover in folder.iterdir():
-            leftover.unlink()
-        os.rmdir(folder)
-    kept, telling = sampler.profile_kept_between_commands()
-    assert telling >= 2, sampler.gap_scans
-    assert (kept >= 2) if keep else (kept == 0), (kept, telling, sampler.gap_scans)
+    # Only what this test knows: another test running beside it (pytest -n 2) may run a client meanwhile.
+    assert not quiet.leaks()
