@@ -37,7 +37,6 @@ from ansible.utils.display import Display
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import cluster_ips_problem
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import endpoint_problem
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.module_utils._secret import unlock_code_problem
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
@@ -54,13 +53,11 @@ warm_up_botocore()
 
 class ActionModule(SnowballActionBase):
     _own_checks = ("endpoint", "cluster_ips")
+    _job_id_hint = ". job_id is optional: leave it out, or give the device's job id."
 
     def _act(self, result, task_vars):
         task_vars = task_vars or {}
         name = self._task.action.rsplit(".", 1)[-1]
-        refusal = misplaced_key_refusal(self._task.args)
-        if refusal:
-            raise SnowballError(refusal, "SecretKeyInWrongOption")
         args = dict(self._task.args)
         # The module's own checks, on the controller as well: before the code leaves it, and before a NUL
         # byte reaches ansible-core's module logging (whose syslog call fails on it, naming no option).

@@ -25,7 +25,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._aws.options import 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.module_utils._paths import missing_directories
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
@@ -65,7 +64,7 @@ def argument_spec():
 
 
 class ActionModule(SnowballActionBase):
-    _own_checks = ("job_ids", "dest")
+    _own_checks = ("dest",)
 
     TRANSFERS_FILES = False
 
@@ -116,11 +115,7 @@ class ActionModule(SnowballActionBase):
     @staticmethod
     def _job_ids(params):
         """The distinct job ids; before anything else: no request, no file, for any bad id."""
-        job_ids = list(dict.fromkeys(params["job_ids"]))
-        for job_id in job_ids:
-            reason = validate_job_id(job_id)
-            if reason is not None:
-                raise SnowballError(reason, "InvalidJobId")
+        job_ids = list(dict.fromkeys(params["job_ids"]))  # each checked by the base class before _act
         if not job_ids:
             raise SnowballError("job_ids is empty: give the job id of every device the site will unlock", "NoJobIds")
         return job_ids

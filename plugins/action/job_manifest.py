@@ -56,7 +56,8 @@ DOWNLOAD_ATTEMPTS = 3
 
 
 class ActionModule(SnowballActionBase):
-    _own_checks = ("job_id", "dest", "src")
+    _own_checks = ("dest", "src")
+    _job_id_required = True
 
     def _act(self, result, task_vars):
         params = self._validated(self._task.args)

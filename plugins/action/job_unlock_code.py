@@ -21,24 +21,18 @@ from __future__ import annotations
 from ansible.utils.display import Display
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import condition_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 
 
 class ActionModule(SnowballActionBase):
-    _own_checks = ("job_id",)
+    _job_id_required = True
 
     def _act(self, result, task_vars):
         refusal = debug_refusal("job_unlock_code") or condition_refusal(self._task, "job_unlock_code")
         if refusal:
             raise SnowballError(refusal)
-        # Checked here first as well: a bad id fails without a trip to the host, and before
-        # anything of ansible-core's can trip over it there (a NUL breaks its syslog call).
-        reason = validate_job_id(self._task.args.get("job_id"))
-        if reason is not None:
-            raise SnowballError(reason, error_code="InvalidJobId")
         result = self._run_module_on_controller(result, task_vars)
         if result.get("retried"):
             # The result may be censored below; what was retried holds no secret and helps.

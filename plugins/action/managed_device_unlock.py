@@ -18,30 +18,13 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import listed
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import DEVICE_ID_REFUSAL
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import REMOTE_TIMEOUT
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
-from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import remote_line
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import run_in_periods
-
-DEVICE_ID_REFUSAL = (
-    "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
-    " device's id (edge.snowball.managed_device_info lists them) and keep the code secret."
-)
-
-
-def _elements(value):
-    """The list ansible-core's ``type: list`` makes of ``value`` (a string is split on commas)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return value.split(",")
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
-
 
 #: A Snow Device Management task id as the service gives them (st-ficthmqoc2pht9gd).
 TASK_ID = re.compile(r"st-[a-z0-9]{1,61}")
@@ -51,27 +34,18 @@ TASK_ID_REFUSAL = (
 
 
 def id_refusal(args):
-    """Why these module arguments must not reach the module, or None; with its error code."""
-    ids = {name: args[name] for name in ("job_ids", "managed_device_ids", "task_ids") if name in args}
-    key = misplaced_key_refusal(ids)
-    if key:
-        return key, "SecretKeyInWrongOption"
-    for value in _elements(args.get("task_ids")):
+    """Why these module arguments must not reach the module, or None; with its error code. (The base
+    class has refused a code or a key in any option, and a bad job id, already.)"""
+    for value in listed(args.get("task_ids")):
         if not isinstance(value, str) or not TASK_ID.fullmatch(value):
             return TASK_ID_REFUSAL, "InvalidTaskId"
-    for value in _elements(args.get("job_ids")):
-        reason = validate_job_id(value if not isinstance(value, (int, float)) else str(value))
-        if reason is not None:
-            return reason, "InvalidJobId"
-    for value in _elements(args.get("managed_device_ids")):
+    for value in listed(args.get("managed_device_ids")):
         if isinstance(value, str) and holds_unlock_code(value):
             return DEVICE_ID_REFUSAL, "InvalidManagedDeviceId"
     return None
 
 
 class ActionModule(SnowballActionBase):
-    _own_checks = ("job_ids",)
-
     def _act(self, result, task_vars):
         refusal = id_refusal(self._task.args)
         if refusal is not None:

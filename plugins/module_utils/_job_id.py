@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 from typing import Iterable
+from typing import List
+from typing import Mapping
 from typing import Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
@@ -54,7 +56,7 @@ def validate_job_id(value: Any) -> Optional[str]:
         return f"job_id must be a string, got {type(value).__name__}"
     if value == "":
         return f"job_id is empty ({_EXPECTED})"
-    if looks_like_unlock_code(value):
+    if looks_like_unlock_code(value) or holds_unlock_code(value):
         return (
             "job_id: this looks like an unlock code, not a job id (not shown). Pass the job's id (JID or MID"
             " followed by a UUID, 39 characters) and keep the code secret."
@@ -79,6 +81,28 @@ def validate_job_id(value: Any) -> Optional[str]:
             return (
                 f"job_id has {describe_char(char)} at position {position}, which is not a lower-case hexadecimal digit"
             )
+    return None
+
+
+def listed(value: Any) -> List[Any]:
+    """The list ansible-core's ``type: list`` makes of ``value`` (a string is split on commas)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split(",")
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def job_ids_problem(args: Mapping[str, Any], required: bool = False) -> Optional[str]:
+    """Why the job ids among a task's arguments (``job_id``, each item of ``job_ids``) are refused, or
+    None. ``job_id`` is checked when given, or always when ``required``; the reason never shows a value."""
+    given = [args.get("job_id")] if required or args.get("job_id") is not None else []
+    for value in given + listed(args.get("job_ids")):
+        reason = validate_job_id(value)
+        if reason is not None:
+            return reason
     return None
 
 

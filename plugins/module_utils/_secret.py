@@ -37,20 +37,21 @@ SECRET_OPTIONS = frozenset(
 _GROUP = "[A-Za-z0-9]{5}"
 #: The code exactly as AWS writes it: 25 letters or digits in 5 groups of 5, hyphens between.
 _EXACT = re.compile(rf"{_GROUP}(?:-{_GROUP}){{4}}", re.ASCII)
-#: A value that is a code however it was typed: any one separator or none between the groups.
-_TYPED = re.compile(rf"\s*{_GROUP}(?:[\s_.:-]?{_GROUP}){{4}}\s*", re.ASCII)
+#: A value that is a code however it was typed: up to three separators, or none, between any two groups.
+_TYPED = re.compile(rf"\s*{_GROUP}(?:[\s_.:-]{{0,3}}{_GROUP}){{4}}\s*", re.ASCII)
 # Between two groups in a printed text: a separator, or an escape of one (JSON, repr, URL, HTML).
 _SEP = r"(?:[\s_.:,;/-]|\\[nrt]|\\u00[0-9a-fA-F]{2}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}|&#?[0-9a-zA-Z]{1,6};)"
-# A bound before a run of 25: not a letter or digit, unless it ends an escape (%27, \x27, \u0027, &#39;).
-_BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=%[0-9a-fA-F]{2})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4})|(?<=;))"
-# A run of 25 counts as a code only with letters and digits in it: "InvalidSignatureException" is a name.
-_MIXED = r"(?=[A-Za-z0-9]{0,24}[0-9])(?=[A-Za-z0-9]{0,24}[A-Za-z])"
-#: Something shaped like a code inside a text: 5 groups of 5 with separators between (also inside a
-#: longer token: a group may be the end or the start of a longer word), one separator throughout,
-#: or a run of exactly 25 letters and digits, both.
-_IN_TEXT = re.compile(
-    rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3}}|{_BEFORE}{_MIXED}[A-Za-z0-9]{{25}}(?![A-Za-z0-9])",
-    re.ASCII,
+# A bound before a code: not a letter or digit, unless it ends an escape (%27, \x27, \u0027, &#39;, \n).
+_BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt])|(?<=%[0-9a-fA-F]{2})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4})|(?<=;))"
+#: Something shaped like a code inside a text, two ways:
+#:  - 5 groups of 5 with one separator (or escape) throughout, also inside a longer token (a group may
+#:    be the end or the start of a longer word);
+#:  - standing alone, 5 groups of 5 with up to three separators or none between any two (a dropped,
+#:    doubled or mixed hyphen; a bare run of 25), counted only with letters and digits both in it
+#:    ("InvalidSignatureException" is a name): see ``_code_spans``.
+_SAME_SEP = re.compile(rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3}}", re.ASCII)
+_ANY_SEPS = re.compile(
+    _BEFORE + rf"{_SEP}{{0,3}}".join(f"(?P<g{n}>{_GROUP})" for n in range(5)) + "(?![A-Za-z0-9])", re.ASCII
 )
 #: A code stored in a file (bytes): the written form, standing alone.
 _STORED = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}(?![A-Za-z0-9])")
@@ -79,11 +80,44 @@ def _unescaped(text: str) -> str:
     return text
 
 
+def _matches(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """Every match of ``pattern`` in ``text``, overlapping ones too."""
+    found = pattern.search(text)
+    while found is not None:
+        yield found
+        found = pattern.search(text, found.start() + 1)
+
+
+def _mixed(found: re.Match[str]) -> bool:
+    chars = "".join(found.group(f"g{n}") for n in range(5))
+    return any(char.isdigit() for char in chars) and any(char.isalpha() for char in chars)
+
+
+def _spaced(found: re.Match[str]) -> int:
+    """How many gaps between the groups of ``found`` are blank: in "using ab3de-fgh1j-klmn0-pqrs7" a
+    word and a blank make a first group, as the code just after it does not."""
+    gaps = (found.string[found.end(f"g{n}") : found.start(f"g{n + 1}")] for n in range(4))
+    return sum(1 for gap in gaps if gap and not gap.strip())
+
+
+def _code_spans(text: str) -> List[Tuple[int, int]]:
+    """Where ``text`` holds something shaped like an unlock code (the two ways above). Of two
+    overlapping loose matches, the one with more blank gaps is a word beside a code, not a code."""
+    if not isinstance(text, str) or len(text) < 25:
+        return []
+    spans = [found.span() for found in _matches(_SAME_SEP, text)]
+    loose = [found for found in _matches(_ANY_SEPS, text) if _mixed(found)]
+    for found in loose:
+        if not any(o.start() < found.end() and found.start() < o.end() and _spaced(o) < _spaced(found) for o in loose):
+            spans.append(found.span())
+    return spans
+
+
 def holds_unlock_code(text: Any) -> bool:
     """True when ``text`` holds something shaped like an unlock code, in any escaped form."""
     if not isinstance(text, str) or len(text) < 25:
         return False
-    return _IN_TEXT.search(text) is not None or _IN_TEXT.search(_unescaped(text)) is not None
+    return bool(_code_spans(text)) or bool(_code_spans(_unescaped(text)))
 
 
 def stores_unlock_code(data: bytes) -> bool:
@@ -164,10 +198,7 @@ def _mask_spans(text: str, patterns: Iterable[re.Pattern[str]], spans: Optional[
     """``text`` with the union of every (overlapping) match of ``patterns`` and of ``spans`` masked."""
     spans = list(spans or [])
     for pattern in patterns:
-        found = pattern.search(text)
-        while found is not None:
-            spans.append(found.span())
-            found = pattern.search(text, found.start() + 1)
+        spans.extend(found.span() for found in _matches(pattern, text))
     if not spans:
         return text
     spans.sort()
@@ -198,16 +229,21 @@ def mask(text: str, code: Optional[str] = None, keys: Iterable[str] = (), shapes
     cut after."""
     if not text or not isinstance(text, str):
         return text
-    patterns = [_IN_TEXT] if shapes else []
-    if code and code.strip():
-        patterns.insert(0, _known_pattern(code))
+    patterns = [_known_pattern(code)] if code and code.strip() else []
     patterns.extend(_known_key_pattern(key) for key in keys if key)
-    masked = _mask_spans(text, patterns, secret_key_spans(text) if shapes else [])
-    # An escape the patterns cannot see through (a doubly URL-encoded echo): shown unescaped, masked.
+    masked = _mask_spans(text, patterns, _shape_spans(text) if shapes else [])
+    # An escape the patterns cannot see through (a doubly URL-encoded echo): shown unescaped, masked, from
+    # the text as given (a mask inside an escaped code would split it: its rest would not be found).
     unescaped = _unescaped(masked)
-    if unescaped != masked and any(pattern.search(unescaped) for pattern in patterns):
-        masked = _mask_spans(unescaped, patterns, secret_key_spans(unescaped) if shapes else [])
+    if unescaped != masked and (any(p.search(unescaped) for p in patterns) or shapes and _shape_spans(unescaped)):
+        unescaped = _unescaped(text)
+        masked = _mask_spans(unescaped, patterns, _shape_spans(unescaped) if shapes else [])
     return masked
+
+
+def _shape_spans(text: str) -> List[Tuple[int, int]]:
+    """Where ``text`` holds something shaped like a code or a secret access key."""
+    return _code_spans(text) + secret_key_spans(text)
 
 
 def mask_data(value: Any, code: Optional[str] = None, keys: Iterable[str] = ()) -> Any:

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """What every action plugin of this collection shares: check mode, never ``async``, one failure
-path, the refusal of a code put in the wrong option, and the censoring of a result that holds one.
+path, the refusals every option shares (a code or a secret key in the wrong option, a job id that is
+none, a NUL byte), and the censoring of a result that holds a secret.
 
 A subclass writes ``_act(result, task_vars)``: it returns the task's result, or raises
 SnowballError (a refusal or a failure; its message never holds a code), which ``run`` turns into
@@ -19,9 +20,11 @@ from ansible.plugins.loader import connection_loader
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import job_ids_problem
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_secret_key
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
+from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_key_refusal
 
 NUL = "\x00"
 
@@ -68,6 +71,10 @@ class SnowballActionBase(ActionBase):
     #: base64 and key alphabets hold runs a code's shape matches by chance.
     _code_checked_by_act = ()
 
+    #: job_id must be given (else checked only when given), and what a refusal of it adds.
+    _job_id_required = False
+    _job_id_hint = ""
+
     #: Censor every result of the task, failures included (its arguments hold secrets by design).
     _censor_always = False
 
@@ -87,9 +94,7 @@ class SnowballActionBase(ActionBase):
         failure = None
         try:
             # Before anything can quote an option (ansible-core's type checks, our messages, AWS, the client).
-            refusal = misplaced_code_refusal(self._task.args, allowed=self._code_checked_by_act)
-            if refusal:
-                raise SnowballError(refusal, "CodeInWrongOption")
+            self._refuse_misplaced_secrets_and_job_ids()
             # ansible-core logs a module's arguments to syslog (a code as NOT_LOGGING_PARAMETER); from 2.20
             # a NUL byte there fails the module with "Failed to log to syslog (embedded null character)",
             # which names neither the option nor the fix. The options in _own_checks say more themselves.
@@ -99,8 +104,24 @@ class SnowballActionBase(ActionBase):
             return self._act(result, task_vars)
         except SnowballError as e:
             failure = e
+        result.setdefault("changed", False)
         result.update(failed=True, **failure.as_result())
         return result
+
+    def _refuse_misplaced_secrets_and_job_ids(self):
+        """The refusals every option of every module shares, on the controller before the module runs:
+        a code or a secret access key in an option that does not take one, and a job id that is none
+        (with the job id's own rules). None of them repeats the value."""
+        args = self._task.args
+        refusal = misplaced_code_refusal(args, allowed=self._code_checked_by_act)
+        if refusal:
+            raise SnowballError(refusal, "CodeInWrongOption")
+        refusal = misplaced_key_refusal(args, allowed=self._code_checked_by_act)
+        if refusal:
+            raise SnowballError(refusal, "SecretKeyInWrongOption")
+        reason = job_ids_problem(args, required=self._job_id_required)
+        if reason:
+            raise SnowballError(reason + self._job_id_hint, "InvalidJobId")
 
     def _item_holds_a_secret(self, task_vars):
         """True when this task is looped and its item (or the extended loop data) holds a code or a key."""

@@ -16,3 +16,30 @@ LATER = T0 + datetime.timedelta(seconds=30)
 EARLIER = T0 - datetime.timedelta(hours=1)
 # Not a real secret access key: 40 characters of [A-Za-z0-9/+] with both cases, digits, "/" and "+".
 FAKE_SECRET_KEY = "".join(("Zq8/", "Xv3+", "Lm5k")[i % 3] for i in range(10))
+
+
+def _typed(code: str) -> list:
+    groups = code.split("-")
+
+    def joined(*gaps: str) -> str:
+        return "".join(group + gap for group, gap in zip(groups, list(gaps) + [""]))
+
+    return [
+        code,
+        code.upper(),
+        code.replace("-", ""),  # a bare run of 25
+        *(joined(*("" if n == gap else "-" for n in range(4))) for gap in range(4)),  # one hyphen dropped
+        joined("", "-", "", "-"),  # two dropped
+        joined("--", "-", "-", "-"),  # one doubled
+        code.replace("-", "--"),
+        joined("-", "_", ".", ":"),  # mixed
+        joined(" - ", " - ", " - ", " - "),  # spaced hyphens
+        joined("-", "", "_", "-").upper(),
+        joined("\n", "-", "-", ""),  # a line break for a hyphen, one dropped
+        joined("%2D", "", "%2D", "%2D"),  # URL-encoded, one dropped
+    ]
+
+
+#: The code as a person may type or paste it where it does not belong (each hyphen dropped, doubled,
+#: mixed, spaced, encoded): every check that refuses a code in the wrong place refuses each of these.
+TYPED_CODES = _typed(FAKE_CODE)

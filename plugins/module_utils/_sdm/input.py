@@ -16,6 +16,11 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 
+DEVICE_ID_REFUSAL = (
+    "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
+    " device's id (edge.snowball.managed_device_info lists them) and keep the code secret."
+)
+
 
 def require_valid_job_ids(values: Iterable[Any]) -> List[str]:
     """Every job id checked before any call; the first bad one fails with its reason. Duplicates dropped."""
@@ -33,11 +38,7 @@ def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
     out: List[str] = []
     for value in values:
         if isinstance(value, str) and holds_unlock_code(value):
-            raise SnowballError(
-                "managed_device_ids: this looks like an unlock code, not a managed device id (not shown). Pass the"
-                " device's id (edge.snowball.managed_device_info lists them) and keep the code secret.",
-                error_code="InvalidManagedDeviceId",
-            )
+            raise SnowballError(DEVICE_ID_REFUSAL, error_code="InvalidManagedDeviceId")
         if not isinstance(value, str) or not value.strip() or len(value) > 64 or value != value.strip():
             raise SnowballError(
                 f"managed_device_ids holds {value!r}, which is not a managed device id (1 to 64 characters, no"

@@ -31,12 +31,12 @@ DEVICES = {"changed": True, "devices": [{"job_id": JOB, "managed_device_id": "sm
         {"managed_device_ids": [CODE.replace("-", "")]},
     ],
 )
-def test_id_refusal_never_repeats_the_value(args):
-    refusal = id_refusal(args)
-    assert refusal is not None
-    message, _code = refusal
+def test_id_refusal_never_repeats_the_value(args, action_plugin):
+    """The base class's job id check and this plugin's own id checks, as a task meets them."""
+    result = action_plugin("managed_device_unlock", args, DEVICES).run(task_vars={})
+    assert result["failed"] is True and result["error_code"] in ("InvalidJobId", "InvalidManagedDeviceId")
     for form in (CODE, CODE.lower(), CODE[:-1], CODE.replace("-", ""), CODE[:17]):
-        assert form.lower() not in message.lower()
+        assert form.lower() not in str(result).lower()
 
 
 def test_id_refusal_lets_real_ids_through():
@@ -141,8 +141,9 @@ def test_a_code_in_task_ids_is_refused_before_the_module_runs(action_plugin, ass
     [
         ({"job_ids": [JOB], "task_ids": ["Zq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/"]}, "SecretKeyInWrongOption"),
         ({"managed_device_ids": ["Zq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/Xv3+Lm5kZq8/"]}, "SecretKeyInWrongOption"),
-        ({"job_ids": [JOB], "task_ids": ["ab3defgh1j-klmn0-pqrs7-uvwx9"]}, "InvalidTaskId"),
-        ({"job_ids": [JOB], "task_ids": ["st-ab3de_fgh1j-klmn0-pqrs7-uvwx9"]}, "InvalidTaskId"),
+        ({"job_ids": [JOB], "task_ids": ["ab3defgh1j-klmn0-pqrs7-uvwx9"]}, "CodeInWrongOption"),
+        ({"job_ids": [JOB], "task_ids": ["st-ab3de_fgh1j-klmn0-pqrs7-uvwx9"]}, "CodeInWrongOption"),
+        ({"job_ids": [JOB], "task_ids": ["st-Ab3De"]}, "InvalidTaskId"),
     ],
 )
 def test_a_key_or_anything_but_a_task_id_in_the_id_options_is_refused_unshown(action_plugin, args, code):

@@ -8,6 +8,7 @@ import pytest
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import values_never_shown
 
+from unit.constants import TYPED_CODES
 from unit.constants import VALID_JOB_ID
 
 GOOD = VALID_JOB_ID
@@ -106,3 +107,12 @@ def test_values_never_shown():
     assert GOOD not in masked and "smd-0123456789abcdef" not in masked
     assert {f"{code}\n", code, code[:-1], f" {code}"} <= set(masked)
     assert "x" not in masked  # too short: ansible-core would mask every "x" of the result
+
+
+@pytest.mark.parametrize("form", TYPED_CODES)
+def test_any_typed_form_of_a_code_as_a_job_id_is_named_a_code_and_never_shown(form):
+    for given in (form, f'"{form}"', f"code: {form}"):
+        reason = validate_job_id(given)
+        assert reason.startswith("job_id: this looks like an unlock code"), (given, reason)
+        assert form not in reason and form.replace("-", "")[:10].lower() not in reason.lower()
+    assert form in values_never_shown([form], []) and form in values_never_shown([], [form])

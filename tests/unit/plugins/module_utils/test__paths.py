@@ -9,6 +9,8 @@ import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils import _paths
 
+from unit.constants import TYPED_CODES
+
 
 @pytest.mark.parametrize("path", ["a\0b", b"a\0b", "\0"])
 def test_a_nul_byte_is_named_and_the_value_never_shown(path):
@@ -78,3 +80,13 @@ def test_shown_hides_a_name_shaped_like_a_code():
     assert _paths.shown("/media/key/manifest.bin") == "/media/key/manifest.bin"
     assert _paths.shown(f"/media/key/{FAKE_CODE}.txt").startswith("a file in /media/key (its name is not shown")
     assert FAKE_CODE not in _paths.shown(f"/media/{FAKE_CODE}/x.txt")
+
+
+@pytest.mark.parametrize("form", TYPED_CODES)
+def test_shown_hides_a_name_holding_any_typed_form_of_a_code(form):
+    from unit.constants import FAKE_CODE
+
+    for path in (f"/media/key/{form}.txt", f"/media/{form}/x.txt"):
+        shown = _paths.shown(path)
+        assert "its name is not shown" in shown and form not in shown
+        assert not [group for group in FAKE_CODE.split("-")[1:4] if group in shown]

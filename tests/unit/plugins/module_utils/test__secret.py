@@ -12,6 +12,7 @@ from ansible_collections.edge.snowball.plugins.module_utils import _secret as ma
 
 from unit.constants import FAKE_CODE
 from unit.constants import FAKE_SECRET_KEY
+from unit.constants import TYPED_CODES
 
 
 # ---------------------------------------------------------------- masking
@@ -341,3 +342,40 @@ def test_a_secret_key_holding_a_run_of_25_is_a_misplaced_key_not_a_code():
     assert masking.misplaced_codes({"aws_profile": key}) == []
     assert masking.misplaced_keys({"aws_profile": key}) == [("aws_profile", key)]
     assert masking.misplaced_codes({"aws_profile": f"{key} {FAKE_CODE}"}) != []  # a code beside it still counts
+
+
+# ---------------------------------------------------------------- issue 21: a code as a person types it
+@pytest.mark.parametrize("form", TYPED_CODES)
+def test_every_typed_form_is_found_masked_alone_and_refused(form, assert_no_code):
+    """A dropped, doubled, mixed or spaced hyphen passed the code's shape (one separator throughout,
+    or a bare run of 25), and so every check built on it."""
+    for printed in (form, json.dumps(form)[1:-1], quote(form, safe=""), repr(form)[1:-1]):
+        text = f"said: using {printed} now"
+        assert masking.holds_unlock_code(text), printed
+        assert masking.mask(text) == f"said: using {masking.MASK} now", printed
+        assert masking.mask(text, FAKE_CODE) == f"said: using {masking.MASK} now", printed
+    refusal = masking.misplaced_code_refusal({"region": form, "unlock_code": FAKE_CODE})
+    assert refusal and refusal.startswith("region holds something shaped like an unlock code")
+    assert masking.misplaced_codes({"dest": [f"/srv/{form}.txt"]}) == [("dest", f"/srv/{form}.txt")]
+
+
+@pytest.mark.parametrize("form", [form for form in TYPED_CODES if "%" not in form])
+def test_every_typed_form_is_a_value_shaped_like_a_code(form):
+    assert masking.looks_like_unlock_code(form) and masking.looks_like_unlock_code(f" {form}\n")
+    assert not masking.is_unlock_code(form) or form.strip() in (FAKE_CODE, FAKE_CODE.upper())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "north-south-east0-west1",  # four groups
+        "Build 12345 of kkkkk tests",
+        "abcde-fghij_klmno.pqrst:uvwxy",  # letters only: a name, not a code
+        "vpce-0123456789abcdef0-abcdefgh1.vpce.amazonaws.com",
+        "MIIBUDCB9qADAgECAhRZ3yBSLIJgi2Ih/pLGcwUyKKJufjAKBggqhkjOPQQDAjAV",
+        "2026-12-03T15:33:34.123456+00:00 JID123e4567-e89b-12d3-a456-426655440000",
+    ],
+)
+def test_texts_near_the_loose_shape_are_left_alone(text):
+    assert not masking.holds_unlock_code(text)
+    assert masking.mask(text) == text

@@ -3,12 +3,15 @@ The real module in periods, through ansible-playbook, is tests/integration/test_
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import device_line
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import progress_line
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import remote_line
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import run_in_periods
 
 from unit.constants import OTHER_JOB_ID
+from unit.constants import TYPED_CODES
 from unit.constants import VALID_JOB_ID
 
 ARGS = {"endpoint": "https://192.0.2.10", "timeout": 300, "progress_interval": 60}
@@ -180,3 +183,11 @@ def test_a_device_still_waited_for_is_not_counted_unlocked_on_a_stale_report():
     assert line.startswith(
         f"remote unlock: 0 of 1 device(s) UNLOCKED; waiting for {VALID_JOB_ID} (SUCCEEDED, UNLOCKED)"
     )
+
+
+@pytest.mark.parametrize("form", TYPED_CODES)
+def test_a_device_id_holding_any_typed_form_of_a_code_is_not_shown(form):
+    """Issue 21: smd- and a code with a hyphen dropped is a managed device id's shape; the line must not show it."""
+    device_id = "smd-" + form.lower()
+    line = remote_line({"devices": [device(None, "LOCKED", "QUEUED", device_id=device_id)]}, 60, 900)
+    assert device_id not in line and "waiting for a device (QUEUED, LOCKED)" in line

@@ -8,6 +8,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 from ansible_collections.edge.snowball.plugins.module_utils._sdm import input as _sdm_input
 
 from unit.constants import OTHER_JOB_ID
+from unit.constants import TYPED_CODES
 from unit.constants import VALID_JOB_ID
 
 
@@ -21,3 +22,11 @@ def test_job_ids_are_checked_and_deduplicated():
 def test_bad_managed_device_ids_are_refused(value):
     with pytest.raises(SnowballError, match="not a managed device id"):
         _sdm_input.require_valid_device_ids([value])
+
+
+@pytest.mark.parametrize("form", TYPED_CODES)
+def test_any_typed_form_of_a_code_as_a_managed_device_id_is_refused_unshown(form):
+    for given in (form, "smd-" + form.lower()):
+        with pytest.raises(SnowballError, match="looks like an unlock code") as refused:
+            _sdm_input.require_valid_device_ids(["smd-1", given])
+        assert given not in str(refused.value) and form[:10] not in str(refused.value)
