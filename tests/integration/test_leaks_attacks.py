@@ -741,8 +741,13 @@ CODE_FORMS = """
       - "{{ code | replace('-', '') }}"
       - "%27{{ code }}%27"
       - "{{ code | lower | replace('-', '_') }}"
+      - "{{ code | replace('-', '', 1) }}"
+      - "{{ code | replace('-', '--') }}"
+      - "{{ code[:5] }}_{{ code[6:11] }}.{{ code[12:23] }}{{ code[24:] }}"
   no_log: true
 """
+#: How many forms CODE_FORMS gives (the last three: a hyphen dropped, doubled, mixed and dropped; issue 21).
+FORMS = 8
 CODE_IN_OPTIONS = {
     # (module, its other arguments, the option that gets the code, how)
     "export vault_id": (
@@ -819,11 +824,11 @@ def _code_in_options_tasks() -> str:
     tasks = [CODE_FORMS]
     for name, (module, args, option, value) in CODE_IN_OPTIONS.items():
         task = {"name": name, f"edge.snowball.{module}": dict(args, **{option: value})}
-        task.update(loop="{{ range(5) | list }}", register=name.replace(" ", "_"), ignore_errors=True)
+        task.update(loop=f"{{{{ range({FORMS}) | list }}}}", register=name.replace(" ", "_"), ignore_errors=True)
         tasks.append("- " + json.dumps(task))
     for name, option in LOOKUP_OPTIONS.items():
         lookup = f"{{{{ lookup('edge.snowball.unlock_code', ids[0], {option}, **conn) }}}}"
-        task = {"name": name, "ansible.builtin.debug": {"msg": lookup}, "loop": "{{ range(5) | list }}"}
+        task = {"name": name, "ansible.builtin.debug": {"msg": lookup}, "loop": f"{{{{ range({FORMS}) | list }}}}"}
         task.update(register=name.replace(" ", "_"), ignore_errors=True)
         tasks.append("- " + json.dumps(task))
     # ansible-core 2.17 fails a looped task whose arguments' lookup fails as a whole (no results): count it once.
