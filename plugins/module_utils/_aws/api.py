@@ -3,22 +3,33 @@
 
 # Internal use only: part of edge.snowball's AWS machinery; may change without notice.
 
-"""What the job API (``snowball.SnowballJobs``) and the device-management API
-(``device_management.ManagedDevices``) share: a botocore client (usually wrapped by amazon.aws's
-``RetryingBotoClientWrapper``), the injected clock and sleep that keep tests from sleeping, the
-count of calls and HTTP requests, and the jittered backoff both retry with."""
+"""What the job API (``_jobs/api.py`` SnowballJobs) and the device-management API (``_sdm/api.py``
+ManagedDevices) share: a botocore client (usually wrapped by amazon.aws's
+``RetryingBotoClientWrapper``), the one way every call is made (``_call``: counted, response bodies
+withheld from botocore's debug log, each failure worded by the service's error table), the injected
+clock and sleep that keep tests from sleeping, and the jittered backoff both retry with."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 from typing import Callable
+from typing import Dict
 from typing import Iterable
 from typing import Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.call_counter import CallCounter
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import THROTTLING_CODES
+from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import not_an_api_response
+from ansible_collections.edge.snowball.plugins.module_utils._aws.redaction import RedactResponseBodies
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+    from botocore.parsers import ResponseParserError
+except ImportError:
+    pass  # reported by _aws/client.py when the client is made
 
 
 class AwsApi:
@@ -46,9 +57,38 @@ class AwsApi:
         #: Calls made and HTTP requests sent, per operation (retries show as the difference).
         self.counter = CallCounter(client, self.SERVICE)
 
+    def _call(self, action: str, subject: str, **params: Any) -> Dict[str, Any]:
+        """One call of the service (``action`` as AWS names it), counted, with response bodies kept
+        out of botocore's debug log; any failure a SnowballError about ``subject`` (words: "job JID...")
+        from the service's ``_error``, raised outside the except block: no chained traceback that
+        could carry a body."""
+        method = getattr(self.client, _snake(action))
+        self.counter.called(action)
+        failure: Optional[SnowballError] = None
+        with RedactResponseBodies():
+            try:
+                return method(**params, **self._retry_kwargs)
+            except (BotoCoreError, ClientError, ResponseParserError) as e:
+                failure = self._error(e, action, subject)
+            except (AttributeError, TypeError, ValueError, KeyError, IndexError) as e:
+                # botocore's parsers fail this way on some garbled bodies (for example a CBOR
+                # body cut short). str(e) may quote the body, so only the type is reported.
+                what = f"with a body botocore could not read ({type(e).__name__})"
+                failure = not_an_api_response(self.endpoint, action, subject, what, "UnreadableResponse")
+        raise failure
+
+    def _error(self, error: Exception, action: str, subject: str) -> SnowballError:
+        """The service's message for a botocore failure."""
+        raise NotImplementedError
+
     def retry_summary(self) -> Optional[str]:
         """Which operations were retried, and how often (``CallCounter.summary``), or None."""
         return self.counter.summary()
+
+
+def _snake(action: str) -> str:
+    """The botocore method of an AWS action: GetJobUnlockCode -> get_job_unlock_code."""
+    return "".join(f"_{char.lower()}" if char.isupper() and i else char.lower() for i, char in enumerate(action))
 
 
 def jittered_backoff(retries: int, also_retry: Iterable[str] = ()):

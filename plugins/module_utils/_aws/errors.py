@@ -50,48 +50,48 @@ _DENIED_CODES = frozenset(("AccessDeniedException", "AccessDenied", "Unauthorize
 _CODE_MESSAGES = (
     (
         ("InvalidJobStateException",),
-        "{action} refused for job {job_id}: the job is not in a state that allows it.{said}"
+        "{action} refused for {subject}: the job is not in a state that allows it.{said}"
         " The unlock code and manifest are only available while the job is {ready},"
         " and for {lifetime} days after it was created; use edge.snowball.job_unlock_code with"
         " describe_job=true to see the job's state.",
     ),
     (
         ("InvalidResourceException",),
-        "job {job_id} was not found{where} ({action}).{said} Check the job id, and that the region"
+        "{subject} was not found{where} ({action}).{said} Check the job id, and that the region"
         " and AWS account are the ones the job was created in.",
     ),
     (
         _DENIED_CODES,
-        "access denied for snowball:{action} on job {job_id}.{said} Allow the IAM action"
+        "access denied for snowball:{action} on {subject}.{said} Allow the IAM action"
         " snowball:{action} to the credentials in use (docs/iam-policy.json in this collection is a minimal policy).",
     ),
     (
         _EXPIRED_CODES,
-        "the AWS credentials in use have expired ({code}) on {action} for job {job_id}.{said}"
+        "the AWS credentials in use have expired ({code}) on {action} for {subject}.{said}"
         " Refresh the session token or profile and retry.",
     ),
     (
         _CREDENTIAL_CODES,
-        "AWS did not accept the credentials in use ({code}) on {action} for job {job_id}.{said}"
+        "AWS did not accept the credentials in use ({code}) on {action} for {subject}.{said}"
         " Check access_key/secret_key,"
         " session_token or profile, and that the clock of the controller is right.",
     ),
     (
         THROTTLING_CODES,
-        "the Snowball API kept throttling {action} for job {job_id} ({code}) after retrying with"
+        "the Snowball API kept throttling {action} for {subject} ({code}) after retrying with"
         " backoff. Retry later, or lower forks / the lookup's concurrency.",
     ),
 )
 _SERVER_CODES = ("InternalFailure", "InternalError", "ServiceUnavailable")
 _SERVER_MESSAGE = (
     "the Snowball API failed with HTTP {status} ({code_or_none}) on {action} for job"
-    " {job_id}, after retries. This is on the AWS side: retry later."
+    " {subject}, after retries. This is on the AWS side: retry later."
 )
-_OTHER_MESSAGE = "{action} failed for job {job_id}: {code_or_status}.{said}"
+_OTHER_MESSAGE = "{action} failed for {subject}: {code_or_status}.{said}"
 
 
 def _client_error_text(code: str, status: object, **fields: str) -> str:
-    """The message for ``code`` (``fields``: action, job_id, said, where)."""
+    """The message for ``code`` (``fields``: action, subject, said, where)."""
     fields.update(
         code=code,
         status=str(status),
@@ -108,7 +108,7 @@ def _client_error_text(code: str, status: object, **fields: str) -> str:
     return _OTHER_MESSAGE.format(**fields)
 
 
-def _client_error_message(error: ClientError, action: str, job_id: str, region: Optional[str]) -> SnowballError:
+def _client_error_message(error: ClientError, action: str, subject: str, region: Optional[str]) -> SnowballError:
     err = error.response.get("Error", {}) or {}
     code = str(err.get("Code") or "")
     aws_message = str(err.get("Message") or "").strip()
@@ -119,7 +119,7 @@ def _client_error_message(error: ClientError, action: str, job_id: str, region: 
         code,
         metadata.get("HTTPStatusCode"),
         action=action,
-        job_id=job_id,
+        subject=subject,
         said=f" AWS said: {aws_message}" if aws_message else "",
         where=f" in region {region}" if region else "",
     )
@@ -130,10 +130,12 @@ def _endpoint_name(endpoint: Optional[str]) -> str:
     return endpoint or "the Snowball endpoint"
 
 
-def not_an_api_response(endpoint: Optional[str], action: str, job_id: str, what: str, error_code: str) -> SnowballError:
+def not_an_api_response(
+    endpoint: Optional[str], action: str, subject: str, what: str, error_code: str
+) -> SnowballError:
     """The endpoint answered, but not as the Snowball API does. The body is never quoted: it may hold a code."""
     return SnowballError(
-        f"{_endpoint_name(endpoint)} answered {action} for job {job_id} {what}, so this is not a Snowball API"
+        f"{_endpoint_name(endpoint)} answered {action} for {subject} {what}, so this is not a Snowball API"
         " response (a proxy error page, or an answer cut off on the way?). The body is not shown because it"
         " may hold a secret. Check endpoint_url and any proxy between you and AWS, then retry.",
         error_code=error_code,
@@ -169,7 +171,7 @@ def client_creation_error(error: Exception, service: str) -> SnowballError:
     return SnowballError(text, error_code=type(error).__name__ if isinstance(error, BotoCoreError) else None)
 
 
-def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint: Optional[str]) -> SnowballError:
+def _botocore_error_message(error: Exception, action: str, subject: str, endpoint: Optional[str]) -> SnowballError:
     # Imported lazily: the classes only exist when botocore is installed.
     from botocore import exceptions as bex
 
@@ -180,38 +182,38 @@ def _botocore_error_message(error: Exception, action: str, job_id: str, endpoint
         return SnowballError(text, error_code=name)
     if isinstance(error, (bex.ConnectTimeoutError, bex.ReadTimeoutError)):
         text = (
-            f"timed out talking to {target} on {action} for job {job_id} ({name}). Check the network"
+            f"timed out talking to {target} on {action} for {subject} ({name}). Check the network"
             " path to the endpoint, or raise aws_config.read_timeout / connect_timeout."
         )
     elif isinstance(error, bex.EndpointConnectionError):
         text = (
-            f"could not connect to {target} on {action} for job {job_id}: nothing answered"
+            f"could not connect to {target} on {action} for {subject}: nothing answered"
             f" ({error.kwargs.get('endpoint_url', 'unknown URL')}). Check endpoint_url, the region"
             " name and the network (proxy, DNS, firewall)."
         )
     elif isinstance(error, bex.ConnectionClosedError):
         text = (
-            f"{target} closed the connection before answering {action} for job {job_id}. This is"
+            f"{target} closed the connection before answering {action} for {subject}. This is"
             " usually a proxy or network fault: retry, and check any proxy settings."
         )
     elif isinstance(error, ResponseParserError):
         # botocore's own message quotes the raw body, which may hold a code: never repeat it.
-        return not_an_api_response(endpoint, action, job_id, "with a body botocore could not parse", name)
+        return not_an_api_response(endpoint, action, subject, "with a body botocore could not parse", name)
     elif isinstance(error, bex.ParamValidationError):
-        text = f"botocore refused the request for job {job_id}: {error}"
+        text = f"botocore refused the request for {subject}: {error}"
     elif isinstance(error, bex.HTTPClientError):
-        text = f"HTTP failure talking to {target} on {action} for job {job_id} ({name}). Check the network and retry."
+        text = f"HTTP failure talking to {target} on {action} for {subject} ({name}). Check the network and retry."
     else:
-        text = f"{action} failed for job {job_id}: {name}."
+        text = f"{action} failed for {subject}: {name}."
     return SnowballError(text, error_code=name)
 
 
 def to_snowball_error(
-    error: Exception, action: str, job_id: str, region: Optional[str] = None, endpoint: Optional[str] = None
+    error: Exception, action: str, subject: str, region: Optional[str] = None, endpoint: Optional[str] = None
 ) -> SnowballError:
     """Turn a botocore failure into a SnowballError whose message says what to do."""
     if isinstance(error, ClientError):
-        return _client_error_message(error, action, job_id, region)
+        return _client_error_message(error, action, subject, region)
     if isinstance(error, (BotoCoreError, ResponseParserError)):
-        return _botocore_error_message(error, action, job_id, endpoint)
+        return _botocore_error_message(error, action, subject, endpoint)
     raise TypeError(f"not a botocore error: {type(error).__name__}")

@@ -27,11 +27,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._aws.api import AwsA
 from ansible_collections.edge.snowball.plugins.module_utils._aws.api import jittered_backoff
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import not_an_api_response
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import to_snowball_error
-
-# The job-id rules live in _job_id.py, which imports nothing, so that job_unlock_code's action
-# plugin (which never calls AWS itself) checks ids without loading botocore.
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
-from ansible_collections.edge.snowball.plugins.module_utils._aws.redaction import RedactResponseBodies
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import CREDENTIALS_LIFETIME
@@ -40,14 +36,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import 
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import expires_at
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import explain_state
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import utcnow
-
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-    from botocore.parsers import ResponseParserError
-except ImportError:
-    pass  # Reported by botocore_client.snowball_client
-
 
 # ---------------------------------------------------------------------------
 # The AWS calls
@@ -64,30 +52,11 @@ class SnowballJobs(AwsApi):
 
     SERVICE = "snowball"
 
-    def _call(self, action: str, job_id: str, **params: Any) -> Dict[str, Any]:
-        method = getattr(self.client, _snake(action))
-        self.counter.called(action)
-        failure: Optional[SnowballError] = None
-        with RedactResponseBodies():
-            try:
-                return method(**params, **self._retry_kwargs)
-            except (BotoCoreError, ClientError, ResponseParserError) as e:
-                failure = to_snowball_error(e, action, job_id, self.region, self.endpoint)
-            except (AttributeError, TypeError, ValueError, KeyError, IndexError) as e:
-                # botocore's parsers fail this way on some garbled bodies (for example a CBOR
-                # body cut short). str(e) may quote the body, so only the type is reported.
-                failure = not_an_api_response(
-                    self.endpoint,
-                    action,
-                    job_id,
-                    f"with a body botocore could not read ({type(e).__name__})",
-                    "UnreadableResponse",
-                )
-        # Raised outside the except block: no chained traceback that could carry a body.
-        raise failure
+    def _error(self, error: Exception, action: str, subject: str) -> SnowballError:
+        return to_snowball_error(error, action, subject, self.region, self.endpoint)
 
     def describe_job(self, job_id: str) -> Dict[str, Any]:
-        response = self._call("DescribeJob", job_id, JobId=job_id)
+        response = self._call("DescribeJob", f"job {job_id}", JobId=job_id)
         return response.get("JobMetadata") or {}
 
     def check_job(
@@ -190,16 +159,16 @@ class SnowballJobs(AwsApi):
 
     def unlock_code(self, job_id: str) -> str:
         """GetJobUnlockCode. The return value is a secret: never log or print it."""
-        response = self._call("GetJobUnlockCode", job_id, JobId=job_id)
+        response = self._call("GetJobUnlockCode", f"job {job_id}", JobId=job_id)
         code = response.get("UnlockCode")
         if not isinstance(code, str) or not code:
             raise not_an_api_response(
-                self.endpoint, "GetJobUnlockCode", job_id, "without an unlock code", "EmptyUnlockCode"
+                self.endpoint, "GetJobUnlockCode", f"job {job_id}", "without an unlock code", "EmptyUnlockCode"
             )
         return code
 
     def manifest_uri(self, job_id: str) -> str:
-        response = self._call("GetJobManifest", job_id, JobId=job_id)
+        response = self._call("GetJobManifest", f"job {job_id}", JobId=job_id)
         uri = response.get("ManifestURI")
         if not isinstance(uri, str) or not uri:
             raise SnowballError(
@@ -210,15 +179,6 @@ class SnowballJobs(AwsApi):
 
 #: check_job's own verdicts (the job's state explained), as opposed to a failing DescribeJob.
 _EXPLAINED_CODES = frozenset(("JobNotWithCustomer", "JobCredentialsExpired", "WaitTimeout"))
-
-
-def _snake(action: str) -> str:
-    out = []
-    for i, char in enumerate(action):
-        if char.isupper() and i:
-            out.append("_")
-        out.append(char.lower())
-    return "".join(out)
 
 
 def retry_decorator(retries: int = DEFAULT_RETRIES):

@@ -46,13 +46,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import F
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import SUCCESS_EXECUTION_STATES
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import UNLOCKED
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-    from botocore.parsers import ResponseParserError
-except ImportError:
-    pass  # Reported by botocore_client.aws_client
-
 #: CreateTask takes at most this many targets (the API's TargetList).
 MAX_TARGETS_PER_TASK = 10
 #: Calls in flight at once for a fleet (each ListDevices / DescribeDevice / DescribeExecution is per device).
@@ -107,15 +100,8 @@ class ManagedDevices(AwsApi):
         self._now = now
         self._token = token
 
-    def _call(self, action: str, method: str, subject: str, **params: Any) -> Dict[str, Any]:
-        self.counter.called(action)
-        failure: Optional[SnowballError] = None
-        try:
-            return getattr(self.client, method)(**params, **self._retry_kwargs)
-        except (BotoCoreError, ClientError, ResponseParserError) as e:
-            failure = service_error(e, action, subject, self.region, self.endpoint)
-        # Raised outside the except block: no chained traceback.
-        raise failure
+    def _error(self, error: Exception, action: str, subject: str) -> SnowballError:
+        return service_error(error, action, subject, self.region, self.endpoint)
 
     def _map(self, function: Callable[[Any], Any], items: List[Any]) -> List[Any]:
         """``[function(item) for item in items]``, up to ``concurrency`` at a time, in order. The first
@@ -144,7 +130,7 @@ class ManagedDevices(AwsApi):
         subject = f"job {job_id}" if job_id else "the account's managed devices"
         seen_tokens = set()
         while True:
-            page = self._call("ListDevices", "list_devices", subject, **params)
+            page = self._call("ListDevices", subject, **params)
             for device in page.get("devices") or []:
                 if job_id and device.get("associatedWithJob") not in (None, job_id):
                     continue
@@ -157,13 +143,13 @@ class ManagedDevices(AwsApi):
 
     def describe_device(self, device_id: str, job_id: Optional[str] = None) -> Dict[str, Any]:
         subject = f"managed device {device_id}" + (f" (job {job_id})" if job_id else "")
-        response = self._call("DescribeDevice", "describe_device", subject, managedDeviceId=device_id)
+        response = self._call("DescribeDevice", subject, managedDeviceId=device_id)
         response.pop("ResponseMetadata", None)
         return response
 
     def describe_execution(self, task_id: str, device_id: str, job_id: Optional[str]) -> Dict[str, Any]:
         subject = f"managed device {device_id}" + (f" (job {job_id})" if job_id else "") + f" in task {task_id}"
-        return self._call("DescribeExecution", "describe_execution", subject, taskId=task_id, managedDeviceId=device_id)
+        return self._call("DescribeExecution", subject, taskId=task_id, managedDeviceId=device_id)
 
     def devices_of_jobs(self, job_ids: List[str]) -> Dict[str, List[Dict[str, Any]]]:
         """ListDevices for each job: ``{job_id: [device summary, ...]}`` (an empty list: no managed device)."""
@@ -196,7 +182,6 @@ class ManagedDevices(AwsApi):
         subject = "managed device(s) " + ", ".join(targets)
         response = self._call(
             "CreateTask",
-            "create_task",
             subject,
             targets=targets,
             command={"unlock": {}},
@@ -210,7 +195,7 @@ class ManagedDevices(AwsApi):
                 error_code="EmptyTaskId",
             )
         try:
-            created = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id).get("createdAt")
+            created = self._call("DescribeTask", f"task {task_id}", taskId=task_id).get("createdAt")
         except SnowballError:
             # Not allowed (IAM) or not answered: the task exists, so go on with this machine's clock,
             # allowing it to be up to CLOCK_SKEW ahead of AWS's.
@@ -228,7 +213,7 @@ class ManagedDevices(AwsApi):
         """``targets`` is None when DescribeTask is not allowed (IAM) or names none: then each device is
         asked about with DescribeExecution (``in_task``)."""
         try:
-            described = self._call("DescribeTask", "describe_task", f"task {task_id}", taskId=task_id)
+            described = self._call("DescribeTask", f"task {task_id}", taskId=task_id)
         except SnowballError:
             described = {}
         created = described.get("createdAt")

@@ -42,3 +42,30 @@ def test_time_out_and_unreachable_endpoint_are_explained():
         EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), "ListDevices", f"job {VALID_JOB_ID}", None, None
     )
     assert "could not connect" in down.message and "http://127.0.0.1:9" in down.message
+
+
+def test_an_error_the_service_does_not_word_names_the_devices_not_a_job(sdm_stub):
+    """The shared error table worded every subject as "job <subject>": "for job managed device(s) smd-1"."""
+    sdm_stub.add_client_error("create_task", service_error_code="ConflictException", http_status_code=409)
+    with pytest.raises(SnowballError) as info:
+        sdm_stub.api.create_unlock_tasks(["smd-1"])
+    assert "CreateTask failed for managed device(s) smd-1: ConflictException" in info.value.message
+    assert "job managed" not in info.value.message
+
+
+@pytest.mark.parametrize("kind", [AttributeError, TypeError, ValueError, KeyError, IndexError])
+def test_a_body_botocore_cannot_read_is_a_message_not_a_traceback(sdm_stub, kind):
+    """botocore's parsers fail with these on some garbled bodies (a CBOR body cut short): the job API said
+    so, Snow Device Management raised them bare, with whatever of the body str() quoted."""
+
+    def garbled(**_kwargs):
+        raise kind("body: kkkkk-33333-yyyyy-55555-kkkkk")
+
+    sdm_stub.client.meta.events.register("after-call.snow-device-management.ListDevices", garbled)
+    sdm_stub.add_response("list_devices", {"devices": []}, {"jobId": VALID_JOB_ID})
+    with pytest.raises(SnowballError) as info:
+        sdm_stub.api.list_devices(VALID_JOB_ID)
+    assert info.value.error_code == "UnreadableResponse"
+    assert f"ListDevices for job {VALID_JOB_ID} with a body botocore could not read" in info.value.message
+    assert "kkkkk" not in info.value.message
+    assert info.value.__cause__ is None and info.value.__context__ is None
