@@ -12,6 +12,7 @@ regular expression for either; docs/security-model.md says why each form is here
 from __future__ import annotations
 
 import base64
+import bisect
 import functools
 import html
 import json
@@ -53,6 +54,8 @@ _SAME_SEP = re.compile(rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3
 _ANY_SEPS = re.compile(
     _BEFORE + rf"{_SEP}{{0,3}}".join(f"(?P<g{n}>{_GROUP})" for n in range(5)) + "(?![A-Za-z0-9])", re.ASCII
 )
+#: The longest text _ANY_SEPS can match: 25 letters and digits, 4 gaps of 3 escapes of at most 9 characters.
+_LONGEST = 25 + 4 * 3 * 9
 #: A code stored in a file (bytes): the written form, standing alone.
 _STORED = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}(?![A-Za-z0-9])")
 #: How many characters of a known code in order count as the code (two groups: what a scanner looks for).
@@ -106,10 +109,13 @@ def _code_spans(text: str) -> List[Tuple[int, int]]:
     if not isinstance(text, str) or len(text) < 25:
         return []
     spans = [found.span() for found in _matches(_SAME_SEP, text)]
-    loose = [found for found in _matches(_ANY_SEPS, text) if _mixed(found)]
-    for found in loose:
-        if not any(o.start() < found.end() and found.start() < o.end() and _spaced(o) < _spaced(found) for o in loose):
-            spans.append(found.span())
+    loose = [(found.start(), found.end(), _spaced(found)) for found in _matches(_ANY_SEPS, text) if _mixed(found)]
+    starts = [start for start, _end, _blanks in loose]
+    for start, end, blanks in loose:
+        # the matches that can overlap this one start less than the longest match before its end
+        near = loose[bisect.bisect_left(starts, start - _LONGEST) : bisect.bisect_left(starts, end)]
+        if not any(o_start < end and start < o_end and o_blanks < blanks for o_start, o_end, o_blanks in near):
+            spans.append((start, end))
     return spans
 
 
