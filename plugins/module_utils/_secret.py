@@ -40,8 +40,14 @@ _GROUP = "[A-Za-z0-9]{5}"
 _EXACT = re.compile(rf"{_GROUP}(?:-{_GROUP}){{4}}", re.ASCII)
 #: A value that is a code however it was typed: up to three separators, or none, between any two groups.
 _TYPED = re.compile(rf"\s*{_GROUP}(?:[\s_.:-]{{0,3}}{_GROUP}){{4}}\s*", re.ASCII)
-# Between two groups in a printed text: a separator, or an escape of one (JSON, repr, URL, HTML).
-_SEP = r"(?:[\s_.:,;/-]|\\[nrt]|\\u00[0-9a-fA-F]{2}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}|&#?[0-9a-zA-Z]{1,6};)"
+# Between two groups in a printed text: a separator (dashes and blanks a word processor or another
+# keyboard puts in, zero-width ones too), or an escape of one (JSON, repr, URL, HTML).
+_BLANKS = r"\s\u00a0\u00ad\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff"
+_DASHES = r"_.:,;/\-\u2010-\u2015\u2212\ufe63\uff0d"
+_SEP = (
+    rf"(?:[{_BLANKS}{_DASHES}]|\\[nrt]|\\u00[0-9a-fA-F]{{2}}|\\x[0-9a-fA-F]{{2}}|%[0-9a-fA-F]{{2}}"
+    r"|&#?[0-9a-zA-Z]{1,6};)"
+)
 # A bound before a code: not a letter or digit, unless it ends an escape (%27, \x27, \u0027, &#39;, \n).
 _BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt])|(?<=%[0-9a-fA-F]{2})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4})|(?<=;))"
 #: Something shaped like a code inside a text, two ways:

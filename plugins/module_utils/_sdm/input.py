@@ -41,13 +41,24 @@ def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
             raise SnowballError(DEVICE_ID_REFUSAL, error_code="InvalidManagedDeviceId")
         if not isinstance(value, str) or not value.strip() or len(value) > 64 or value != value.strip():
             raise SnowballError(
-                f"managed_device_ids holds {value!r}, which is not a managed device id (1 to 64 characters, no"
-                " spaces; edge.snowball.managed_device_info lists them)",
+                f"managed_device_ids holds {_what(value)}, which is not a managed device id (1 to 64 characters,"
+                " no spaces; edge.snowball.managed_device_info lists them; the value is not shown: it could be a"
+                " secret typed into the wrong option)",
                 error_code="InvalidManagedDeviceId",
             )
         if value not in out:
             out.append(value)
     return out
+
+
+def _what(value: Any) -> str:
+    """What a refused id is, never the value itself."""
+    if not isinstance(value, str):
+        return f"a {type(value).__name__}"
+    if not value.strip():
+        return "an empty value"
+    blank = " with whitespace around or inside it" if value != value.strip() or " " in value else ""
+    return f"a value of {len(value)} characters{blank}"
 
 
 def require_positive(name: str, value: Any, minimum: float) -> None:

@@ -370,3 +370,17 @@ def test_every_typed_form_is_found_masked_alone_and_refused(form, assert_no_code
 def test_every_typed_form_is_a_value_shaped_like_a_code(form):
     assert masking.looks_like_unlock_code(form) and masking.looks_like_unlock_code(f" {form}\n")
     assert not masking.is_unlock_code(form) or form.strip() in (FAKE_CODE, FAKE_CODE.upper())
+
+
+@pytest.mark.parametrize(
+    "separator",
+    ["\u2013", " \u2013 ", "\u2014", "\u2212", "\u2011", "\uff0d", "\u00a0", "\u202f", "\u3000", "\u200b", "\u00ad"],
+)
+def test_a_code_typed_with_the_dashes_and_blanks_of_other_keyboards_is_found(separator):
+    """Attack review: a word processor's en dash, an input method's fullwidth hyphen, a no-break space."""
+    groups = FAKE_CODE.split("-")
+    for form in (separator.join(groups), "-".join(groups[:2]) + separator + "-".join(groups[2:])):
+        for printed in (form, json.dumps(form)[1:-1]):
+            assert masking.holds_unlock_code(f"said: {printed} now"), printed
+            assert masking.mask(f"said: {printed} now") == f"said: {masking.MASK} now", printed
+        assert masking.misplaced_code_refusal({"region": form})

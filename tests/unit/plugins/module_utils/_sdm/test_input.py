@@ -30,3 +30,13 @@ def test_any_typed_form_of_a_code_as_a_managed_device_id_is_refused_unshown(form
         with pytest.raises(SnowballError, match="looks like an unlock code") as refused:
             _sdm_input.require_valid_device_ids(["smd-1", given])
         assert given not in str(refused.value) and form[:10] not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "value", ["ab3de\u2013fgh1j\u2013klmn0\u2013pqrs7\u2013uvwx9\n", "kkkkk    33333 ", " smd-1", "x" * 65]
+)
+def test_a_refused_managed_device_id_is_described_never_shown(value):
+    """Attack review: the refusal quoted the value, so any secret the shape check missed was printed."""
+    with pytest.raises(SnowballError, match="not a managed device id") as refused:
+        _sdm_input.require_valid_device_ids([value])
+    assert value.strip() not in str(refused.value) and value.strip()[:5] not in str(refused.value)
