@@ -35,7 +35,6 @@ from ansible.module_utils.urls import open_url
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
@@ -64,7 +63,7 @@ class ActionModule(SnowballActionBase):
         refusal = manifest_pipelining_refusal(self, "job_manifest") if params["require_pipelining"] else None
         if refusal:
             raise SnowballError(refusal)
-        job_id = require_valid_job_id(params["job_id"])
+        job_id = params["job_id"]  # checked by the base class before _act
         manifest = self._read(params["src"], job_id) if params["src"] else self._download(params, job_id)
         try:
             tmpdir = self._connection._shell.tmpdir or self._make_tmp_path()
