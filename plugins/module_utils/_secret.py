@@ -39,7 +39,7 @@ _GROUP = "[A-Za-z0-9]{5}"
 #: The code exactly as AWS writes it: 25 letters or digits in 5 groups of 5, hyphens between.
 _EXACT = re.compile(rf"{_GROUP}(?:-{_GROUP}){{4}}", re.ASCII)
 #: A value that is a code however it was typed: up to three separators, or none, between any two groups.
-_TYPED = re.compile(rf"\s*{_GROUP}(?:[\s_.:-]{{0,3}}{_GROUP}){{4}}\s*", re.ASCII)
+_TYPED = re.compile(r"\s*" + r"[\s_.:-]{0,3}".join(f"(?P<g{n}>{_GROUP})" for n in range(5)) + r"\s*", re.ASCII)
 # Between two groups in a printed text: a separator (dashes and blanks a word processor or another
 # keyboard puts in, zero-width ones too), or an escape of one (JSON, repr, URL, HTML).
 _BLANKS = r"\s\u00a0\u00ad\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff"
@@ -50,13 +50,20 @@ _SEP = (
 )
 # A bound before a code: not a letter or digit, unless it ends an escape (%27, \x27, \u0027, &#39;, \n).
 _BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt])|(?<=%[0-9a-fA-F]{2})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4})|(?<=;))"
-#: Something shaped like a code inside a text, two ways:
+#: Something shaped like a code inside a text, three ways:
+#:  - the written form standing alone, 5 groups of 5 with a hyphen between each (letters only too);
 #:  - 5 groups of 5 with one separator (or escape) throughout, also inside a longer token (a group may
 #:    be the end or the start of a longer word);
 #:  - standing alone, 5 groups of 5 with up to three separators or none between any two (a dropped,
-#:    doubled or mixed hyphen; a bare run of 25), counted only with letters and digits both in it
-#:    ("InvalidSignatureException" is a name): see ``_code_spans``.
-_SAME_SEP = re.compile(rf"{_GROUP}(?P<sep>{_SEP}){_GROUP}(?:(?P=sep){_GROUP}){{3}}", re.ASCII)
+#:    doubled or mixed hyphen; a bare run of 25).
+#: The last two count only with letters and digits both in the groups ("InvalidSignatureException" is a
+#: name, /opt/ansible/files/certs/sites/paris a path) and not as a numbered series (web01,...,web05):
+#: see ``_counts`` and ``_code_spans``.
+_WRITTEN = re.compile(rf"{_BEFORE}{_GROUP}(?:-{_GROUP}){{4}}(?![A-Za-z0-9])", re.ASCII)
+_SAME_SEP = re.compile(
+    rf"(?P<g0>{_GROUP})(?P<sep>{_SEP})(?P<g1>{_GROUP})" + "".join(f"(?P=sep)(?P<g{n}>{_GROUP})" for n in range(2, 5)),
+    re.ASCII,
+)
 _ANY_SEPS = re.compile(
     _BEFORE + rf"{_SEP}{{0,3}}".join(f"(?P<g{n}>{_GROUP})" for n in range(5)) + "(?![A-Za-z0-9])", re.ASCII
 )
@@ -76,7 +83,10 @@ def is_unlock_code(value: Any) -> bool:
 
 def looks_like_unlock_code(value: Any) -> bool:
     """True when the whole of ``value`` has the shape of an unlock code, however typed."""
-    return isinstance(value, str) and _TYPED.fullmatch(value) is not None
+    if not isinstance(value, str):
+        return False
+    found = _TYPED.fullmatch(value)
+    return found is not None and (_counts(found) or is_unlock_code(value))
 
 
 def _unescaped(text: str) -> str:
@@ -97,9 +107,14 @@ def _matches(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
         found = pattern.search(text, found.start() + 1)
 
 
-def _mixed(found: re.Match[str]) -> bool:
-    chars = "".join(found.group(f"g{n}") for n in range(5))
-    return any(char.isdigit() for char in chars) and any(char.isalpha() for char in chars)
+def _counts(found: re.Match[str]) -> bool:
+    """True when the groups of ``found`` may be a code: letters and digits both in them, and not a
+    numbered series (five groups that share their first three characters: a random code does that
+    with a chance of one in 36 to the twelfth)."""
+    groups = [found.group(f"g{n}") for n in range(5)]
+    chars = "".join(groups)
+    series = len({group[:3].lower() for group in groups}) == 1
+    return any(char.isdigit() for char in chars) and any(char.isalpha() for char in chars) and not series
 
 
 def _spaced(found: re.Match[str]) -> int:
@@ -109,19 +124,29 @@ def _spaced(found: re.Match[str]) -> int:
     return sum(1 for gap in gaps if gap and not gap.strip())
 
 
+def _beside(found: re.Match[str], other: re.Match[str]) -> bool:
+    """True when ``found`` is a word beside the code ``other`` matched, not a code: it takes more blank
+    gaps than ``other``, and its groups outside ``other`` hold no digit ("using ab3de-fgh1j-..."; in
+    "ab3de fgh1j klmn0-pqrs7-uvwx9-2026a" either may be the code, and both are kept)."""
+    if not (other.start() < found.end() and found.start() < other.end() and _spaced(other) < _spaced(found)):
+        return False
+    outside = (found.group(f"g{n}") for n in range(5) if not other.start() <= found.start(f"g{n}") < other.end())
+    return not any(char.isdigit() for group in outside for char in group)
+
+
 def _code_spans(text: str) -> List[Tuple[int, int]]:
-    """Where ``text`` holds something shaped like an unlock code (the two ways above). Of two
-    overlapping loose matches, the one with more blank gaps is a word beside a code, not a code."""
+    """Where ``text`` holds something shaped like an unlock code (the three ways above)."""
     if not isinstance(text, str) or len(text) < 25:
         return []
-    spans = [found.span() for found in _matches(_SAME_SEP, text)]
-    loose = [(found.start(), found.end(), _spaced(found)) for found in _matches(_ANY_SEPS, text) if _mixed(found)]
-    starts = [start for start, _end, _blanks in loose]
-    for start, end, blanks in loose:
+    spans = [found.span() for found in _WRITTEN.finditer(text)]
+    spans.extend(found.span() for found in _matches(_SAME_SEP, text) if _counts(found))
+    loose = [found for found in _matches(_ANY_SEPS, text) if _counts(found)]
+    starts = [found.start() for found in loose]
+    for found in loose:
         # the matches that can overlap this one start less than the longest match before its end
-        near = loose[bisect.bisect_left(starts, start - _LONGEST) : bisect.bisect_left(starts, end)]
-        if not any(o_start < end and start < o_end and o_blanks < blanks for o_start, o_end, o_blanks in near):
-            spans.append((start, end))
+        near = loose[bisect.bisect_left(starts, found.start() - _LONGEST) : bisect.bisect_left(starts, found.end())]
+        if not any(_beside(found, other) for other in near):
+            spans.append(found.span())
     return spans
 
 

@@ -43,3 +43,16 @@ def _typed(code: str) -> list:
 #: The code as a person may type or paste it where it does not belong (each hyphen dropped, doubled,
 #: mixed, spaced, encoded): every check that refuses a code in the wrong place refuses each of these.
 TYPED_CODES = _typed(FAKE_CODE)
+
+#: Ordinary values near the code's shape that every check must leave alone: five-letter words between
+#: one separator throughout (a path, a sentence), and numbered series of five-character names.
+INNOCENT_TEXTS = [
+    "/opt/ansible/files/certs/sites/paris/manifest.bin",
+    "please check these three items quickly",
+    "north_south_eastx_westx_hills",
+    "Alpha.Bravo.Charl.Delta.Echoo",
+    "web01,web02,web03,web04,web05",
+    "node1 node2 node3 node4 node5 node6",
+    "rack1/rack2/rack3/rack4/rack5",
+    "site01-site02-site03-site04-site05",
+]

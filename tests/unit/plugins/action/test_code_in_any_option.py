@@ -14,6 +14,7 @@ from ansible.parsing.vault import VaultSecret
 from ansible_collections.edge.snowball.plugins.module_utils._secret import SECRET_OPTIONS
 
 from unit.constants import FAKE_CODE
+from unit.constants import INNOCENT_TEXTS
 from unit.constants import TYPED_CODES
 from unit.plugins.action.test_nul_in_any_option import CASES
 from unit.plugins.action.test_nul_in_any_option import REQUIRED
@@ -57,3 +58,23 @@ def test_every_typed_form_of_a_code_in_the_option_is_refused_unshown(
             assert group not in str(result).replace(FAKE_CODE, ""), (form, result)
         assert option.rstrip("s") in result["msg"] or option == "unlock_code", (form, result["msg"])
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("module", "option", "spec"), STRING_CASES, ids=[f"{case[0]}-{case[1]}" for case in STRING_CASES]
+)
+def test_ordinary_values_near_the_shape_are_not_refused_as_a_code(
+    module, option, spec, action_plugin, tmp_path, monkeypatch
+):
+    """A path of five-letter words or a numbered series of hosts is not a code (issue 21: such paths
+    were refused as "shaped like an unlock code" in every option)."""
+    monkeypatch.chdir(tmp_path)
+    for text in INNOCENT_TEXTS:
+        plugin = action_plugin(module, {**REQUIRED[module], option: _value(spec, text)})
+        plugin._loader.set_vault_secrets([("default", VaultSecret(b"unit-test vault password"))])
+        result = plugin.run(task_vars={})
+        message = str(result.get("msg", ""))
+        assert "shaped like an unlock code" not in message and "looks like an unlock code" not in message, (
+            text,
+            result,
+        )

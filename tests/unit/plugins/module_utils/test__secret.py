@@ -12,6 +12,7 @@ from ansible_collections.edge.snowball.plugins.module_utils import _secret as ma
 
 from unit.constants import FAKE_CODE
 from unit.constants import FAKE_SECRET_KEY
+from unit.constants import INNOCENT_TEXTS
 from unit.constants import TYPED_CODES
 
 
@@ -226,6 +227,37 @@ def test_a_code_in_any_option_is_refused_naming_the_option_only(options, named, 
     assert_no_code(refusal)
 
 
+@pytest.mark.parametrize("text", INNOCENT_TEXTS)
+def test_words_and_numbered_series_are_not_taken_for_a_code(text):
+    assert not masking.holds_unlock_code(text)
+    assert masking.mask(text) == text
+    assert masking.misplaced_code_refusal({"manifest": text}) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abcde-fghij-klmno-pqrst-uvwxy",  # the written form, letters only: still a code
+        "code=ABCDE-FGHIJ-KLMNO-PQRST-UVWXY.",
+        "xab3de-fgh1j-klmn0-pqrs7-uvwx9y",  # one separator throughout, glued into longer words
+        "ab3de/fgh1j/klmn0/pqrs7/uvwx9",
+        "web01,web02,web03,web04,wex05",  # not a series: the groups do not all share three characters
+    ],
+)
+def test_codes_beside_the_exemptions_are_still_found(text):
+    assert masking.holds_unlock_code(text)
+    assert masking.mask(text) != text
+
+
+def test_two_overlapping_readings_of_a_code_are_both_masked(assert_no_code):
+    """ "ab3de fgh1j klmn0-pqrs7-uvwx9-2026a": the code may start at either group with a digit: both
+    readings are masked (the first group was shown), while a word beside a code stays ("using ...")."""
+    text = "ab3de fgh1j klmn0-pqrs7-uvwx9-2026a"
+    assert masking.mask(text) == masking.MASK
+    assert masking.mask(f"using {FAKE_CODE} now") == f"using {masking.MASK} now"
+    assert masking.mask("using ab3de fgh1j klmn0-pqrs7-uvwx9") == f"using {masking.MASK}"
+
+
 @pytest.mark.parametrize("name", ["InvalidSignatureException", "ExpiredTokenExceptionsXYZ", "a" * 25])
 def test_a_name_of_25_letters_is_not_a_code(name):
     text = f"AWS did not accept the credentials ({name}): check them"
@@ -344,7 +376,7 @@ def test_field_names_of_the_shape_of_a_code_are_kept_and_a_known_code_in_them_ma
 
 
 def test_a_secret_key_holding_a_run_of_25_is_a_misplaced_key_not_a_code():
-    key = "+" + "aB3dE" * 5 + "/" + "Zq8/Xv3+Lm5kZ"  # 25 letters and digits between "+" and "/"
+    key = "+" + "aB3dEfG4hJkL5mNpQ6rStU7vW" + "/" + "Zq8/Xv3+Lm5kZ"  # 25 letters and digits between "+" and "/"
     assert len(key) == 40 and masking.holds_unlock_code(key) and masking.holds_secret_key(key)
     assert masking.misplaced_codes({"aws_profile": key}) == []
     assert masking.misplaced_keys({"aws_profile": key}) == [("aws_profile", key)]
