@@ -19,9 +19,8 @@ from ansible.utils.display import Display
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import listed
-from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import DEVICE_ID_REFUSAL
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_device_ids
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import REMOTE_TIMEOUT
-from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import remote_line
 from ansible_collections.edge.snowball.plugins.plugin_utils.progress import run_in_periods
@@ -33,24 +32,19 @@ TASK_ID_REFUSAL = (
 )
 
 
-def id_refusal(args):
-    """Why these module arguments must not reach the module, or None; with its error code. (The base
-    class has refused a code or a key in any option, and a bad job id, already.)"""
+def check_ids(args):
+    """Refuse (SnowballError) task and managed device ids that must not reach the module, with the
+    module's own device-id check. (The base class has refused a code or a key in any option, and a bad
+    job id, already.) Values that are not strings are left to the module's argument spec."""
     for value in listed(args.get("task_ids")):
         if not isinstance(value, str) or not TASK_ID.fullmatch(value):
-            return TASK_ID_REFUSAL, "InvalidTaskId"
-    for value in listed(args.get("managed_device_ids")):
-        if isinstance(value, str) and holds_unlock_code(value):
-            return DEVICE_ID_REFUSAL, "InvalidManagedDeviceId"
-    return None
+            raise SnowballError(TASK_ID_REFUSAL, error_code="InvalidTaskId")
+    require_valid_device_ids([value for value in listed(args.get("managed_device_ids")) if isinstance(value, str)])
 
 
 class ActionModule(SnowballActionBase):
     def _act(self, result, task_vars):
-        refusal = id_refusal(self._task.args)
-        if refusal is not None:
-            result["changed"] = False
-            raise SnowballError(refusal[0], error_code=refusal[1])
+        check_ids(self._task.args)
         waits = boolean(self._task.args.get("wait", True), strict=False) and not self._play_context.check_mode
         if self._task.action.rsplit(".", 1)[-1] != "managed_device_unlock" or not waits:
             return self._run_module_on_controller(result, task_vars)

@@ -5,7 +5,7 @@
 
 """The rule AWS documents for a Snowball job id, checked before any network call.
 
-Standard library only, so that controller-side plugins can check ids cheaply.
+Standard library and ansible-core only, so that controller-side plugins can check ids cheaply.
 
 A refusal never repeats the value it refuses, not even a part of it: a value typed into the wrong
 field can be a secret (the unlock code, 29 characters in 5 groups of 5, is the classic mix-up).
@@ -19,6 +19,8 @@ from typing import Iterable
 from typing import List
 from typing import Mapping
 from typing import Optional
+
+from ansible.module_utils.common.validation import check_type_list
 
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 from ansible_collections.edge.snowball.plugins.module_utils._secret import looks_like_unlock_code
@@ -85,14 +87,14 @@ def validate_job_id(value: Any) -> Optional[str]:
 
 
 def listed(value: Any) -> List[Any]:
-    """The list ansible-core's ``type: list`` makes of ``value`` (a string is split on commas)."""
+    """The list ansible-core's ``type: list`` makes of ``value`` (a string is split on commas); a value
+    it cannot make a list of, as the one item its own check will refuse."""
     if value is None:
         return []
-    if isinstance(value, str):
-        return value.split(",")
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
+    try:
+        return check_type_list(value)
+    except TypeError:
+        return [value]
 
 
 def job_ids_problem(args: Mapping[str, Any], required: bool = False) -> Optional[str]:

@@ -13,7 +13,7 @@ from typing import Iterable
 from typing import List
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import job_ids_problem
 from ansible_collections.edge.snowball.plugins.module_utils._secret import holds_unlock_code
 
 DEVICE_ID_REFUSAL = (
@@ -24,14 +24,11 @@ DEVICE_ID_REFUSAL = (
 
 def require_valid_job_ids(values: Iterable[Any]) -> List[str]:
     """Every job id checked before any call; the first bad one fails with its reason. Duplicates dropped."""
-    out: List[str] = []
-    for value in values:
-        reason = validate_job_id(value)
-        if reason is not None:
-            raise SnowballError(reason, error_code="InvalidJobId")
-        if value not in out:
-            out.append(value)
-    return out
+    values = list(values)
+    reason = job_ids_problem({"job_ids": values})
+    if reason is not None:
+        raise SnowballError(reason, error_code="InvalidJobId")
+    return list(dict.fromkeys(values))
 
 
 def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
@@ -39,7 +36,7 @@ def require_valid_device_ids(values: Iterable[Any]) -> List[str]:
     for value in values:
         if isinstance(value, str) and holds_unlock_code(value):
             raise SnowballError(DEVICE_ID_REFUSAL, error_code="InvalidManagedDeviceId")
-        if not isinstance(value, str) or not value.strip() or len(value) > 64 or value != value.strip():
+        if not isinstance(value, str) or not value or len(value) > 64 or any(char.isspace() for char in value):
             raise SnowballError(
                 f"managed_device_ids holds {_what(value)}, which is not a managed device id (1 to 64 characters,"
                 " no spaces; edge.snowball.managed_device_info lists them; the value is not shown: it could be a"

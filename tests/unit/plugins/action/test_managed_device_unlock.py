@@ -9,7 +9,7 @@ import pytest
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.edge.snowball.plugins.action.managed_device_unlock import id_refusal
+from ansible_collections.edge.snowball.plugins.action.managed_device_unlock import check_ids
 
 from unit.constants import FAKE_CODE
 from unit.constants import OTHER_JOB_ID
@@ -39,9 +39,23 @@ def test_id_refusal_never_repeats_the_value(args, action_plugin):
         assert form.lower() not in str(result).lower()
 
 
-def test_id_refusal_lets_real_ids_through():
-    assert id_refusal({"job_ids": [JOB], "managed_device_ids": None}) is None
-    assert id_refusal({"managed_device_ids": ["smd-0123456789abcdef"]}) is None
+def test_real_ids_pass_the_check():
+    check_ids({"job_ids": [JOB], "managed_device_ids": None})
+    check_ids({"managed_device_ids": ["smd-0123456789abcdef"], "task_ids": "st-ficthmqoc2pht9gd"})
+
+
+@pytest.mark.parametrize("module", ["managed_device_unlock", "managed_device_info"])
+@pytest.mark.parametrize("value", ["smd-" + "a" * 61, " smd-1", "smd 1", ""])
+def test_each_module_refuses_a_device_id_with_the_modules_own_rule_on_the_controller(action_plugin, module, value):
+    """One device-id check (_sdm/input.require_valid_device_ids) for the module and its action plugin:
+    an id too long, with blanks or empty is refused before any module runs, and not quoted."""
+    plugin = action_plugin(module, {"managed_device_ids": ["smd-1", value], "region": "us-east-1"}, DEVICES)
+    result = plugin.run(task_vars={})
+    assert result["failed"] is True and result["error_code"] == "InvalidManagedDeviceId", result
+    assert "which is not a managed device id" in result["msg"]
+    plugin._execute_module.assert_not_called()
+    if value.strip():
+        assert value.strip() not in result["msg"]
 
 
 @pytest.mark.parametrize(
