@@ -128,8 +128,11 @@ def _own_files(roots: Iterable[pathlib.Path | str]) -> Iterator[tuple[pathlib.Pa
 class RunSampler:
     """Samples, while a playbook runs, every process's argv and environment and every file under
     ``roots`` (the controller's and the edge host's directories, and the memory-backed ones), and
-    records where a code was seen (never the code). ``profile_without_client`` measures how long a
-    client profile holding a code existed while no client process ran."""
+    records where a code was seen (never the code). Each client profile (a file in a memory-backed
+    directory, known by its inode) is matched by procsample.py with the test's client commands
+    (sessions) running while it exists:
+    ``shared_profiles`` are the profiles that more than one command saw, ``profile_alone`` how long
+    a profile existed while no client process ran (a figure, not a bound)."""
 
     def __init__(
         self,
@@ -150,6 +153,7 @@ class RunSampler:
         self.file_hits: set[str] = set()
         self.samples = 0
         self.profile_alone: list[tuple[float, float]] = []  # (start, end) of a profile seen without a client
+        self.profile_commands: dict[tuple[int, int], set[int]] = {}  # profile (dev, inode): client sessions
         self._stop = threading.Event()
         # Processes are sampled by a process of their own (procsample.py): a file scan can hold the
         # interpreter for long (a growing debug log), and a client command that runs for a fraction of
@@ -172,6 +176,8 @@ class RunSampler:
                 self._client_now = False
             elif record == "R":
                 self._ready.set()
+            elif "profile" in record:
+                self.profile_commands.setdefault(tuple(record["profile"]), set()).update(record["sessions"])
             else:
                 self.seen.add((record["pid"], record["argv"], record["environ"]))
 
@@ -187,11 +193,18 @@ class RunSampler:
             leaks = find_leaks(text, self.codes) if self.codes else []
             if leaks and path.name == "snowball-edge.config" and str(path).startswith(MEMORY_DIRS or ("//",)):
                 # The client's profile, in memory-backed storage, allowed while a client command
-                # runs: measured below (profile_alone), not a leak by itself.
+                # runs: matched with its commands by procsample.py, not a leak by itself.
                 profile = True
             elif leaks:
                 self.file_hits.add(f"{path} {leaks[0]}")
         return profile
+
+    def shared_profiles(self) -> int:
+        """How many profiles more than one client command saw (each command must get its own)."""
+        return sum(1 for sessions in self.profile_commands.values() if len(sessions) > 1)
+
+    def commands_with_a_profile(self) -> int:
+        return len(set().union(*self.profile_commands.values())) if self.profile_commands else 0
 
     def _run(self):
         alone_since = None

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import base64
+import pathlib
+import shutil
+import sys
+import tempfile
+import time
 
 import pytest
 
 from integration.harness import run_playbook
+from integration.leakscan import MEMORY_DIRS
 from integration.leakscan import RunSampler
 from integration.leakscan import find_leaks
 from integration.leakscan import redact
@@ -110,3 +116,47 @@ def test_process_sampler_catches_a_short_lived_process_holding_a_key_or_a_code(t
         subprocess.run(["sleep", "0.2"], check=True)
     # Only what this test knows: another test running beside it (pytest -n 2) may run a client meanwhile.
     assert not quiet.leaks()
+
+
+def _command(home):
+    """A stand-in client command in a session of its own, with the profile's HOME, until stopped."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, HOME=str(home))
+    argv = [sys.executable, "-c", "import sys; sys.stdin.read()", "emulator.client"]
+    return subprocess.Popen(argv, stdin=subprocess.PIPE, env=env, start_new_session=True)
+
+
+def _seen_with(sampler, command):
+    """Wait for the sampler to match the running ``command`` with a profile, then end the command."""
+    deadline = time.monotonic() + 120  # a failure's limit, not a measure: it returns once the event is seen
+    while command.pid not in set().union(*sampler.profile_commands.values(), set()):
+        assert time.monotonic() < deadline, "the sampler never matched the command with the profile"
+        time.sleep(0.01)
+    command.stdin.close()
+    command.wait()
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_sampler_tells_a_profile_kept_across_commands(tmp_path, kept):
+    """The check of test_the_profile_exists_only_while_a_client_command_runs can fail: one profile
+    file living through two client commands is told from a new profile for each, by the commands'
+    sessions, with no clock."""
+    if not MEMORY_DIRS:
+        pytest.skip("no memory-backed directory to hold a profile")
+    code = "ab3de-fgh1j-klmn0-pqrs7-uvwx9"
+    home = pathlib.Path(tempfile.mkdtemp(dir=MEMORY_DIRS[0]))
+    profile = home / "snowball-edge.config"
+    try:
+        with RunSampler([code], [tmp_path]) as sampler:
+            for _command_number in range(2):
+                if not profile.exists():
+                    profile.write_text(f"[profile x]\nunlock_code = {code}\n")
+                _seen_with(sampler, _command(home))
+                if not kept:
+                    profile.unlink()
+    finally:
+        shutil.rmtree(home)
+    assert sampler.commands_with_a_profile() == 2
+    assert sampler.shared_profiles() == (1 if kept else 0)
