@@ -20,11 +20,12 @@ import os
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.utils.display import Display
 
-from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_CONCURRENCY
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.module_utils._paths import missing_directories
 from ansible_collections.edge.snowball.plugins.module_utils._paths import not_regular
@@ -124,7 +125,7 @@ class ActionModule(SnowballActionBase):
     def _fetch(params, job_ids):
         """``({job_id: code}, which calls were retried or None)``."""
         workers = min(params["concurrency"], len(job_ids))
-        jobs, _calls = snowball_jobs(params, max_pool_connections=max(10, workers))
+        jobs = connect(SnowballJobs, params, max_pool_connections=max(10, workers))
         failure = None
         try:
             codes = fetch_unlock_codes(jobs, job_ids, workers, params["check_state"])

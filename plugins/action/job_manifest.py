@@ -33,8 +33,9 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
 
-from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.manifest_spec import job_manifest_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
@@ -126,7 +127,7 @@ class ActionModule(SnowballActionBase):
         return params
 
     def _download(self, params, job_id):
-        jobs, _calls = snowball_jobs(params)
+        jobs = connect(SnowballJobs, params)
         uri = jobs.manifest_uri(job_id)
         host = urlsplit(uri).hostname or "the manifest URI"
         last = None

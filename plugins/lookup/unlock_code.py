@@ -100,9 +100,10 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.codes import fetch_unlock_codes
 from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_problem
 from ansible_collections.edge.snowball.plugins.module_utils._paths import vars_directory
@@ -196,7 +197,7 @@ class LookupModule(LookupBase):
         # botocore alone, with amazon.aws's options and a data loader shared by every client this
         # process makes (module_utils/_aws/client.py): no boto3 import, no model re-read.
         try:
-            jobs, _calls = snowball_jobs(self.get_options(), max_pool_connections=max(10, workers))
+            jobs = connect(SnowballJobs, self.get_options(), max_pool_connections=max(10, workers))
         except SnowballError as e:
             self._fail(e.message)
         failure = None

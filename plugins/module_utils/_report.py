@@ -12,10 +12,7 @@ from __future__ import annotations
 from typing import Any
 from typing import Callable
 from typing import Dict
-from typing import Iterable
-from typing import List
 from typing import Optional
-from typing import Tuple
 from typing import Type
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
@@ -34,21 +31,20 @@ def report(
     failure: Optional[SnowballError],
     result: Optional[Dict[str, Any]] = None,
     api: Any = None,
-    resource_actions: Optional[Iterable[str]] = None,
     **extra: Any,
 ) -> None:
     """``fail_json`` with ``failure.as_result()`` when there is a failure (and what the module
-    already knows, ``result`` without its ``msg``), else ``exit_json`` with ``result``. ``api`` (with
-    ``retry_summary()``) adds ``retried``; with ``debug_botocore_endpoint_logs`` the AWS actions
-    called are returned as ``resource_actions``; ``extra`` goes into both."""
-    # A code put in the wrong option (refused by botocore_client.aws_client or run_device_module):
+    already knows, ``result`` without its ``msg``), else ``exit_json`` with ``result``. ``api`` (an
+    ``AwsApi``) adds ``retried``, and with ``debug_botocore_endpoint_logs`` the AWS actions it called
+    as ``resource_actions``; ``extra`` goes into both."""
+    # A code put in the wrong option (refused by _aws/client.make_client or run_device_module):
     # ansible-core echoes the module's arguments in ``invocation``; no_log_values masks it there too.
     module.no_log_values.update(value for _option, value in misplaced_codes(module.params))
     retried = api.retry_summary() if api is not None else None
     if retried:
         extra["retried"] = retried
     if module.params.get("debug_botocore_endpoint_logs"):
-        extra["resource_actions"] = sorted(set(resource_actions or []))
+        extra["resource_actions"] = api.resource_actions() if api is not None else []
     result = result or {}
     if failure is not None:
         known = {key: value for key, value in result.items() if key != "msg"}
@@ -58,18 +54,13 @@ def report(
 
 class Outcome:
     """What a module knows when it ends, whatever happens: the result so far, the AWS API it
-    called (for ``retried``), the AWS actions it named, and ``extra`` keys for both endings."""
+    called (``api``, set when it connects: for ``retried`` and ``resource_actions``), and ``extra``
+    keys for both endings."""
 
     def __init__(self, result: Optional[Dict[str, Any]] = None, **extra: Any):
         self.result = result
         self.api: Any = None
-        self.resource_actions: Iterable[str] = []
         self.extra = extra
-
-    def connected(self, api_and_actions: Tuple[Any, List[str]]) -> Any:
-        """Keep ``(api, resource_actions)`` from a client factory for the report; the api."""
-        self.api, self.resource_actions = api_and_actions
-        return self.api
 
 
 def run_and_report(
@@ -79,7 +70,7 @@ def run_and_report(
     catch: Type[SnowballError] = SnowballError,
 ) -> None:
     """The one shape of a module's ``main``: ``work(module, outcome)`` checks the input, connects
-    (through ``outcome.connected``) and returns the result; a ``catch`` error from any of it fails
+    (keeping the api in ``outcome.api``) and returns the result; a ``catch`` error from any of it fails
     the module through ``report``, called after the except block."""
     outcome = outcome or Outcome()
     failure: Optional[SnowballError] = None
@@ -87,7 +78,7 @@ def run_and_report(
         outcome.result = work(module, outcome)
     except catch as e:
         failure = e
-    report(module, failure, outcome.result, api=outcome.api, resource_actions=outcome.resource_actions, **outcome.extra)
+    report(module, failure, outcome.result, api=outcome.api, **outcome.extra)
 
 
 def run_device_module(module: Any, work: Callable[[Any, Outcome], Optional[Dict[str, Any]]]) -> None:

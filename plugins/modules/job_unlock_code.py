@@ -170,10 +170,11 @@ retried:
 # Lean on purpose: botocore only, no boto3 (see module_utils/_aws/client.py).
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.edge.snowball.plugins.module_utils._aws.client import snowball_jobs
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
+from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import DEFAULT_RETRIES
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import SnowballJobs
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import require_valid_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
 
@@ -221,7 +222,7 @@ def checked_run(module, outcome):
         raise SnowballError(f"timeout (wait_timeout) must be 0 or more seconds, got {params['timeout']}")
     if params["poll_interval"] < 1:
         raise SnowballError(f"poll_interval (wait_interval) must be at least 1 second, got {params['poll_interval']}")
-    jobs = outcome.connected(snowball_jobs(params))
+    jobs = outcome.api = connect(SnowballJobs, params)
     return run(module, jobs, job_id)
 
 

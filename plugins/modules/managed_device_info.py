@@ -147,12 +147,13 @@ jobs_without_device:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import ManagedDevices
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import iso
-from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import managed_devices
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_device_ids
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_job_ids
 
@@ -226,7 +227,8 @@ def checked_run(module, outcome):
     device_ids = (
         None if params["managed_device_ids"] is None else require_valid_device_ids(params["managed_device_ids"])
     )
-    return run(outcome.connected(managed_devices(params)), job_ids, device_ids)
+    devices = outcome.api = connect(ManagedDevices, params)
+    return run(devices, job_ids, device_ids)
 
 
 if __name__ == "__main__":

@@ -223,6 +223,7 @@ retried:
 # Lean on purpose: botocore only, no boto3 (see module_utils/_aws/client.py).
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import PROGRESS_INTERVAL
@@ -230,8 +231,8 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import values_never_shown
 from ansible_collections.edge.snowball.plugins.module_utils._report import Outcome
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import ManagedDevices
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import iso
-from ansible_collections.edge.snowball.plugins.module_utils._sdm.api import managed_devices
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_positive
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_device_ids
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.input import require_valid_job_ids
@@ -380,7 +381,8 @@ def checked_run(module, outcome):
         raise SnowballError("job_ids or managed_device_ids must name at least one device", error_code="NoTarget")
     require_positive("timeout", params["timeout"], 0)
     require_positive("poll_interval", params["poll_interval"], 0.1)
-    outcome.result, message = run(module, outcome.connected(managed_devices(params)), job_ids, device_ids)
+    devices = outcome.api = connect(ManagedDevices, params)
+    outcome.result, message = run(module, devices, job_ids, device_ids)
     if message:
         code = "NoManagedDevice" if outcome.result.get("jobs_without_device") else "RemoteUnlockFailed"
         raise SnowballError(message, error_code=code)

@@ -40,11 +40,11 @@ def _client(service: str) -> Any:
 @pytest.fixture
 def stub():
     """A ``botocore.stub.Stubber`` on a Snowball client (``stub.client``), active for the test.
-    Modules, the lookup and action plugins get that client from ``botocore_client.snowball_client``
-    (patched; the patch is ``stub.factory``). Any call not added to it fails; every added response
+    Modules, the lookup and action plugins get that client from ``botocore_client.make_client``
+    (patched; the patch is ``stub.factory``), through ``connect``. Any call not added to it fails; every added response
     must be used."""
     stubber = Stubber(_client("snowball"))
-    with mock.patch.object(botocore_client, "snowball_client", return_value=(stubber.client, [])) as factory:
+    with mock.patch.object(botocore_client, "make_client", return_value=stubber.client) as factory:
         with stubber:
             stubber.factory = factory
             yield stubber
@@ -105,7 +105,7 @@ def sdm_stub(fake_time):
     """A ``Stubber`` on a Snow Device Management client, active for the test, and ``sdm_stub.api``:
     the ManagedDevices on it, with ``fake_time``'s clock, ``now`` T0, numbered client tokens and
     one call at a time (the Stubber answers in order). The managed_device_* modules get that api
-    from their ``managed_devices`` factory (patched; the patch is ``sdm_stub.factory``)."""
+    from ``connect`` (patched in each module; the patch is ``sdm_stub.factory``)."""
     stubber = Stubber(_client("snow-device-management"))
     tokens = iter(f"token-{i}" for i in range(100))
     api = ManagedDevices(
@@ -119,9 +119,9 @@ def sdm_stub(fake_time):
         concurrency=1,
     )
     with contextlib.ExitStack() as patches:
-        factory = mock.MagicMock(return_value=(api, []))
+        factory = mock.MagicMock(return_value=api)
         for module in (managed_device_unlock, managed_device_info):
-            patches.enter_context(mock.patch.object(module, "managed_devices", factory))
+            patches.enter_context(mock.patch.object(module, "connect", factory))
         with stubber:
             stubber.api = api
             stubber.factory = factory

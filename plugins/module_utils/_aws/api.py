@@ -16,7 +16,9 @@ from typing import Any
 from typing import Callable
 from typing import Dict
 from typing import Iterable
+from typing import List
 from typing import Optional
+from typing import Tuple
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.call_counter import CallCounter
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import THROTTLING_CODES
@@ -35,9 +37,14 @@ except ImportError:
 class AwsApi:
     """One AWS service's calls. ``retrying=True`` passes ``aws_retry=True`` to every call (the
     client is then amazon.aws's ``RetryingBotoClientWrapper``); ``clock`` (seconds, monotonic) and
-    ``sleep`` are injected so tests never sleep. Subclasses name their botocore ``SERVICE``."""
+    ``sleep`` are injected so tests never sleep. Subclasses name their botocore ``SERVICE``, the
+    service for people (``TITLE``), the error codes their backoff retries beside throttling
+    (``ALSO_RETRY``) and the client's connection pool (``POOL``); ``_aws/client.connect`` builds them."""
 
     SERVICE = ""
+    TITLE = ""
+    ALSO_RETRY: Tuple[str, ...] = ()
+    POOL = 10
 
     def __init__(
         self,
@@ -56,6 +63,15 @@ class AwsApi:
         self._clock = clock
         #: Calls made and HTTP requests sent, per operation (retries show as the difference).
         self.counter = CallCounter(client, self.SERVICE)
+
+    @classmethod
+    def backoff(cls, retries: int):
+        """The retry decorator of this service for ``retries`` (``jittered_backoff``)."""
+        return jittered_backoff(retries, also_retry=cls.ALSO_RETRY)
+
+    def resource_actions(self) -> List[str]:
+        """The ``service:Operation`` names called (amazon.aws's ``resource_actions``)."""
+        return [f"{self.SERVICE}:{operation}" for operation in self.counter.operations()]
 
     def _call(self, action: str, subject: str, **params: Any) -> Dict[str, Any]:
         """One call of the service (``action`` as AWS names it), counted, with response bodies kept

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 from typing import Dict
+from typing import List
 from typing import Optional
 
 
@@ -35,6 +36,11 @@ class CallCounter:
     def called(self, operation: str) -> None:
         with self._lock:
             self.calls[operation] = self.calls.get(operation, 0) + 1
+
+    def operations(self) -> List[str]:
+        """The operations called, sorted."""
+        with self._lock:
+            return sorted(self.calls)
 
     def summary(self) -> Optional[str]:
         """'GetJobUnlockCode: 4 requests for 1 call(s) (3 retried)' for each retried operation, or None."""

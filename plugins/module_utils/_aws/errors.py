@@ -19,7 +19,7 @@ try:
     from botocore.exceptions import ClientError
     from botocore.parsers import ResponseParserError
 except ImportError:
-    pass  # Reported by botocore_client.snowball_client
+    pass  # reported by _aws/client.make_client
 
 THROTTLING_CODES = (
     "ThrottlingException",

@@ -8,8 +8,8 @@ for them, and the job-id check that fails with a SnowballError.
 
 What the calls need lives beside this file, one concept each: ``_errors.py`` (SnowballError),
 ``_aws/errors.py`` (an AWS failure turned into a message), ``_jobs/states.py`` (what a job state
-means, expiry), ``_aws/redaction.py`` (no response body in botocore's debug log); the client
-itself is built by ``botocore_client.snowball_jobs``.
+means, expiry), ``_aws/redaction.py`` (no response body in botocore's debug log); the api
+itself is built by ``_aws/client.connect(SnowballJobs, params)``.
 
 Nothing here may ever put an unlock code into a message, a log record or an exception: the code
 only travels in the return value of ``SnowballJobs.unlock_code``.
@@ -24,10 +24,8 @@ from typing import Optional
 from typing import Tuple
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.api import AwsApi
-from ansible_collections.edge.snowball.plugins.module_utils._aws.api import jittered_backoff
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import not_an_api_response
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import to_snowball_error
-from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import CREDENTIALS_LIFETIME
@@ -51,6 +49,7 @@ class SnowballJobs(AwsApi):
     """
 
     SERVICE = "snowball"
+    TITLE = "Snowball"
 
     def _error(self, error: Exception, action: str, subject: str) -> SnowballError:
         return to_snowball_error(error, action, subject, self.region, self.endpoint)
@@ -179,16 +178,6 @@ class SnowballJobs(AwsApi):
 
 #: check_job's own verdicts (the job's state explained), as opposed to a failing DescribeJob.
 _EXPLAINED_CODES = frozenset(("JobNotWithCustomer", "JobCredentialsExpired", "WaitTimeout"))
-
-
-def retry_decorator(retries: int = DEFAULT_RETRIES):
-    """amazon.aws's jittered backoff, also on Snowball's ThrottlingException.
-
-    ``AWSRetry.jittered_backoff()`` alone does not retry ``ThrottlingException``;
-    botocore's own retries give up after a few attempts. ``retries`` is on top
-    of botocore's own attempts; 0 leaves only botocore's.
-    """
-    return jittered_backoff(retries)
 
 
 def require_valid_job_id(value: Any) -> str:

@@ -36,9 +36,7 @@ from typing import List
 from typing import Optional
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.api import AwsApi
-from ansible_collections.edge.snowball.plugins.module_utils._aws.api import jittered_backoff
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_CONCURRENCY
-from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.errors import SERVICE
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.errors import service_error
@@ -69,12 +67,6 @@ def iso(stamp: Any) -> Optional[str]:
     return stamp.isoformat() if isinstance(stamp, datetime.datetime) else None
 
 
-def retry_decorator(retries: int = DEFAULT_RETRIES):
-    """amazon.aws's jittered backoff, also on ``ThrottlingException`` and ``InternalServerException``
-    (neither is in ``AWSRetry``'s own list). ``retries`` is on top of botocore's own attempts."""
-    return jittered_backoff(retries, also_retry=("InternalServerException",))
-
-
 class ManagedDevices(AwsApi):
     """The Snow Device Management calls of this collection, with its messages.
 
@@ -84,6 +76,10 @@ class ManagedDevices(AwsApi):
     """
 
     SERVICE = SERVICE
+    TITLE = "Snow Device Management"
+    # Not in AWSRetry's own list (throttling codes are added for every service by jittered_backoff).
+    ALSO_RETRY = ("InternalServerException",)
+    POOL = CONCURRENCY
 
     def __init__(
         self,
@@ -270,23 +266,3 @@ class ManagedDevices(AwsApi):
                     entry["timed_out"] = True
                 return entries
             self._sleep(min(poll_interval, remaining))
-
-
-def managed_devices(params: Dict[str, Any], **kwargs: Any) -> tuple:
-    """``ManagedDevices`` for amazon.aws's connection options and ``retries`` (module params), built
-    like the Snowball client (``botocore_client.service_client``: botocore only, shared data loader),
-    wrapped in amazon.aws's retry wrapper with this service's backoff; and the list of
-    ``snow-device-management:Operation`` names it calls."""
-    from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-
-    from ansible_collections.edge.snowball.plugins.module_utils._aws.client import service_client
-
-    retry = retry_decorator(params.get("retries", DEFAULT_RETRIES))
-    client, calls = service_client(SERVICE, "Snow Device Management", params, max_pool_connections=CONCURRENCY)
-    devices = ManagedDevices(
-        RetryingBotoClientWrapper(client, retry),
-        region=client.meta.region_name,
-        endpoint=params.get("endpoint_url") or None,
-        **kwargs,
-    )
-    return devices, calls

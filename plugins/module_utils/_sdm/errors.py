@@ -19,7 +19,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._errors import Snowb
 try:
     from botocore.exceptions import ClientError
 except ImportError:
-    pass  # Reported by botocore_client.aws_client
+    pass  # reported by _aws/client.make_client
 
 SERVICE = "snow-device-management"
 

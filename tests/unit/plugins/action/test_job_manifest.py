@@ -25,7 +25,7 @@ def test_require_pipelining_refuses_before_any_aws_call_or_transfer(action_plugi
         "job_manifest", {"job_id": JOB, "dest": "/srv/m.bin", "require_pipelining": True}, pipelining=False
     )
     plugin._transfer_data = mock.MagicMock()
-    with mock.patch.object(job_manifest, "snowball_jobs") as jobs:
+    with mock.patch.object(job_manifest, "connect") as jobs:
         result = plugin.run(task_vars={})
     assert result["failed"] is True
     assert result["msg"].startswith("job_manifest refused before writing anything on the edge host: pipelining is off")

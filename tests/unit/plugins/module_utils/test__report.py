@@ -10,6 +10,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edge.snowball.plugins.module_utils import _report
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import SnowballJobs
 
 from unit.constants import FAKE_CODE
 from unit.constants import FAKE_SECRET_KEY
@@ -40,11 +41,18 @@ def test_a_failure_keeps_what_the_module_knew_but_its_msg(run_module):
 def test_a_success_gets_the_extra_keys_and_the_aws_actions_when_asked(run_module):
     def main():
         module = AnsibleModule(SPEC)
-        _report.report(module, None, {"changed": False}, resource_actions=["b", "a", "b"], client_version="1.2")
+        api = SnowballJobs(None)  # no client: only the calls it counts are read
+        for action in ("GetJobUnlockCode", "DescribeJob", "GetJobUnlockCode"):
+            api.counter.called(action)
+        _report.report(module, None, {"changed": False}, api=api, client_version="1.2")
 
     ended = run_module(main, {"debug_botocore_endpoint_logs": True})
     assert not ended.failed
-    assert ended.result == {"changed": False, "resource_actions": ["a", "b"], "client_version": "1.2"}
+    assert ended.result == {
+        "changed": False,
+        "resource_actions": ["snowball:DescribeJob", "snowball:GetJobUnlockCode"],
+        "client_version": "1.2",
+    }
 
 
 def test_run_and_report_fails_a_caught_error_outside_the_except_and_lets_others_through(run_module):

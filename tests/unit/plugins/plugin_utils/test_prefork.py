@@ -23,7 +23,7 @@ def test_after_warm_up_a_client_reads_no_model_file(monkeypatch, aws_params):
         raise AssertionError(f"a model file was read after the warm-up: {args}")
 
     monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", no_file)
-    client, _calls = botocore_client.snowball_client(aws_params(region="ap-southeast-2"))
+    client = botocore_client.make_client("snowball", "Snowball", aws_params(region="ap-southeast-2"))
     assert client.meta.service_model.service_name == "snowball"
 
 

@@ -8,7 +8,6 @@ import datetime
 import pytest
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._jobs import api as snowball
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import SnowballJobs
 
 from unit.constants import FAKE_CODE
@@ -179,7 +178,7 @@ def test_retries_counts_retries_after_the_first_attempt(retries, calls, monkeypa
     client = stub.client
     for _attempt in range(calls):
         stub.add_client_error("get_job_unlock_code", service_error_code="ThrottlingException", http_status_code=400)
-    wrapped = RetryingBotoClientWrapper(client, snowball.retry_decorator(retries))
+    wrapped = RetryingBotoClientWrapper(client, SnowballJobs.backoff(retries))
     with pytest.raises(SnowballError, match="kept throttling"):
         SnowballJobs(wrapped).unlock_code(GOOD)
     stub.assert_no_pending_responses()
@@ -187,4 +186,4 @@ def test_retries_counts_retries_after_the_first_attempt(retries, calls, monkeypa
 
 def test_negative_retries_are_refused_not_turned_into_retry_forever():
     with pytest.raises(SnowballError, match="retries must be 0 or more, got -1"):
-        snowball.retry_decorator(-1)
+        SnowballJobs.backoff(-1)

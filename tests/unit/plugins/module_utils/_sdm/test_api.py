@@ -7,6 +7,7 @@ import pytest
 from botocore.stub import ANY
 from botocore.stub import Stubber
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._sdm import api as device_management
 from ansible_collections.edge.snowball.plugins.module_utils._sdm import states as _sdm_states
@@ -142,7 +143,7 @@ def test_one_failure_does_not_stop_waiting_for_the_others(sdm_stub, sdm_device):
 # -- input -------------------------------------------------------------------
 def test_retries_must_not_be_negative():
     with pytest.raises(SnowballError, match="retries must be 0 or more"):
-        device_management.retry_decorator(-1)
+        device_management.ManagedDevices.backoff(-1)
 
 
 def test_the_factory_builds_a_retrying_client_for_the_endpoint():
@@ -153,10 +154,11 @@ def test_the_factory_builds_a_retrying_client_for_the_endpoint():
         "secret_key": "unit-test-secret",
         "retries": 2,
     }
-    api, calls = device_management.managed_devices(params)
+    api = connect(device_management.ManagedDevices, params)
     assert api.client.client.meta.endpoint_url == "http://127.0.0.1:9"
     assert api.client.client.meta.service_model.signing_name == "snow-device-management"
-    assert calls == []
+    assert api.client.client.meta.config.max_pool_connections == device_management.CONCURRENCY
+    assert api.resource_actions() == []
 
 
 def test_throttling_is_retried_by_the_factorys_client(monkeypatch, sdm_summary):
@@ -164,7 +166,7 @@ def test_throttling_is_retried_by_the_factorys_client(monkeypatch, sdm_summary):
 
     monkeypatch.setattr(cloud.time, "sleep", lambda seconds: None)
     params = {"region": "us-east-1", "access_key": "AKIAUNITTEST00000000", "secret_key": "s", "retries": 3}
-    api, _calls = device_management.managed_devices(params)
+    api = connect(device_management.ManagedDevices, params)
     with Stubber(api.client.client) as stubber:
         for _attempt in range(2):
             stubber.add_client_error("list_devices", service_error_code="ThrottlingException", http_status_code=429)
