@@ -14,6 +14,7 @@ It says which rule failed, the length, the position and the class of a wrong cha
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from typing import Iterable
 from typing import List
@@ -31,6 +32,9 @@ JOB_ID_PREFIXES = ("JID", "MID")
 _HYPHEN_POSITIONS = frozenset((11, 16, 21, 26))
 _LOWER_HEX = frozenset("0123456789abcdef")
 _EXPECTED = "expected JID or MID followed by a UUID in lower-case hexadecimal, 39 characters"
+#: The same rule as a pattern, to find a job id inside a longer text (a manifest's file name); the role's
+#: ``unlock_job_id_pattern`` (roles/unlock/vars/main.yml) is this, anchored. A unit test holds the three equal.
+JOB_ID_IN_TEXT = re.compile(r"(?:JID|MID)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def describe_char(char: str) -> str:

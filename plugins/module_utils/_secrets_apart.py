@@ -20,14 +20,13 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Optional
 
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import JOB_ID_IN_TEXT
 from ansible_collections.edge.snowball.plugins.module_utils._paths import NotRegularFileError
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
 
 VAULT_HEADER = b"$ANSIBLE_VAULT;"
-JOB_ID_IN_NAME = re.compile(r"(?:JID|MID)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 #: At most this many names are looked at in a directory (a manifests directory holds one per job).
 SCAN_FILES = 500
 
@@ -39,7 +38,7 @@ def is_vault_file(head: bytes) -> bool:
 
 def is_manifest_name(name: str) -> bool:
     """True when a file called ``name`` is named like a manifest."""
-    return "manifest" in name.lower() or JOB_ID_IN_NAME.search(name) is not None
+    return "manifest" in name.lower() or JOB_ID_IN_TEXT.search(name) is not None
 
 
 def manifest_beside(directory: str, dest: str) -> Optional[str]:

@@ -171,13 +171,14 @@ client_failure:
 
 import os
 import pwd
-import re
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_atomically
 from ansible_collections.edge.snowball.plugins.module_utils._atomic_file import write_unnamed_first
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import ACCESS_KEY_ID
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import PEM_BLOCK
 from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import CredentialsTextError
 from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import config_section
 from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import credentials_section
@@ -195,8 +196,6 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge.version import
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
 from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
 
-ACCESS_KEY_ID = re.compile(r"[A-Z0-9]{16,128}")
-PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----")
 CREDENTIALS_MODE = 0o600
 NEW_CONFIG_MODE = 0o600
 CA_BUNDLE_MODE = 0o644

@@ -13,12 +13,13 @@ and IP, never by a value of its keys."""
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Any
 from typing import Dict
 from typing import List
 from urllib.parse import urlsplit
 
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import ACCESS_KEY_ID
+from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import PEM_BLOCK
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._secret import is_secret_key
 from ansible_collections.edge.snowball.plugins.module_utils._secret import misplaced_code_refusal
@@ -32,8 +33,6 @@ CA_BUNDLES_HEADER = (
     "# Written by edge.snowball.eks_anywhere_credentials: EKS Anywhere's EKSA_AWS_CA_BUNDLES_FILE,"
     " the Snowball Edge devices' certificates.\n"
 )
-ACCESS_KEY_ID = re.compile(r"[A-Z0-9]{16,128}")
-PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----")
 
 
 def devices_from(items: Any) -> List[Dict[str, str]]:

@@ -27,6 +27,10 @@ from typing import Tuple
 #: What a profile name may hold here (it also names the CA bundle file beside the config).
 PROFILE_NAME = re.compile(r"[A-Za-z0-9_.@+=,-]{1,64}")
 _OPTION = re.compile(r"(?P<name>[^\s=:#;\[][^=:]*?)[ \t]*[=:]")
+#: An access key id as the device gives it (device_credentials' option, EKS Anywhere's files).
+ACCESS_KEY_ID = re.compile(r"[A-Z0-9]{16,128}")
+#: One certificate in a PEM bundle (a device's certificate, as device_credentials writes it).
+PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----")
 
 
 class CredentialsTextError(ValueError):

@@ -3,8 +3,12 @@ rule that failed without ever repeating the value (it could be a code typed into
 
 from __future__ import annotations
 
+import pathlib
+import re
+
 import pytest
 
+from ansible_collections.edge.snowball.plugins.module_utils._job_id import JOB_ID_IN_TEXT
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import values_never_shown
 
@@ -12,6 +16,7 @@ from unit.constants import TYPED_CODES
 from unit.constants import VALID_JOB_ID
 
 GOOD = VALID_JOB_ID
+ROOT = pathlib.Path(__file__).resolve().parents[4]
 
 
 @pytest.mark.parametrize(
@@ -27,40 +32,60 @@ def test_accepts_valid_job_ids(value):
     assert validate_job_id(value) is None
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (None, "required, got null"),
-        (12345, "must be a string, got int"),
-        ([GOOD], "must be a string, got list"),
-        ("", "job_id is empty"),
-        (" " + GOOD[1:], "leading or trailing whitespace"),
-        (GOOD + "\n", "leading or trailing whitespace"),
-        (GOOD[:-1], "must be 39 characters, got 38"),
-        (GOOD + "0", "must be 39 characters, got 40"),
-        ("KID" + GOOD[3:], "must start with JID or MID"),
-        ("jid" + GOOD[3:], "must start with JID or MID"),
-        ("CID" + GOOD[3:], "must start with JID or MID"),
-        (GOOD[:3] + "123E4567" + GOOD[11:], "upper-case letter at position 7"),
-        (GOOD[:11] + "_" + GOOD[12:], "must have '-' at position 12"),
-        (GOOD[:11] + "\u2010" + GOOD[12:], "U+2010"),
-        (GOOD[:4] + "\uff12" + GOOD[5:], "U+FF12"),
-        (
-            GOOD[:4] + "g" + GOOD[5:],
-            "a letter other than a-f at position 5, which is not a lower-case hexadecimal digit",
-        ),
-        (GOOD[:20] + "\n" + GOOD[21:], "at position 21"),
-        (GOOD[:38] + "\x00", "U+0000 at position 39"),
-        ("JID;rm -rf /;" + "0" * 26, "';' (U+003B) at position 4"),
-        ("JID../../../../etc/passwd" + "0" * 14, "at position 4"),
-        ("JID" + "0" * 36, "must have '-' at position 12"),
-    ],
-)
+BAD = [
+    (None, "required, got null"),
+    (12345, "must be a string, got int"),
+    ([GOOD], "must be a string, got list"),
+    ("", "job_id is empty"),
+    (" " + GOOD[1:], "leading or trailing whitespace"),
+    (GOOD + "\n", "leading or trailing whitespace"),
+    (GOOD[:-1], "must be 39 characters, got 38"),
+    (GOOD + "0", "must be 39 characters, got 40"),
+    ("KID" + GOOD[3:], "must start with JID or MID"),
+    ("jid" + GOOD[3:], "must start with JID or MID"),
+    ("CID" + GOOD[3:], "must start with JID or MID"),
+    (GOOD[:3] + "123E4567" + GOOD[11:], "upper-case letter at position 7"),
+    (GOOD[:11] + "_" + GOOD[12:], "must have '-' at position 12"),
+    (GOOD[:11] + "\u2010" + GOOD[12:], "U+2010"),
+    (GOOD[:4] + "\uff12" + GOOD[5:], "U+FF12"),
+    (
+        GOOD[:4] + "g" + GOOD[5:],
+        "a letter other than a-f at position 5, which is not a lower-case hexadecimal digit",
+    ),
+    (GOOD[:20] + "\n" + GOOD[21:], "at position 21"),
+    (GOOD[:38] + "\x00", "U+0000 at position 39"),
+    ("JID;rm -rf /;" + "0" * 26, "';' (U+003B) at position 4"),
+    ("JID../../../../etc/passwd" + "0" * 14, "at position 4"),
+    ("JID" + "0" * 36, "must have '-' at position 12"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), BAD)
 def test_rejects_bad_job_ids_with_the_rule_that_failed(value, expected):
     reason = validate_job_id(value)
     assert reason is not None
     assert expected in reason
     assert "\n" not in reason
+
+
+def _role_pattern():
+    import yaml
+
+    return yaml.safe_load((ROOT / "roles" / "unlock" / "vars" / "main.yml").read_text())["unlock_job_id_pattern"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [GOOD, "MID123e4567-e89b-12d3-a456-426655440000", "JID" + "f" * 8 + "-0000-0000-0000-" + "0" * 12]
+    + [value for value, _expected in BAD if isinstance(value, str)]
+    + [GOOD + "\r\n", "x" + GOOD, GOOD.upper()],
+)
+def test_the_job_ids_pattern_and_the_roles_say_what_validate_job_id_says(value):
+    """One rule: the pattern that finds a job id in a file name (JOB_ID_IN_TEXT, whole value) and the
+    role's ``unlock_job_id_pattern`` (ansible's ``match`` test: re.match) accept what validate_job_id does."""
+    valid = validate_job_id(value) is None
+    assert (JOB_ID_IN_TEXT.fullmatch(value) is not None) == valid
+    assert (re.match(_role_pattern(), value) is not None) == valid
 
 
 @pytest.mark.parametrize(
