@@ -187,12 +187,10 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files 
 from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import section_header
 from ansible_collections.edge.snowball.plugins.module_utils._edge.aws_cli_files import set_section
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_device_options
-from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import device_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import edge_client
-from ansible_collections.edge.snowball.plugins.module_utils._edge.client import find_client
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
-from ansible_collections.edge.snowball.plugins.module_utils._edge.version import client_version
+from ansible_collections.edge.snowball.plugins.module_utils._edge.version import client_and_version
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
 from ansible_collections.edge.snowball.plugins.module_utils._secret import mask
 
@@ -239,10 +237,8 @@ def credentials(module, outcome):
         problem = profile_name_problem(params["aws_profile"])
         if problem:
             raise DeviceError(problem)
-    client_path = find_client(params["client"])
-    outcome.extra["client_version"] = client_version(client_path)
-    manifest = check_manifest(params["manifest_file"])
-    with edge_client(params, client_path, manifest) as client:
+    client_path, outcome.extra["client_version"] = client_and_version(params["client"])
+    with edge_client(params, client_path) as client:
         try:
             result = read_device(client, params)
             if params["aws_profile"] is not None:

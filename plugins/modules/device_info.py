@@ -160,15 +160,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_device_options
-from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import device_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import edge_client
-from ansible_collections.edge.snowball.plugins.module_utils._edge.client import find_client
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import Patience
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import describe_when_reachable
 from ansible_collections.edge.snowball.plugins.module_utils._edge.summary import summarize
-from ansible_collections.edge.snowball.plugins.module_utils._edge.version import client_version
+from ansible_collections.edge.snowball.plugins.module_utils._edge.version import client_and_version
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
 
 
@@ -190,13 +188,11 @@ def described(module, outcome):
     check_device_options(params)
     if params["timeout"] < 1:
         raise DeviceError(f"timeout must be at least 1 second, got {params['timeout']}")
-    client_path = find_client(params["client"])
-    outcome.extra["client_version"] = client_version(client_path)
-    manifest = check_manifest(params["manifest_file"])
-    with edge_client(params, client_path, manifest) as client:
+    client_path, outcome.extra["client_version"] = client_and_version(params["client"])
+    with edge_client(params, client_path) as client:
         patience = Patience(params["timeout"], params["poll_interval"])
         description = describe_when_reachable(client, patience, per_call=per_call)
-        result = summarize(description, bool(params["cluster_ips"]), params["cluster_ips"])
+        result = summarize(description, params["cluster_ips"])
         if params["services"]:
             unlocked = result["state"] == "UNLOCKED"
             result["services"] = services(client, per_call(patience.remaining())) if unlocked else []

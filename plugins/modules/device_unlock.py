@@ -246,10 +246,8 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_device_options
-from ansible_collections.edge.snowball.plugins.module_utils._edge.client import check_manifest
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import device_argument_spec
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import edge_client
-from ansible_collections.edge.snowball.plugins.module_utils._edge.client import find_client
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import CommandError
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import PROGRESS_INTERVAL
@@ -261,7 +259,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._edge.state import d
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import start_unlock
 from ansible_collections.edge.snowball.plugins.module_utils._edge.state import wait_until_unlocked
 from ansible_collections.edge.snowball.plugins.module_utils._edge.summary import summarize
-from ansible_collections.edge.snowball.plugins.module_utils._edge.version import client_version
+from ansible_collections.edge.snowball.plugins.module_utils._edge.version import client_and_version
 from ansible_collections.edge.snowball.plugins.module_utils._report import run_device_module
 
 # For real devices: a device answers about 10 minutes after power-on (a cluster node up to 20), and
@@ -281,9 +279,9 @@ def describe_before(client, patience):
     (booting). A cluster is described once: describe-cluster is documented for unlocked clusters,
     so a failure here means "state unknown" and the cluster is unlocked anyway."""
     if not client.cluster:
-        return summarize(describe_when_reachable(client, patience), False)
+        return summarize(describe_when_reachable(client, patience))
     try:
-        return summarize(client.describe(call_timeout(patience.remaining())), True, client.cluster_ips)
+        return summarize(client.describe(call_timeout(patience.remaining())), client.cluster_ips)
     except CommandError as failure:
         return {"state": None, "unknown_because": failure.words or failure.message}
 
@@ -331,7 +329,7 @@ def unlock(module, client, patience):
 
 def _wait(client, patience):
     started = time.monotonic()
-    after = wait_until_unlocked(client, patience.timeout, patience.poll_interval, patience=patience)
+    after = wait_until_unlocked(client, patience)
     after.pop("description", None)
     return dict(after, elapsed=round(time.monotonic() - started, 1))
 
@@ -350,8 +348,7 @@ def checked_unlock(module, outcome):
     """``unlock``, after checking the options, the client and the manifest."""
     params = module.params
     check_options(params)
-    client_path = find_client(params["client"])
-    outcome.extra["client_version"] = client_version(client_path)
+    client_path, outcome.extra["client_version"] = client_and_version(params["client"])
     if module.check_mode and not os.path.exists(params["manifest_file"]):
         # In check mode the task that puts the manifest there (job_manifest) did not write it.
         return dict(
@@ -360,8 +357,7 @@ def checked_unlock(module, outcome):
             msg=f"{params['manifest_file']} is not on the edge host yet; once it is, the device would be"
             " described and unlocked unless it already is",
         )
-    manifest = check_manifest(params["manifest_file"])
-    with edge_client(params, client_path, manifest) as client:
+    with edge_client(params, client_path) as client:
         return unlock(module, client, Patience(params["timeout"], params["poll_interval"]))
 
 

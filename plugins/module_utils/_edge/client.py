@@ -152,8 +152,10 @@ def cluster_ips_problem(cluster_ips: Sequence[str]) -> Optional[str]:
 
 
 @contextlib.contextmanager
-def edge_client(params: Dict[str, Any], client_path: str, manifest_file: str) -> Iterator[EdgeClient]:
-    """An EdgeClient for the task's options, its private profile removed on the way out."""
+def edge_client(params: Dict[str, Any], client_path: str) -> Iterator[EdgeClient]:
+    """An EdgeClient for the task's options (its manifest_file checked first, ``check_manifest``),
+    its private profile removed on the way out. The one way a module opens the device."""
+    manifest_file = check_manifest(params["manifest_file"])
     with PrivateProfile(
         params["endpoint"], manifest_file, params["unlock_code"], params["cluster_ips"], params.get("job_id") or ""
     ) as profile:

@@ -117,14 +117,7 @@ def retrying(
 
 
 def wait_until_unlocked(
-    client: EdgeClient,
-    timeout: float,
-    poll_interval: float,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    first_look_after: Optional[float] = None,
-    patience: Optional[Patience] = None,
-    accepted: bool = True,
+    client: EdgeClient, patience: Patience, first_look_after: Optional[float] = None, accepted: bool = True
 ) -> Dict[str, Any]:
     """Poll the description until every device is UNLOCKED; DeviceError otherwise.
 
@@ -139,15 +132,14 @@ def wait_until_unlocked(
     - the first look is after ``first_look_after`` seconds (default one ``poll_interval``: right
       after ``unlock-device`` the device only says UNLOCKING, and each look starts the Java client);
       pass 0 to look at once (a wait in a later task).
-    ``patience`` shares one deadline with the caller's earlier steps; else the deadline is ``timeout``
-    from now."""
-    patience = patience or Patience(timeout, poll_interval, sleep, clock)
-    delay = poll_interval if first_look_after is None else first_look_after
+    ``patience`` holds the deadline (shared with the caller's earlier steps), the poll interval, the
+    clock and the sleep."""
+    delay = patience.poll_interval if first_look_after is None else first_look_after
     if delay > 0:
         patience.sleep(min(delay, max(patience.remaining(), 0)))
     while True:
         description = retrying(client, patience, client.describe, accepted=accepted)
-        summary = summarize(description, client.cluster, client.cluster_ips)
+        summary = summarize(description, client.cluster_ips)
         if summary["state"] == "UNLOCKED":
             summary["description"] = description
             return summary
@@ -212,7 +204,7 @@ def start_unlock(client: EdgeClient, patience: Patience) -> None:
         if not patience.pause():
             raise _gave_up(client, patience, lost, attempts)
         try:
-            state = summarize(client.describe(call_timeout(patience.remaining())), client.cluster)["state"]
+            state = summarize(client.describe(call_timeout(patience.remaining())), client.cluster_ips)["state"]
         except CommandError:
             state = ""
         if state in ("UNLOCKING", "UNLOCKED"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from typing import Dict
 from typing import List
-from typing import Optional
+from typing import Sequence
 
 KNOWN_STATES = ("LOCKED", "UNLOCKING", "UNLOCKED")
 
@@ -33,12 +33,14 @@ def _ips_of(entry: Dict[str, Any]) -> List[str]:
     return ips
 
 
-def summarize(description: Dict[str, Any], cluster: bool, cluster_ips: Optional[List[str]] = None) -> Dict[str, Any]:
-    """state / device_id / active_ip (and per-device entries for a cluster) from a description.
+def summarize(description: Dict[str, Any], cluster_ips: Sequence[str] = ()) -> Dict[str, Any]:
+    """state / device_id / active_ip (and per-device entries for a cluster) from a description: of
+    one device without ``cluster_ips``, of the cluster of those addresses with them (as the client
+    chose describe-device or describe-cluster).
 
-    A cluster is UNLOCKED when every device it lists is, and (given ``cluster_ips``) every one of
-    those addresses is among the devices listed; ``missing`` names the addresses not listed."""
-    if not cluster:
+    A cluster is UNLOCKED when every device it lists is, and every one of ``cluster_ips`` is among
+    the devices listed; ``missing`` names the addresses not listed."""
+    if not cluster_ips:
         active = description.get("ActiveNetworkInterface") or {}
         return {
             "state": _state_of(description),
@@ -47,7 +49,7 @@ def summarize(description: Dict[str, Any], cluster: bool, cluster_ips: Optional[
         }
     entries = [entry for entry in description.get("Devices") or [] if isinstance(entry, dict)]
     devices = [_cluster_device(entry) for entry in entries]
-    missing = _missing(entries, list(cluster_ips or []))
+    missing = _missing(entries, list(cluster_ips))
     summary = {
         "state": _overall_state([device["state"] for device in devices], missing),
         "cluster_id": description.get("ClusterId"),

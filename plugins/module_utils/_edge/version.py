@@ -15,8 +15,10 @@ import re
 import subprocess
 import tempfile
 from typing import Optional
+from typing import Tuple
 
 from ansible_collections.edge.snowball.plugins.module_utils._edge.client import INSTALL_HINT
+from ansible_collections.edge.snowball.plugins.module_utils._edge.client import find_client
 from ansible_collections.edge.snowball.plugins.module_utils._edge.errors import DeviceError
 from ansible_collections.edge.snowball.plugins.module_utils._edge.output import drop_jvm_banner
 from ansible_collections.edge.snowball.plugins.module_utils._edge.stop import kill_group
@@ -129,3 +131,10 @@ def client_version(client_path: str, timeout: float = 60) -> Optional[str]:
             f" it offers unlock and status): {LEGACY_HINT}"
         )
     return None
+
+
+def client_and_version(client: str) -> Tuple[str, Optional[str]]:
+    """The path of the client the ``client`` option names (``find_client``) and its version
+    (``client_version``): what every device module looks up first, and returns as client_version."""
+    client_path = find_client(client)
+    return client_path, client_version(client_path)

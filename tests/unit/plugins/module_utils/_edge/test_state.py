@@ -51,7 +51,7 @@ class Clock:
 def test_waits_through_unlocking_looking_first_after_one_interval(edge_device):
     clock = Clock()
     client = ScriptedClient([edge_device("UNLOCKING"), edge_device("UNLOCKING"), edge_device("UNLOCKED")])
-    summary = state.wait_until_unlocked(client, 60, 10, sleep=clock.sleep, clock=clock)
+    summary = state.wait_until_unlocked(client, state.Patience(60, 10, clock.sleep, clock))
     # Looks at 10, 20 and 30 s: no describe right after unlock-device, which only starts unlocking.
     assert summary["state"] == "UNLOCKED" and clock.now == 30 and client.answers == []
 
@@ -59,7 +59,7 @@ def test_waits_through_unlocking_looking_first_after_one_interval(edge_device):
 def test_a_timeout_shorter_than_the_interval_still_gets_one_look(edge_device):
     clock = Clock()
     client = ScriptedClient([edge_device("UNLOCKED")])
-    assert state.wait_until_unlocked(client, 3, 10, sleep=clock.sleep, clock=clock)["state"] == "UNLOCKED"
+    assert state.wait_until_unlocked(client, state.Patience(3, 10, clock.sleep, clock))["state"] == "UNLOCKED"
     assert clock.now == 3
 
 
@@ -67,17 +67,17 @@ def test_times_out_with_the_last_state(edge_device):
     clock = Clock()
     client = ScriptedClient([edge_device("UNLOCKING")] * 10)
     with pytest.raises(errors.DeviceError, match="timed out after 25s .* last state was UNLOCKING"):
-        state.wait_until_unlocked(client, 25, 10, sleep=clock.sleep, clock=clock)
+        state.wait_until_unlocked(client, state.Patience(25, 10, clock.sleep, clock))
 
 
 def test_locked_after_unlocking_started_is_a_failure(edge_device):
     with pytest.raises(errors.DeviceError, match="LOCKED again"):
-        state.wait_until_unlocked(ScriptedClient([edge_device("LOCKED")]), 60, 1, sleep=lambda s: None)
+        state.wait_until_unlocked(ScriptedClient([edge_device("LOCKED")]), state.Patience(60, 1, lambda s: None))
 
 
 def test_an_unknown_state_is_reported_not_guessed(edge_device):
     with pytest.raises(errors.DeviceError, match="reported the unlock state SLEEPING"):
-        state.wait_until_unlocked(ScriptedClient([edge_device("SLEEPING")]), 60, 1, sleep=lambda s: None)
+        state.wait_until_unlocked(ScriptedClient([edge_device("SLEEPING")]), state.Patience(60, 1, lambda s: None))
 
 
 def test_an_unreachable_cluster_member_is_waited_for_not_called_locked(edge_device):
@@ -89,7 +89,9 @@ def test_an_unreachable_cluster_member_is_waited_for_not_called_locked(edge_devi
         ]
     }
     with pytest.raises(errors.DeviceError, match="unreachable: 192.0.2.22"):
-        state.wait_until_unlocked(ScriptedClient([cluster] * 5, cluster=True), 20, 10, sleep=clock.sleep, clock=clock)
+        state.wait_until_unlocked(
+            ScriptedClient([cluster] * 5, cluster=True), state.Patience(20, 10, clock.sleep, clock)
+        )
 
 
 @pytest.mark.parametrize(("remaining", "expected"), [(-3, 5), (0, 5), (60, 60), (1000, 120)])
@@ -148,27 +150,27 @@ def test_before_unlocking_a_refusal_or_unknown_failure_is_not_tried_again(failur
 def test_transient_failures_while_unlocking_are_tried_again(edge_device):
     clock = Clock()
     answers = [edge_device("UNLOCKING"), connection_failure("Connection reset"), unknown(), edge_device("UNLOCKED")]
-    summary = state.wait_until_unlocked(ScriptedClient(answers), 120, 10, sleep=clock.sleep, clock=clock)
+    summary = state.wait_until_unlocked(ScriptedClient(answers), state.Patience(120, 10, clock.sleep, clock))
     assert summary["state"] == "UNLOCKED" and clock.now == 40
 
 
 def test_a_refusal_while_unlocking_ends_the_wait(edge_device):
     client = ScriptedClient([edge_device("UNLOCKING"), refusal()])
     with pytest.raises(errors.CommandError, match="unlock code is not valid"):
-        state.wait_until_unlocked(client, 120, 1, sleep=lambda s: None)
+        state.wait_until_unlocked(client, state.Patience(120, 1, lambda s: None))
 
 
 def test_locked_after_a_dropped_connection_is_still_a_failure(edge_device):
     clock = Clock()
     client = ScriptedClient([edge_device("UNLOCKING"), connection_failure(), edge_device("LOCKED")])
     with pytest.raises(errors.DeviceError, match="LOCKED again"):
-        state.wait_until_unlocked(client, 120, 10, sleep=clock.sleep, clock=clock)
+        state.wait_until_unlocked(client, state.Patience(120, 10, clock.sleep, clock))
 
 
 def test_a_wait_in_a_later_task_looks_at_once(edge_device):
     clock = Clock()
     summary = state.wait_until_unlocked(
-        ScriptedClient([edge_device("UNLOCKED")]), 60, 10, sleep=clock.sleep, clock=clock, first_look_after=0
+        ScriptedClient([edge_device("UNLOCKED")]), state.Patience(60, 10, clock.sleep, clock), first_look_after=0
     )
     assert summary["state"] == "UNLOCKED" and clock.now == 0
 
@@ -178,7 +180,7 @@ def test_a_wait_that_shares_the_deadline_of_earlier_steps(edge_device):
     patience = state.Patience(30, 10, clock.sleep, clock)
     clock.now = 25  # booting took 25 of the 30 s
     with pytest.raises(errors.DeviceError, match="timed out after 30s"):
-        state.wait_until_unlocked(ScriptedClient([edge_device("UNLOCKING")] * 5), 30, 10, patience=patience)
+        state.wait_until_unlocked(ScriptedClient([edge_device("UNLOCKING")] * 5), patience)
 
 
 def test_an_unlock_whose_answer_was_lost_is_not_sent_again_when_the_device_is_unlocking(edge_device):
