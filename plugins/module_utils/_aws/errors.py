@@ -84,7 +84,7 @@ _CODE_MESSAGES = (
 )
 _SERVER_CODES = ("InternalFailure", "InternalError", "ServiceUnavailable")
 _SERVER_MESSAGE = (
-    "the Snowball API failed with HTTP {status} ({code_or_none}) on {action} for job"
+    "the Snowball API failed with HTTP {status} ({code_or_none}) on {action} for"
     " {subject}, after retries. This is on the AWS side: retry later."
 )
 _OTHER_MESSAGE = "{action} failed for {subject}: {code_or_status}.{said}"

@@ -43,7 +43,8 @@ def test_client_errors_become_actionable_messages(code, status, expected, stub):
     with pytest.raises(SnowballError) as info:
         SnowballJobs(client, region="us-east-1", retrying=False).unlock_code(GOOD)
     assert expected in info.value.message
-    assert GOOD in info.value.message
+    assert f"job {GOOD}" in info.value.message
+    assert "job job" not in info.value.message, "the job named twice (2.0.0's HTTP 5xx message)"
     assert info.value.__cause__ is None and info.value.__context__ is None
 
 
