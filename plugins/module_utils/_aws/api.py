@@ -22,7 +22,9 @@ from typing import Tuple
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.call_counter import CallCounter
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import THROTTLING_CODES
+from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import ServiceWords
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import not_an_api_response
+from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import to_snowball_error
 from ansible_collections.edge.snowball.plugins.module_utils._aws.redaction import RedactResponseBodies
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 
@@ -38,11 +40,12 @@ class AwsApi:
     """One AWS service's calls. ``retrying=True`` passes ``aws_retry=True`` to every call (the
     client is then amazon.aws's ``RetryingBotoClientWrapper``); ``clock`` (seconds, monotonic) and
     ``sleep`` are injected so tests never sleep. Subclasses name their botocore ``SERVICE``, the
-    service for people (``TITLE``), the error codes their backoff retries beside throttling
+    service for people (``TITLE``), its words in the error table (``WORDS``), the error codes their backoff retries beside throttling
     (``ALSO_RETRY``) and the client's connection pool (``POOL``); ``_aws/client.connect`` builds them."""
 
     SERVICE = ""
     TITLE = ""
+    WORDS: ServiceWords
     ALSO_RETRY: Tuple[str, ...] = ()
     POOL = 10
 
@@ -94,8 +97,8 @@ class AwsApi:
         raise failure
 
     def _error(self, error: Exception, action: str, subject: str) -> SnowballError:
-        """The service's message for a botocore failure."""
-        raise NotImplementedError
+        """The service's message for a botocore failure (the one error table, with its ``WORDS``)."""
+        return to_snowball_error(error, action, subject, self.WORDS, self.region, self.endpoint)
 
     def retry_summary(self) -> Optional[str]:
         """Which operations were retried, and how often (``CallCounter.summary``), or None."""

@@ -4,15 +4,19 @@
 # Internal use only: part of edge.snowball's AWS machinery; may change without notice.
 
 """An AWS failure (botocore's ClientError or BotoCoreError) turned into a SnowballError whose
-message says what to do. Never quotes a response body: it may hold a code."""
+message says what to do: one table for every service (``to_snowball_error``), each service's own
+words and error codes in a ``ServiceWords`` beside its API (``_jobs/errors.py``,
+``_sdm/errors.py``). Never quotes a response body: it may hold a code. ``subject`` names what the
+call was about (a job, a device, a task), never anything secret."""
 
 from __future__ import annotations
 
+from typing import Iterable
+from typing import NamedTuple
 from typing import Optional
+from typing import Tuple
 
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import CREDENTIALS_LIFETIME
-from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import READY_STATE
 
 try:
     from botocore.exceptions import BotoCoreError
@@ -28,9 +32,7 @@ THROTTLING_CODES = (
     "RequestLimitExceeded",
     "SlowDown",
 )
-
-
-_CREDENTIAL_CODES = frozenset(
+CREDENTIAL_CODES = frozenset(
     (
         "UnrecognizedClientException",
         "InvalidClientTokenId",
@@ -41,74 +43,71 @@ _CREDENTIAL_CODES = frozenset(
         "AuthFailure",
     )
 )
-_EXPIRED_CODES = frozenset(("ExpiredTokenException", "ExpiredToken", "RequestExpired"))
-_DENIED_CODES = frozenset(("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"))
+EXPIRED_CODES = frozenset(("ExpiredTokenException", "ExpiredToken", "RequestExpired"))
+DENIED_CODES = frozenset(("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"))
 
 
-#: What each family of error codes means, in the order they are tried; the fields are filled in
-#: by ``_client_error_text``. A code in none of them, on HTTP 5xx, is ``_SERVER_MESSAGE``.
-_CODE_MESSAGES = (
+class ServiceWords(NamedTuple):
+    """How one service's failures are worded: its name as a sentence's subject, its endpoint when
+    none is set, what to check when nothing answers, what to do when it keeps throttling, the codes
+    it fails with on its side, and the codes it words itself (``(codes, template)``, tried first;
+    the fields are those of ``_client_error_text``)."""
+
+    name: str
+    endpoint: str
+    endpoint_check: str
+    throttling_advice: str
+    server_codes: Tuple[str, ...]
+    entries: Tuple[Tuple[Iterable[str], str], ...]
+
+
+#: What the error codes every service shares mean, tried after the service's own entries.
+_SHARED_ENTRIES = (
     (
-        ("InvalidJobStateException",),
-        "{action} refused for {subject}: the job is not in a state that allows it.{said}"
-        " The unlock code and manifest are only available while the job is {ready},"
-        " and for {lifetime} days after it was created; use edge.snowball.job_unlock_code with"
-        " describe_job=true to see the job's state.",
-    ),
-    (
-        ("InvalidResourceException",),
-        "{subject} was not found{where} ({action}).{said} Check the job id, and that the region"
-        " and AWS account are the ones the job was created in.",
-    ),
-    (
-        _DENIED_CODES,
-        "access denied for snowball:{action} on {subject}.{said} Allow the IAM action"
-        " snowball:{action} to the credentials in use (docs/iam-policy.json in this collection is a minimal policy).",
-    ),
-    (
-        _EXPIRED_CODES,
+        EXPIRED_CODES,
         "the AWS credentials in use have expired ({code}) on {action} for {subject}.{said}"
         " Refresh the session token or profile and retry.",
     ),
     (
-        _CREDENTIAL_CODES,
+        CREDENTIAL_CODES,
         "AWS did not accept the credentials in use ({code}) on {action} for {subject}.{said}"
         " Check access_key/secret_key,"
         " session_token or profile, and that the clock of the controller is right.",
     ),
     (
         THROTTLING_CODES,
-        "the Snowball API kept throttling {action} for {subject} ({code}) after retrying with"
-        " backoff. Retry later, or lower forks / the lookup's concurrency.",
+        "{service} kept throttling {action} for {subject} ({code}) after retrying with"
+        " backoff. Retry later, {throttling_advice}.",
     ),
 )
-_SERVER_CODES = ("InternalFailure", "InternalError", "ServiceUnavailable")
 _SERVER_MESSAGE = (
-    "the Snowball API failed with HTTP {status} ({code_or_none}) on {action} for"
+    "{service} failed with HTTP {status} ({code_or_none}) on {action} for"
     " {subject}, after retries. This is on the AWS side: retry later."
 )
 _OTHER_MESSAGE = "{action} failed for {subject}: {code_or_status}.{said}"
 
 
-def _client_error_text(code: str, status: object, **fields: str) -> str:
+def _client_error_text(code: str, status: object, words: ServiceWords, **fields: str) -> str:
     """The message for ``code`` (``fields``: action, subject, said, where)."""
     fields.update(
         code=code,
         status=str(status),
         code_or_none=code or "no error code",
         code_or_status=code or f"HTTP {status}",
-        ready=READY_STATE,
-        lifetime=str(CREDENTIALS_LIFETIME.days),
+        service=words.name,
+        throttling_advice=words.throttling_advice,
     )
-    for codes, template in _CODE_MESSAGES:
+    for codes, template in words.entries + _SHARED_ENTRIES:
         if code in codes:
             return template.format(**fields)
-    if (isinstance(status, int) and status >= 500) or code in _SERVER_CODES:
+    if (isinstance(status, int) and status >= 500) or code in words.server_codes:
         return _SERVER_MESSAGE.format(**fields)
     return _OTHER_MESSAGE.format(**fields)
 
 
-def _client_error_message(error: ClientError, action: str, subject: str, region: Optional[str]) -> SnowballError:
+def _client_error_message(
+    error: ClientError, action: str, subject: str, words: ServiceWords, region: Optional[str]
+) -> SnowballError:
     err = error.response.get("Error", {}) or {}
     code = str(err.get("Code") or "")
     aws_message = str(err.get("Message") or "").strip()
@@ -118,6 +117,7 @@ def _client_error_message(error: ClientError, action: str, subject: str, region:
     text = _client_error_text(
         code,
         metadata.get("HTTPStatusCode"),
+        words,
         action=action,
         subject=subject,
         said=f" AWS said: {aws_message}" if aws_message else "",
@@ -171,12 +171,14 @@ def client_creation_error(error: Exception, service: str) -> SnowballError:
     return SnowballError(text, error_code=type(error).__name__ if isinstance(error, BotoCoreError) else None)
 
 
-def _botocore_error_message(error: Exception, action: str, subject: str, endpoint: Optional[str]) -> SnowballError:
+def _botocore_error_message(
+    error: Exception, action: str, subject: str, words: ServiceWords, endpoint: Optional[str]
+) -> SnowballError:
     # Imported lazily: the classes only exist when botocore is installed.
     from botocore import exceptions as bex
 
     name = type(error).__name__
-    target = _endpoint_name(endpoint)
+    target = endpoint or words.endpoint
     text = _configuration_text(error)
     if text is not None:
         return SnowballError(text, error_code=name)
@@ -188,8 +190,8 @@ def _botocore_error_message(error: Exception, action: str, subject: str, endpoin
     elif isinstance(error, bex.EndpointConnectionError):
         text = (
             f"could not connect to {target} on {action} for {subject}: nothing answered"
-            f" ({error.kwargs.get('endpoint_url', 'unknown URL')}). Check endpoint_url, the region"
-            " name and the network (proxy, DNS, firewall)."
+            f" ({error.kwargs.get('endpoint_url', 'unknown URL')}). Check {words.endpoint_check} and the"
+            " network (proxy, DNS, firewall)."
         )
     elif isinstance(error, bex.ConnectionClosedError):
         text = (
@@ -198,7 +200,7 @@ def _botocore_error_message(error: Exception, action: str, subject: str, endpoin
         )
     elif isinstance(error, ResponseParserError):
         # botocore's own message quotes the raw body, which may hold a code: never repeat it.
-        return not_an_api_response(endpoint, action, subject, "with a body botocore could not parse", name)
+        return not_an_api_response(target, action, subject, "with a body botocore could not parse", name)
     elif isinstance(error, bex.ParamValidationError):
         text = f"botocore refused the request for {subject}: {error}"
     elif isinstance(error, bex.HTTPClientError):
@@ -209,11 +211,17 @@ def _botocore_error_message(error: Exception, action: str, subject: str, endpoin
 
 
 def to_snowball_error(
-    error: Exception, action: str, subject: str, region: Optional[str] = None, endpoint: Optional[str] = None
+    error: Exception,
+    action: str,
+    subject: str,
+    words: ServiceWords,
+    region: Optional[str] = None,
+    endpoint: Optional[str] = None,
 ) -> SnowballError:
-    """Turn a botocore failure into a SnowballError whose message says what to do."""
+    """Turn a botocore failure of the service ``words`` describes into a SnowballError whose message
+    says what to do."""
     if isinstance(error, ClientError):
-        return _client_error_message(error, action, subject, region)
+        return _client_error_message(error, action, subject, words, region)
     if isinstance(error, (BotoCoreError, ResponseParserError)):
-        return _botocore_error_message(error, action, subject, endpoint)
+        return _botocore_error_message(error, action, subject, words, endpoint)
     raise TypeError(f"not a botocore error: {type(error).__name__}")

@@ -7,7 +7,7 @@
 for them, and the job-id check that fails with a SnowballError.
 
 What the calls need lives beside this file, one concept each: ``_errors.py`` (SnowballError),
-``_aws/errors.py`` (an AWS failure turned into a message), ``_jobs/states.py`` (what a job state
+``_aws/errors.py`` and ``_jobs/errors.py`` (an AWS failure turned into a message), ``_jobs/states.py`` (what a job state
 means, expiry), ``_aws/redaction.py`` (no response body in botocore's debug log); the api
 itself is built by ``_aws/client.connect(SnowballJobs, params)``.
 
@@ -25,9 +25,9 @@ from typing import Tuple
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.api import AwsApi
 from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import not_an_api_response
-from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import to_snowball_error
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._job_id import validate_job_id
+from ansible_collections.edge.snowball.plugins.module_utils._jobs.errors import WORDS
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import CREDENTIALS_LIFETIME
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import READY_STATE
 from ansible_collections.edge.snowball.plugins.module_utils._jobs.states import STATES_BEFORE_CUSTOMER
@@ -50,9 +50,7 @@ class SnowballJobs(AwsApi):
 
     SERVICE = "snowball"
     TITLE = "Snowball"
-
-    def _error(self, error: Exception, action: str, subject: str) -> SnowballError:
-        return to_snowball_error(error, action, subject, self.region, self.endpoint)
+    WORDS = WORDS
 
     def describe_job(self, job_id: str) -> Dict[str, Any]:
         response = self._call("DescribeJob", f"job {job_id}", JobId=job_id)

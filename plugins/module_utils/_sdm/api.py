@@ -18,8 +18,7 @@ What the service gives, and how it is used:
 * ``CreateTask`` takes 1 to 10 targets; only one command runs on a device at a time;
 * ``DescribeExecution`` gives each device's execution state for a task.
 
-Beside this file, one concept each: ``_sdm/errors.py`` (a failure of this service turned into a
-message), ``_sdm/states.py`` (what an execution state means, the messages of a failed unlock),
+Beside this file, one concept each: ``_sdm/errors.py`` (how a failure of this service is worded), ``_sdm/states.py`` (what an execution state means, the messages of a failed unlock),
 ``_sdm/input.py`` (the checks of job and managed device ids before any call); the constructor and the
 backoff are ``_aws/api.py``'s, shared with the job API.
 """
@@ -39,7 +38,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._aws.api import AwsA
 from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_CONCURRENCY
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.errors import SERVICE
-from ansible_collections.edge.snowball.plugins.module_utils._sdm.errors import service_error
+from ansible_collections.edge.snowball.plugins.module_utils._sdm.errors import WORDS
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import FAILED_EXECUTION_STATES
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import SUCCESS_EXECUTION_STATES
 from ansible_collections.edge.snowball.plugins.module_utils._sdm.states import UNLOCKED
@@ -76,6 +75,7 @@ class ManagedDevices(AwsApi):
     """
 
     SERVICE = SERVICE
+    WORDS = WORDS
     TITLE = "Snow Device Management"
     # Not in AWSRetry's own list (throttling codes are added for every service by jittered_backoff).
     ALSO_RETRY = ("InternalServerException",)
@@ -95,9 +95,6 @@ class ManagedDevices(AwsApi):
         self.concurrency = concurrency
         self._now = now
         self._token = token
-
-    def _error(self, error: Exception, action: str, subject: str) -> SnowballError:
-        return service_error(error, action, subject, self.region, self.endpoint)
 
     def _map(self, function: Callable[[Any], Any], items: List[Any]) -> List[Any]:
         """``[function(item) for item in items]``, up to ``concurrency`` at a time, in order. The first

@@ -59,17 +59,17 @@ def test_client_errors_become_actionable_messages(code, status, expected, stub):
     ],
 )
 def test_botocore_errors_become_actionable_messages(error, expected):
-    message = aws_errors.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
+    message = aws_errors.to_snowball_error(error, "GetJobUnlockCode", GOOD, SnowballJobs.WORDS).message
     assert expected in message
 
 
 def test_parser_error_never_repeats_the_body(assert_no_code):
     error = ResponseParserError(f'Unable to parse response: b\'{{"UnlockCode": "{FAKE_CODE}\'')
-    message = aws_errors.to_snowball_error(error, "GetJobUnlockCode", GOOD).message
+    message = aws_errors.to_snowball_error(error, "GetJobUnlockCode", GOOD, SnowballJobs.WORDS).message
     assert "not a Snowball API response" in message
     assert_no_code(message)
 
 
 def test_to_snowball_error_refuses_other_exceptions():
     with pytest.raises(TypeError):
-        aws_errors.to_snowball_error(ValueError("x"), "GetJobUnlockCode", GOOD)
+        aws_errors.to_snowball_error(ValueError("x"), "GetJobUnlockCode", GOOD, SnowballJobs.WORDS)

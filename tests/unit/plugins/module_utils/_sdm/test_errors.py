@@ -6,6 +6,7 @@ import pytest
 from botocore.exceptions import ConnectTimeoutError
 from botocore.exceptions import EndpointConnectionError
 
+from ansible_collections.edge.snowball.plugins.module_utils._aws.errors import to_snowball_error
 from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
 from ansible_collections.edge.snowball.plugins.module_utils._sdm import errors as _sdm_errors
 
@@ -34,14 +35,43 @@ def test_service_errors_say_what_to_do(code, status, expected, sdm_stub):
 
 
 def test_time_out_and_unreachable_endpoint_are_explained():
-    timeout = _sdm_errors.service_error(
-        ConnectTimeoutError(endpoint_url="http://x"), "ListDevices", f"job {VALID_JOB_ID}", "us-east-1", None
+    timeout = to_snowball_error(
+        ConnectTimeoutError(endpoint_url="http://x"),
+        "ListDevices",
+        f"job {VALID_JOB_ID}",
+        _sdm_errors.WORDS,
+        "us-east-1",
     )
     assert "timed out" in timeout.message and "read_timeout" in timeout.message
-    down = _sdm_errors.service_error(
-        EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), "ListDevices", f"job {VALID_JOB_ID}", None, None
+    down = to_snowball_error(
+        EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
+        "ListDevices",
+        f"job {VALID_JOB_ID}",
+        _sdm_errors.WORDS,
     )
     assert "could not connect" in down.message and "http://127.0.0.1:9" in down.message
+    assert "AWS_ENDPOINT_URL_SNOW_DEVICE_MANAGEMENT" in down.message
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [
+        ("UnauthorizedOperation", 403, "Allow the IAM action snow-device-management:CreateTask"),
+        ("InternalFailure", 400, "CreateTask failed for managed device(s) smd-1: InternalFailure"),
+        ("InvalidJobStateException", 400, "CreateTask failed for managed device(s) smd-1: InvalidJobStateException"),
+        ("ExpiredTokenException", 500, "the AWS credentials in use have expired"),
+        ("UnrecognizedClientException", 500, "AWS did not accept the credentials"),
+    ],
+)
+def test_a_code_this_service_does_not_word_is_worded_for_it_not_for_the_job_api(code, status, expected, sdm_stub):
+    """2.0.0 fell back to the job API's own table: "snowball:CreateTask", "the Snowball API failed",
+    the job's WithCustomer state, and a credentials refusal with HTTP 500 called "on the AWS side"."""
+    sdm_stub.add_client_error("create_task", service_error_code=code, http_status_code=status)
+    with pytest.raises(SnowballError) as info:
+        sdm_stub.api.create_unlock_tasks(["smd-1"])
+    message = info.value.message
+    assert expected in message
+    assert "Snowball API" not in message and "snowball:" not in message and "WithCustomer" not in message
 
 
 def test_an_error_the_service_does_not_word_names_the_devices_not_a_job(sdm_stub):
