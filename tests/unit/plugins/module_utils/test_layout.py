@@ -97,3 +97,11 @@ def test_the_guard_sees_an_added_import(tmp_path, monkeypatch):
     top.write_text(f"from {PREFIX}module_utils._edge import mid\n")
     monkeypatch.setattr(__import__(__name__, fromlist=["PLUGINS"]), "PLUGINS", tmp_path)
     assert "botocore.session" in closure(top)
+
+
+@pytest.mark.parametrize("path", sorted((MODULE_UTILS / "_aws").glob("*.py")), ids=lambda p: p.stem)
+def test_the_aws_package_serves_every_service_and_imports_none(path):
+    """_aws is what the job API and Snow Device Management share (client, call, error table): it imports
+    neither; each service's own words live in its package (2.0.0's error table imported _jobs)."""
+    services = sorted(name for name in imported(path) if ".module_utils._jobs" in name or ".module_utils._sdm" in name)
+    assert not services, f"{path.name} imports {services}"
