@@ -3,13 +3,13 @@
 
 # Internal use only: part of edge.snowball; no public API, may change without notice.
 
-"""The Snowball job-management calls this collection makes (SnowballJobs), the retry policy
-for them, and the job-id check that fails with a SnowballError.
+"""The Snowball job-management calls this collection makes (SnowballJobs), and the job-id check
+that fails with a SnowballError.
 
-What the calls need lives beside this file, one concept each: ``_errors.py`` (SnowballError),
-``_aws/errors.py`` and ``_jobs/errors.py`` (an AWS failure turned into a message), ``_jobs/states.py`` (what a job state
-means, expiry), ``_aws/redaction.py`` (no response body in botocore's debug log); the api
-itself is built by ``_aws/client.connect(SnowballJobs, params)``.
+What the calls need lives beside this file, one concept each: ``_aws/api.py`` (the one way a call is
+made, the backoff), ``_aws/errors.py`` with ``_jobs/errors.py`` (an AWS failure turned into a
+message), ``_jobs/states.py`` (what a job state means, expiry); the api is built by
+``_aws/client.connect(SnowballJobs, params)``.
 
 Nothing here may ever put an unlock code into a message, a log record or an exception: the code
 only travels in the return value of ``SnowballJobs.unlock_code``.
