@@ -18,9 +18,10 @@ What the service gives, and how it is used:
 * ``CreateTask`` takes 1 to 10 targets; only one command runs on a device at a time;
 * ``DescribeExecution`` gives each device's execution state for a task.
 
-Beside this file, one concept each: ``_sdm/errors.py`` (how a failure of this service is worded), ``_sdm/states.py`` (what an execution state means, the messages of a failed unlock),
-``_sdm/input.py`` (the checks of job and managed device ids before any call); the constructor and the
-backoff are ``_aws/api.py``'s, shared with the job API.
+Beside this file, one concept each: ``_sdm/errors.py`` (how a failure of this service is worded),
+``_sdm/states.py`` (what an execution state means, the messages of a failed unlock), ``_sdm/input.py``
+(the checks of job and managed device ids before any call); the constructor, the one way a call is
+made and the backoff are ``_aws/api.py``'s, shared with the job API.
 """
 
 from __future__ import annotations
