@@ -303,6 +303,7 @@ class EdgeClient:
             f"{words} ({stopped})" if words else f"({stopped})",
             rc=None,
             stream=_stream(out_text, err_text),
+            silent=not words,
         )
 
     def describe(self, timeout: float) -> Dict[str, Any]:

@@ -77,11 +77,20 @@ class Patience:
         return True
 
 
-def _gave_up(client: EdgeClient, patience: Patience, failure: CommandError, attempts: int) -> DeviceError:
+def _gave_up(
+    client: EdgeClient, patience: Patience, failure: CommandError, attempts: int, said: Optional[CommandError]
+) -> DeviceError:
+    """The wait's failure. ``said`` is the last failure in which the client said something: when the
+    last attempt was stopped in silence (the time left was too short for the client to start, on a
+    busy machine too), its words are still the ones quoted, with the last attempt's."""
+    words = failure.words or "(none)"
+    if said is not None and said is not failure:
+        words = f"{said.words}; on the last attempt {failure.words}"
+        failure = said
     return DeviceError(
         f"could not reach the device at {client.endpoint}: the Snowball Edge client failed at the connection level"
         f" for {patience.waited():.0f}s ({attempts} attempt{'s' if attempts != 1 else ''}, timeout {patience.timeout:g}s)."
-        f" {BOOT_HINT} The client's last words: {failure.words or '(none)'}",
+        f" {BOOT_HINT} The client's last words: {words}",
         state=None,
         kind=CONNECTION,
         timed_out=True,
@@ -103,7 +112,7 @@ def retrying(
 
     With ``accepted`` (the device already took this code and manifest in this unlock: it is
     UNLOCKING), a failure whose words are not recognised is tried again too; a refusal never is."""
-    attempts = 0
+    attempts, said = 0, None
     while True:
         attempts += 1
         try:
@@ -112,8 +121,9 @@ def retrying(
             transient = failure.kind == CONNECTION or (accepted and failure.kind == UNKNOWN)
             if not transient:
                 raise
+            said = said if failure.details.get("silent") else failure
             if not patience.pause():
-                raise _gave_up(client, patience, failure, attempts) from None
+                raise _gave_up(client, patience, failure, attempts, said) from None
 
 
 def wait_until_unlocked(
@@ -191,7 +201,7 @@ def start_unlock(client: EdgeClient, patience: Patience) -> None:
     described (connection failures tried again) and unlocked again only while it still says
     LOCKED; UNLOCKING or UNLOCKED means the first request arrived. For a cluster whose
     description fails (it may be refused while locked), the unlock is simply tried again."""
-    attempts = 0
+    attempts, said = 0, None
     while True:
         attempts += 1
         try:
@@ -201,8 +211,9 @@ def start_unlock(client: EdgeClient, patience: Patience) -> None:
             if failure.kind != CONNECTION:
                 raise
             lost = failure
+            said = said if failure.details.get("silent") else failure
         if not patience.pause():
-            raise _gave_up(client, patience, lost, attempts)
+            raise _gave_up(client, patience, lost, attempts, said)
         try:
             state = summarize(client.describe(call_timeout(patience.remaining())), client.cluster_ips)["state"]
         except CommandError:

@@ -117,6 +117,30 @@ def unknown(words="java.lang.IllegalStateException: cluster is locked"):
     )
 
 
+def silent_stop(seconds=1):
+    stopped = f"snowballEdge describe-device did not finish within {seconds}s; the client was stopped"
+    return errors.CommandError(stopped, output.CONNECTION, f"({stopped})", rc=None, silent=True)
+
+
+@pytest.mark.parametrize("calls", ["describe", "unlock"])
+def test_a_last_attempt_stopped_in_silence_still_quotes_what_the_client_said_before(calls):
+    """Near the deadline an attempt gets a second or so, too little for the client to start on a busy
+    machine: 2.0.0 then quoted only "did not finish within 1s", hiding the "Connection refused" of
+    every attempt before it."""
+    clock = Clock()
+    failures = [connection_failure(), connection_failure(), silent_stop()]
+    patience = state.Patience(30, 15, clock.sleep, clock)
+    with pytest.raises(errors.DeviceError) as failure:
+        if calls == "describe":
+            state.describe_when_reachable(ScriptedClient(failures), patience)
+        else:  # between unlock attempts the device is described: it cannot be reached either
+            state.start_unlock(ScriptedClient([connection_failure()] * 3, unlocks=failures), patience)
+    message = failure.value.message
+    assert "The client's last words: Unable to execute HTTP request: Connection refused" in message
+    assert "on the last attempt (snowballEdge describe-device did not finish within 1s" in message
+    assert failure.value.details["rc"] == 1
+
+
 def test_a_booting_device_is_tried_again_until_it_answers(edge_device):
     clock = Clock()
     client = ScriptedClient([connection_failure()] * 40 + [edge_device("LOCKED")])
