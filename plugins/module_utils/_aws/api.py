@@ -40,8 +40,9 @@ class AwsApi:
     """One AWS service's calls. ``retrying=True`` passes ``aws_retry=True`` to every call (the
     client is then amazon.aws's ``RetryingBotoClientWrapper``); ``clock`` (seconds, monotonic) and
     ``sleep`` are injected so tests never sleep. Subclasses name their botocore ``SERVICE``, the
-    service for people (``TITLE``), its words in the error table (``WORDS``), the error codes their backoff retries beside throttling
-    (``ALSO_RETRY``) and the client's connection pool (``POOL``); ``_aws/client.connect`` builds them."""
+    service for people (``TITLE``), its words in the error table (``WORDS``), the error codes their
+    backoff retries beside throttling (``ALSO_RETRY``) and the client's connection pool (``POOL``);
+    ``_aws/client.connect`` builds them."""
 
     SERVICE = ""
     TITLE = ""
