@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.utils.display import Display
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
@@ -34,6 +33,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._paths import shown
 from ansible_collections.edge.snowball.plugins.module_utils._paths import vars_directory
 from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import manifest_beside
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
+from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import validated_args
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import debug_refusal
 from ansible_collections.edge.snowball.plugins.plugin_utils.vaulted_codes import codes_problem
@@ -68,6 +68,7 @@ class ActionModule(SnowballActionBase):
     _own_checks = ("dest",)
 
     TRANSFERS_FILES = False
+    _calls_aws_here = True
 
     def _act(self, result, task_vars):
         result.update(self._export())
@@ -139,10 +140,7 @@ class ActionModule(SnowballActionBase):
         return codes, retried
 
     def _validated(self):
-        validated = ArgumentSpecValidator(argument_spec()).validate(dict(self._task.args))
-        if validated.error_messages:
-            raise SnowballError("; ".join(validated.error_messages), "InvalidArguments")
-        params = validated.validated_parameters
+        params = validated_args(argument_spec(), self._task.args)
         if params["concurrency"] < 1:
             raise SnowballError(f"concurrency must be at least 1, got {params['concurrency']}", "InvalidArguments")
         return params

@@ -30,7 +30,6 @@ from urllib.error import HTTPError
 from urllib.error import URLError
 from urllib.parse import urlsplit
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
@@ -42,6 +41,7 @@ from ansible_collections.edge.snowball.plugins.module_utils._paths import nul_pr
 from ansible_collections.edge.snowball.plugins.module_utils._paths import read_regular
 from ansible_collections.edge.snowball.plugins.module_utils._secrets_apart import is_vault_file
 from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import SnowballActionBase
+from ansible_collections.edge.snowball.plugins.plugin_utils.action_base import validated_args
 from ansible_collections.edge.snowball.plugins.plugin_utils.prefork import warm_up_botocore
 from ansible_collections.edge.snowball.plugins.plugin_utils.secrets_guard import manifest_pipelining_refusal
 
@@ -58,6 +58,7 @@ DOWNLOAD_ATTEMPTS = 3
 class ActionModule(SnowballActionBase):
     _own_checks = ("dest", "src")
     _job_id_required = True
+    _calls_aws_here = True
 
     def _act(self, result, task_vars):
         params = self._validated(self._task.args)
@@ -110,10 +111,7 @@ class ActionModule(SnowballActionBase):
 
     @staticmethod
     def _validated(args):
-        validated = ArgumentSpecValidator(job_manifest_argument_spec(on_controller=True)).validate(dict(args))
-        if validated.error_messages:
-            raise SnowballError("; ".join(validated.error_messages), error_code="InvalidArguments")
-        params = validated.validated_parameters
+        params = validated_args(job_manifest_argument_spec(on_controller=True), args)
         for option in ("dest", "src"):
             problem = nul_problem(params[option], option)
             if problem:

@@ -8,13 +8,18 @@ none, a NUL byte), and the censoring of a result that holds a secret.
 A subclass writes ``_act(result, task_vars)``: it returns the task's result, or raises
 SnowballError (a refusal or a failure; its message never holds a code), which ``run`` turns into
 ``failed`` with the error's ``as_result()`` keys, outside the except block so nothing is chained.
-Imports only ansible-core and the stdlib-only error class: job_unlock_code's plugin stays lean.
+A subclass that calls AWS in ``_act`` itself (no module process) sets ``_calls_aws_here``: ``_act`` then
+runs in the task's ``environment:``, as a module would.
+Imports only ansible-core and the stdlib-only error class: plugins that need no botocore stay lean.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
 from ansible.utils.vars import merge_hash
@@ -40,6 +45,15 @@ def nul_problem(args):
                 " from a binary file?)."
             )
     return None
+
+
+def validated_args(spec, args):
+    """``args`` checked against the argument ``spec`` as a module checks its own (types, defaults, aliases,
+    environment fallbacks), for the plugins that run no module for it; SnowballError with every message."""
+    validated = ArgumentSpecValidator(spec).validate(dict(args))
+    if validated.error_messages:
+        raise SnowballError("; ".join(validated.error_messages), "InvalidArguments")
+    return validated.validated_parameters
 
 
 def holds_a_secret(args):
@@ -78,6 +92,9 @@ class SnowballActionBase(ActionBase):
     #: Censor every result of the task, failures included (its arguments hold secrets by design).
     _censor_always = False
 
+    #: ``_act`` calls AWS here, in the worker (no module process): it runs in the task's ``environment``.
+    _calls_aws_here = False
+
     def run(self, tmp=None, task_vars=None):
         # Before anything can fail: a looped task prints its item (label, and "item" in the result) with any
         # failure, a refusal below or ansible-core's own (async) included, so an item holding a secret must be
@@ -101,7 +118,8 @@ class SnowballActionBase(ActionBase):
             problem = nul_problem({k: v for k, v in self._task.args.items() if k not in self._own_checks})
             if problem:
                 raise SnowballError(problem, "InvalidParameter")
-            return self._act(result, task_vars)
+            with self._task_environment() if self._calls_aws_here else contextlib.nullcontext():
+                return self._act(result, task_vars)
         except SnowballError as e:
             failure = e
         result.setdefault("changed", False)
@@ -133,6 +151,25 @@ class SnowballActionBase(ActionBase):
     def _act(self, result, task_vars):
         """The task's result (``result`` is ansible-core's start of it); SnowballError to fail."""
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def _task_environment(self):
+        """This worker's environment with the task's ``environment:`` (play, block and task, templated as
+        ansible-core does for a module) on top, until the block ends: what a module process would see, so
+        that AWS_* variables (and AWS_* option fallbacks, proxies, CA bundles) set there reach an AWS call
+        made here. ansible-core forks a worker per task and host, so nothing leaks into another task."""
+        wanted = {}
+        self._compute_environment_string(wanted)
+        saved = {name: os.environ.get(name) for name in wanted}
+        os.environ.update({str(name): str(value) for name, value in wanted.items()})
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     def _run_module(self, result, task_vars, **kwargs):
         """The task's module run on the target (``kwargs`` for ``_execute_module``), its result

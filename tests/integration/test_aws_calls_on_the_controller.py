@@ -1,7 +1,8 @@
 """Every AWS call of the collection is made from the controller, whatever host the task targets (issue 23,
-item 2): job_unlock_code, managed_device_info and managed_device_unlock pasted into a play over edge hosts
-work though the edge hosts' Python has no botocore, and the task's ``environment:`` (here the only place
-the emulator's endpoints are set) and ``module_defaults`` still reach the call."""
+item 2): job_unlock_code, job_manifest, export_unlock_codes, managed_device_info and managed_device_unlock
+pasted into a play over edge hosts work though the edge hosts' Python has no botocore, and the play's
+``environment:`` (here the only place the emulator's endpoints are set) and ``module_defaults`` still
+reach every call, also those an action plugin makes in the controller's worker."""
 
 from __future__ import annotations
 
@@ -34,6 +35,20 @@ PLAYBOOK = """
         job_id: "{{ emulator_jobs[device].job_id }}"
       register: code
 
+    - name: Its manifest, onto the edge host
+      edge.snowball.job_manifest:
+        job_id: "{{ emulator_jobs[device].job_id }}"
+        dest: "{{ work_dir }}/{{ inventory_hostname }}/manifest.bin"
+        directory_mode: "0700"
+      register: manifest
+
+    - name: The site's codes, exported into a vault file on the controller
+      edge.snowball.export_unlock_codes:
+        job_ids: "{{ ansible_play_hosts | map('extract', hostvars, 'device') | map('extract', emulator_jobs, 'job_id') }}"
+        dest: "{{ work_dir }}/codes.vault.yml"
+      run_once: true
+      register: exported
+
     - name: Its managed device
       edge.snowball.managed_device_info:
         job_ids: ["{{ emulator_jobs[device].job_id }}"]
@@ -49,6 +64,8 @@ PLAYBOOK = """
       ansible.builtin.assert:
         that:
           - code.unlock_code | length == 29
+          - manifest is changed
+          - exported.job_ids | length == 2
           - managed.devices | length == 1
           - unlocked.devices[0].state == 'UNLOCKED'
         quiet: true
@@ -71,10 +88,23 @@ def test_aws_modules_run_from_the_controller_for_edge_hosts_without_botocore(emu
     playbook = tmp_path / "play.yml"
     playbook.write_text(PLAYBOOK)
     # No AWS endpoint in the run's own environment: only the play's environment: names the emulator.
-    run = run_playbook(playbook, emulator, tmp_path, verbosity="-v", inventory=inventory)
+    password = tmp_path / "vault-password"
+    password.write_text("controller-test-vault-password\n")
+    run = run_playbook(
+        playbook,
+        emulator,
+        tmp_path,
+        verbosity="-v",
+        inventory=inventory,
+        extra_args=["--vault-password-file", str(password)],
+    )
     assert run.rc == 0, run.tail()
     assert "botocore is required" not in run.stdout
     assert "ok: [north]" in run.stdout and "ok: [south]" in run.stdout
     stats = emulator.state.stats()["requests"]
-    assert stats["GetJobUnlockCode"] == 2, stats
+    assert stats["GetJobUnlockCode"] == 4, stats  # two by job_unlock_code, two by export_unlock_codes
+    assert stats["GetJobManifest"] == 2, stats
+    for host in ("north", "south"):
+        assert (tmp_path / host / "manifest.bin").stat().st_size > 0
+    assert (tmp_path / "codes.vault.yml").read_bytes().startswith(b"$ANSIBLE_VAULT;1.1;AES256\n")
     assert not run.leaks(), run.leaks()
