@@ -40,16 +40,25 @@ def report(
     # A code put in the wrong option (refused by _aws/client.make_client or run_device_module):
     # ansible-core echoes the module's arguments in ``invocation``; no_log_values masks it there too.
     module.no_log_values.update(value for _option, value in misplaced_codes(module.params))
-    retried = api.retry_summary() if api is not None else None
-    if retried:
-        extra["retried"] = retried
-    if module.params.get("debug_botocore_endpoint_logs"):
-        extra["resource_actions"] = api.resource_actions() if api is not None else []
+    extra.update(api_keys(api, module.params))
     result = result or {}
     if failure is not None:
         known = {key: value for key, value in result.items() if key != "msg"}
         module.fail_json(**dict(known, **extra, **failure.as_result()))
     module.exit_json(**dict(result, **extra))
+
+
+def api_keys(api: Any, params: Dict[str, Any]) -> Dict[str, Any]:
+    """What every result of a task that called AWS adds, failed or not: ``retried`` when a call of
+    ``api`` (an ``AwsApi``, or None before it connected) was retried, and with
+    ``debug_botocore_endpoint_logs`` the AWS actions it called as ``resource_actions``."""
+    keys: Dict[str, Any] = {}
+    retried = api.retry_summary() if api is not None else None
+    if retried:
+        keys["retried"] = retried
+    if params.get("debug_botocore_endpoint_logs"):
+        keys["resource_actions"] = api.resource_actions() if api is not None else []
+    return keys
 
 
 class Outcome:

@@ -75,6 +75,8 @@ notes:
   - Runs on the controller whatever host the task targets, as with C(delegate_to=localhost); the controller's Python
     makes the AWS call (boto3 and botocore from the collection's C(requirements.txt) there), so edge hosts need
     neither boto3 nor AWS credentials. The task's C(environment) and C(module_defaults) apply as usual.
+  - The action plugin does the whole task, in the worker ansible-core starts for it; no module process runs, so
+    C(become) and C(ansible_python_interpreter) have no effect on it.
   - Required IAM actions are C(snowball:GetJobUnlockCode), and C(snowball:DescribeJob) to explain a
     refusal (O(check_state=true)) or with O(describe_job=true).
   - Throttling (C(ThrottlingException)) is retried with jittered backoff before the task fails.
@@ -93,7 +95,7 @@ extends_documentation_fragment:
   - edge.snowball.retries
 attributes:
   action:
-    details: Runs the module on the controller (the local connection and the controller's Python), whatever host the task targets.
+    details: Runs on the controller whatever host the task targets, in the action plugin; no module process runs on any host.
   check_mode:
     support: full
     details: Only reads from AWS; runs unchanged in check mode and always reports C(changed=false).
@@ -166,65 +168,3 @@ retried:
   type: str
   sample: "GetJobUnlockCode: 4 requests for 1 call(s) (3 retried)"
 """
-
-# Lean on purpose: botocore only, no boto3 (see module_utils/_aws/client.py).
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.edge.snowball.plugins.module_utils._aws.client import connect
-from ansible_collections.edge.snowball.plugins.module_utils._aws.options import DEFAULT_RETRIES
-from ansible_collections.edge.snowball.plugins.module_utils._aws.options import aws_argument_spec
-from ansible_collections.edge.snowball.plugins.module_utils._errors import SnowballError
-from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import SnowballJobs
-from ansible_collections.edge.snowball.plugins.module_utils._jobs.api import require_valid_job_id
-from ansible_collections.edge.snowball.plugins.module_utils._report import run_and_report
-
-
-def run(module, jobs, job_id):
-    params = module.params
-    result = {"changed": False, "job_id": job_id}
-    waiting = dict(wait=params["wait"], wait_timeout=params["timeout"], poll_interval=params["poll_interval"])
-    state = None
-    if params["describe_job"]:
-        state = jobs.check_job(job_id, **waiting)
-        code = jobs.unlock_code(job_id)
-    elif params["check_state"]:
-        # The code first: one call in the common case; DescribeJob only explains a refusal.
-        code, state = jobs.checked_unlock_code(job_id, **waiting)
-    else:
-        code = jobs.unlock_code(job_id)
-    if state is not None:
-        result["job_state"] = state["job_state"]
-        result["expires_at"] = state["expires_at"].isoformat() if state["expires_at"] else None
-    result["unlock_code"] = code
-    return result
-
-
-def main():
-    argument_spec = aws_argument_spec()
-    argument_spec.update(
-        job_id=dict(type="str", required=True),
-        check_state=dict(type="bool", default=True),
-        describe_job=dict(type="bool", default=False),
-        wait=dict(type="bool", default=False),
-        timeout=dict(type="int", default=600, aliases=["wait_timeout"]),
-        poll_interval=dict(type="int", default=15, aliases=["wait_interval"]),
-        retries=dict(type="int", default=DEFAULT_RETRIES),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_and_report(module, checked_run)
-
-
-def checked_run(module, outcome):
-    """``run``, after checking the options, with the client."""
-    params = module.params
-    job_id = require_valid_job_id(params["job_id"])
-    if params["timeout"] < 0:
-        raise SnowballError(f"timeout (wait_timeout) must be 0 or more seconds, got {params['timeout']}")
-    if params["poll_interval"] < 1:
-        raise SnowballError(f"poll_interval (wait_interval) must be at least 1 second, got {params['poll_interval']}")
-    jobs = outcome.api = connect(SnowballJobs, params)
-    return run(module, jobs, job_id)
-
-
-if __name__ == "__main__":
-    main()

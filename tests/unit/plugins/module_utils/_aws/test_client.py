@@ -141,7 +141,7 @@ def test_resource_actions_are_the_calls_made_through_the_api(aws_params):
 @pytest.mark.parametrize(
     ("module", "forbidden"),
     [
-        ("modules.job_unlock_code", ("boto3", "s3transfer")),  # botocore only
+        ("action.job_unlock_code", ("boto3", "s3transfer")),  # botocore only, in the worker
         ("modules.device_unlock", ("boto3", "botocore")),  # the edge host needs neither
         ("modules.device_info", ("boto3", "botocore")),
         ("modules.managed_device_unlock", ("boto3", "s3transfer")),
