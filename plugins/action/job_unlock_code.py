@@ -57,13 +57,13 @@ class ActionModule(SnowballActionBase):
         try:
             jobs = connect(SnowballJobs, params)
             result.update(job_unlock_code(jobs, params["job_id"], params))
+            self._censor(result)  # at once: whatever happens next, a result holding the code is censored
         except SnowballError as e:
             failure = e
         result.update(api_keys(jobs, params))
         if result.get("retried"):
-            # The result may be censored below; what was retried holds no secret and helps.
+            # The result is censored; what was retried holds no secret and helps.
             Display().vvv(f"job_unlock_code retried: {result['retried']}", host=self._play_context.remote_addr)
         if failure is not None:
             raise failure  # the base class fails the task with it, these keys kept
-        self._censor(result)
         return result
