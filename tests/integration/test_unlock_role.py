@@ -238,6 +238,29 @@ def test_a_cluster_described_per_node_is_unlocked_once(emulator, devices, tmp_pa
     assert all(t["failed"] == 0 for t in recap(run).values()), recap(run)
 
 
+def test_the_other_hosts_of_a_cluster_that_does_not_unlock_fail_each_with_the_state_it_reports(
+    emulator, devices, tmp_path
+):
+    """The hosts that check a cluster another host unlocked fail unless it is UNLOCKED: cluster-a unlocks
+    it, one node stays UNLOCKING, so cluster-a times out and cluster-b and cluster-c, whose describe-cluster
+    answers UNLOCKING, fail too, each with the state it saw, in the summary too (it said UNLOCKING, not FAILED)."""
+    ips = [devices.device(name).ip for name in CLUSTER.values()]
+    hosts = {host: next_to(devices, emulator, name, unlock_cluster_ips=ips) for host, name in CLUSTER.items()}
+    inv = edge_inventory(tmp_path / "inventory.yml", hosts, unlock_timeout=4)
+    devices.device(CLUSTER["cluster-c"]).behaviour.never_unlocks = True
+    env = dict(user_env(emulator), ANSIBLE_FORKS="3")
+    run = run_playbook(PLAYBOOK, emulator, tmp_path, extra_env=env, verbosity="-v", inventory=inv)
+    assert run.rc != 0, run.tail()
+    assert not run.leaks(), run.leaks()
+    assert all(t["failed"] == 1 for t in recap(run).values()), recap(run)
+    assert len(commands(run, "unlock-cluster")) == 1, "the other hosts check the cluster, never unlock it"
+    summary = run.stdout[run.stdout.index("One line per site] ***") :]
+    lines = dict(re.findall(r"^\s+- '(\S+): ([^']*)'?$", summary, re.MULTILINE))
+    assert lines["cluster-a"].startswith("FAILED: timed out after 4s waiting"), lines
+    for host in ("cluster-b", "cluster-c"):
+        assert re.fullmatch(r"FAILED: \S+ reports UNLOCKING, not UNLOCKED", lines[host]), lines
+
+
 def test_role_writes_the_aws_profile_of_each_hosts_device_after_the_unlock(emulator, devices, tmp_path):
     """unlock_aws_profile: each host's device's key pair and CA bundle in the AWS CLI files of the user
     the play runs as (all hosts are this machine here, one after the other: forks 1); the second run
